@@ -1,0 +1,8 @@
+/**
+ * The experiment library that every cell sees as `idc`. One namespace per concern; later
+ * issues add data, model, train, metrics, interop and viz.
+ */
+export { progress, type ProgressOptions } from './display/progress';
+export { sleep, abortable, currentSignal, throwIfInterrupted } from './context';
+export { MIME_BUNDLE, type RichOutput } from './display/richOutput';
+export const version = '0.1.0';

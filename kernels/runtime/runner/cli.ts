@@ -1,0 +1,111 @@
+/**
+ * `idc-lab run <notebook> [--out executed.idcnb] [--html report.html] [--param name=value ...]
+ *  [--timeout seconds]`: the headless runner. Cell output goes to the terminal as it comes,
+ * progress lines to stderr; the exit code is 0 when every cell ran, 1 when a cell failed
+ * (the message names the cell and line), 2 for bad usage or an unreadable notebook.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { KernelSession } from '../host/kernelSession';
+import { parseNotebook } from '../notebook/nbformat';
+import { saveNotebook, writeFileAtomic } from '../notebook/atomicWrite';
+import { renderHtmlReport } from '../report/htmlReport';
+import { loadRenderers } from '../report/rendererRegistry';
+import { parseParamArgs } from './parameters';
+import { runNotebook } from './runNotebook';
+
+const USAGE = `usage: idc-lab run <notebook.idcnb> [--out executed.idcnb] [--html report.html]
+                    [--param name=value ...] [--timeout seconds]`;
+
+class UsageError extends Error {}
+
+function packageRoot(): string {
+  let dir = __dirname;
+  while (!fs.existsSync(path.join(dir, 'package.json')) && path.dirname(dir) !== dir) dir = path.dirname(dir);
+  return dir;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === '--help' || command === '-h' || command === undefined) {
+    process.stdout.write(`${USAGE}\n`);
+    return command === undefined ? 2 : 0;
+  }
+  if (command !== 'run') throw new UsageError(`unknown command "${command}"\n${USAGE}`);
+  const { values, positionals } = parseArgs({
+    args: rest,
+    allowPositionals: true,
+    options: {
+      out: { type: 'string' },
+      html: { type: 'string' },
+      param: { type: 'string', multiple: true, short: 'p' },
+      timeout: { type: 'string' },
+    },
+  });
+  if (positionals.length !== 1) throw new UsageError(`expected one notebook path\n${USAGE}`);
+  const notebookPath = path.resolve(positionals[0] as string);
+  const timeoutSeconds = values.timeout !== undefined ? Number(values.timeout) : undefined;
+  if (timeoutSeconds !== undefined && !(timeoutSeconds > 0)) throw new UsageError(`--timeout ${values.timeout}: expected a positive number of seconds`);
+  const params = parseParamArgs(values.param ?? []);
+
+  let text: string;
+  try {
+    text = fs.readFileSync(notebookPath, 'utf8');
+  } catch (error) {
+    throw new UsageError(`cannot read ${notebookPath}: ${(error as Error).message}`);
+  }
+  const notebook = parseNotebook(text, notebookPath);
+  const renderers = values.html ? loadRenderers(packageRoot()) : [];
+
+  const session = new KernelSession({ cwd: path.dirname(notebookPath), interruptTimeoutMs: 5000 });
+  const log = (line: string) => process.stderr.write(`${line}\n`);
+  let result;
+  try {
+    result = await runNotebook(notebook, {
+      session,
+      params,
+      ...(timeoutSeconds !== undefined ? { timeoutSeconds } : {}),
+      events: {
+        cellStarted: (label, index, count) => log(`[idc-lab] ${label} (${index}/${count}) running`),
+        cellFinished: (label, status, seconds) => log(`[idc-lab] ${label} ${status} in ${seconds.toFixed(2)} s`),
+        stream: (name, chunk) => (name === 'stdout' ? process.stdout : process.stderr).write(chunk),
+        warning: (warning) => log(`[idc-lab] warning: ${warning}`),
+      },
+    });
+  } finally {
+    await session.dispose();
+  }
+
+  if (values.out) {
+    const out = path.resolve(values.out);
+    await saveNotebook(out, result.notebook);
+    log(`[idc-lab] executed notebook written to ${out}`);
+  }
+  if (values.html) {
+    const out = path.resolve(values.html);
+    const html = renderHtmlReport(result.notebook, { title: path.basename(notebookPath), renderers });
+    fs.mkdirSync(path.dirname(out), { recursive: true });
+    await writeFileAtomic(out, html);
+    log(`[idc-lab] HTML report written to ${out}`);
+  }
+  if (result.failure) {
+    const f = result.failure;
+    log(`[idc-lab] FAILED: ${f.message}`);
+    if (f.error) for (const line of f.error.stack) log(`    ${line}`);
+    return 1;
+  }
+  log(`[idc-lab] all cells ran in ${result.seconds.toFixed(2)} s`);
+  return 0;
+}
+
+/** Entry of bin/idc-lab.js: runs main and sets the exit code. */
+export function runCli(argv: string[] = process.argv.slice(2)): void {
+  main(argv).then(
+    (code) => (process.exitCode = code),
+    (error: unknown) => {
+      process.stderr.write(`idc-lab: ${error instanceof Error ? error.message : String(error)}\n`);
+      process.exitCode = 2;
+    },
+  );
+}

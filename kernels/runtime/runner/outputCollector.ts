@@ -1,0 +1,52 @@
+/**
+ * Collects one execution's events as nbformat outputs: consecutive text of one stream is
+ * merged into one output, and a display update replaces its output where it stands.
+ */
+import type { JsonObject, MimeBundle } from '../mime';
+import type { CellError } from '../protocol';
+import type { CellOutput, DisplayDataOutput } from '../notebook/nbformat';
+import type { ExecutionCallbacks } from '../host/kernelProcess';
+
+export class OutputCollector implements ExecutionCallbacks {
+  readonly outputs: CellOutput[] = [];
+  private readonly displays = new Map<string, DisplayDataOutput>();
+
+  constructor(private readonly echo?: (name: 'stdout' | 'stderr', text: string) => void) {}
+
+  onStream(name: 'stdout' | 'stderr', text: string): void {
+    this.echo?.(name, text);
+    const last = this.outputs[this.outputs.length - 1];
+    if (last?.output_type === 'stream' && last.name === name) last.text += text;
+    else this.outputs.push({ output_type: 'stream', name, text });
+  }
+
+  onDisplay(displayId: string, bundle: MimeBundle, metadata: JsonObject, update: boolean): void {
+    const existing = this.displays.get(displayId);
+    if (update && existing) {
+      existing.data = bundle;
+      existing.metadata = metadata;
+      return;
+    }
+    const output: DisplayDataOutput = { output_type: 'display_data', data: bundle, metadata };
+    this.displays.set(displayId, output);
+    this.outputs.push(output);
+  }
+
+  result(executionCount: number, bundle: MimeBundle): void {
+    this.outputs.push({ output_type: 'execute_result', data: bundle, metadata: {}, execution_count: executionCount });
+  }
+
+  error(error: CellError, cellLabel: string): void {
+    const where = error.line !== undefined ? ` (${cellLabel}, line ${error.line}, column ${error.column ?? 1})` : '';
+    this.outputs.push({
+      output_type: 'error',
+      ename: error.name,
+      evalue: error.message,
+      traceback: [`${error.name}: ${error.message}${where}`, ...error.stack.map((line) => `    ${line}`)],
+    });
+  }
+
+  failure(ename: string, message: string): void {
+    this.outputs.push({ output_type: 'error', ename, evalue: message, traceback: [`${ename}: ${message}`] });
+  }
+}

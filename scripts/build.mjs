@@ -1,0 +1,51 @@
+// One build for everything that ships: the extension bundle (CommonJS, `vscode` external),
+// the kernel and CLI bundles (Node), and one ES-module bundle per notebook renderer, found
+// from package.json so that a renderer added there is built without touching this file.
+import { build } from 'esbuild';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
+// Runtime dependencies stay in node_modules: native add-ons and big libraries load there.
+const external = Object.keys(pkg.dependencies ?? {}).concat(Object.keys(pkg.optionalDependencies ?? {}));
+
+const node = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: 'linked',
+  logLevel: 'warning',
+  absWorkingDir: root,
+};
+
+const renderers = (pkg.contributes?.notebookRenderer ?? []).map((r) => {
+  const name = path.basename(r.entrypoint, '.js');
+  return { in: `renderers/${name}/index.ts`, out: name };
+});
+
+await Promise.all([
+  build({ ...node, entryPoints: { extension: 'extension/extension.ts' }, outdir: 'dist', external: ['vscode', ...external] }),
+  build({
+    ...node,
+    entryPoints: { kernel: 'kernels/runtime/kernel/main.ts', cli: 'kernels/runtime/runner/cli.ts' },
+    outdir: 'dist',
+    external,
+  }),
+  renderers.length > 0 &&
+    build({
+      bundle: true,
+      platform: 'browser',
+      format: 'esm',
+      target: 'es2022',
+      minify: true,
+      sourcemap: false,
+      logLevel: 'warning',
+      absWorkingDir: root,
+      entryPoints: renderers,
+      outdir: 'dist/renderers',
+    }),
+]);
+console.log(`built extension, kernel, cli and ${renderers.length} renderer bundle(s) into dist/`);
