@@ -62,17 +62,21 @@ const COMPILER_OPTIONS: ts.CompilerOptions = {
   jsx: ts.JsxEmit.None,
 };
 
+/** `fileName` names the compiled script (stack traces); the source is always TypeScript. */
 export function compileCell(source: string, fileName: string): CompiledCell {
   const declared = new Set<string>();
   const output = ts.transpileModule(source, {
-    fileName,
+    // The extension decides the language: a ".js" name would parse `f<T>(x)` as comparisons.
+    fileName: fileName.replace(/\.[cm]?[jt]sx?$/, '') + '.ts',
     compilerOptions: COMPILER_OPTIONS,
     reportDiagnostics: true,
     transformers: { after: [(context) => (sf) => transformCell(sf, context, declared)] },
   });
   const syntaxError = output.diagnostics?.find((d) => d.category === ts.DiagnosticCategory.Error && isSyntactic(d));
   if (syntaxError) throw toSyntaxError(syntaxError);
-  return { code: output.outputText, sourceMap: output.sourceMapText ?? '', declaredNames: [...declared] };
+  // The map is registered in memory; a sourceMappingURL would send Node looking for a file.
+  const code = output.outputText.replace(/\n\/\/# sourceMappingURL=.*\s*$/, '\n');
+  return { code, sourceMap: output.sourceMapText ?? '', declaredNames: [...declared] };
 }
 
 // TypeScript reports some semantic complaints even in transpileModule; only the codes of

@@ -9,7 +9,7 @@ import type { JsonObject, MimeBundle } from '../mime';
 import type { CellError, DoneEvent, ExecuteRequest } from '../protocol';
 import { CellSyntaxError, compileCell } from './cellTransform';
 import { InterruptError, type InterruptState } from './interrupts';
-import { toMimeBundle } from './mimeBundles';
+import { resultBundle } from './mimeBundles';
 import type { ModuleLoader } from './moduleLoader';
 import type { OutputSink } from './outputSink';
 import { CellSourceMaps } from './stackTrace';
@@ -92,7 +92,11 @@ export class CellExecutor {
         cell.finish('error', undefined, this.describe(error, fileName));
         return;
       }
-      const check = this.interrupts.checkFor(seq);
+      const interruptCheck = this.interrupts.checkFor(seq);
+      const check = () => {
+        interruptCheck();
+        this.sink.tick();
+      };
       const resume = <T>(value: T): T => {
         check();
         return value;
@@ -102,7 +106,7 @@ export class CellExecutor {
           if (finished) return;
           let result: MimeBundle | undefined;
           try {
-            result = value === undefined ? undefined : toMimeBundle(value);
+            result = value === undefined ? undefined : resultBundle(value);
           } catch (error) {
             cell.finish('error', undefined, this.describe(error, fileName));
             return;

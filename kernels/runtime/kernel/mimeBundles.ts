@@ -28,6 +28,11 @@ function toJson(value: unknown): JsonValue | undefined {
   }
 }
 
+/** The value of a cell's last expression: like display(), but strings show quoted, as a REPL does. */
+export function resultBundle(value: unknown): MimeBundle {
+  return typeof value === 'string' ? { 'text/plain': inspect(value) } : toMimeBundle(value);
+}
+
 export function toMimeBundle(value: unknown, mime?: string): MimeBundle {
   if (mime === undefined) {
     if (isRichOutput(value)) return value[MIME_BUNDLE]();

@@ -2,7 +2,8 @@
  * Everything a cell outputs goes to the host through here, in the order it happened.
  * Stream text is coalesced briefly (a loop printing a million lines must not send a million
  * messages) but flushed at least every FLUSH_MS, also from inside a busy synchronous loop,
- * and always before a display or the end of the cell, so order is kept.
+ * and always before a display or the end of the cell, so order is kept. A busy loop runs no
+ * timers, so the interrupt check of every cell loop also calls tick().
  */
 import type { DisplayEvent, KernelMessage } from '../protocol';
 
@@ -48,14 +49,19 @@ export class OutputSink {
     this.send(message);
   }
 
+  /** Sends text that has waited long enough; cheap when nothing is pending. */
+  tick(): void {
+    if (this.pending !== undefined && Date.now() - this.lastFlush >= FLUSH_MS) this.flush();
+  }
+
   flush(): void {
     if (this.timer) {
       clearTimeout(this.timer);
       this.timer = undefined;
     }
-    this.lastFlush = Date.now();
     const p = this.pending;
     if (!p) return;
+    this.lastFlush = Date.now();
     this.pending = undefined;
     this.send({ type: 'stream', executionId: p.executionId, name: p.name, text: p.text });
   }
