@@ -8,7 +8,7 @@ import * as vscode from 'vscode';
 import { KernelSession } from '../kernels/runtime/host/kernelSession';
 import type { ExecutionResult } from '../kernels/runtime/host/kernelProcess';
 import type { JsonObject, MimeBundle } from '../kernels/runtime/mime';
-import { isJsonMime, isTextMime } from '../kernels/runtime/mime';
+import { bundleToItems } from './notebookData';
 
 export const CONTROLLER_ID = 'idc-lab-kernel';
 export const NOTEBOOK_TYPE = 'idc-notebook';
@@ -135,15 +135,6 @@ export class IdcKernelController implements vscode.Disposable {
   }
 }
 
-/** MIME bundle -> output items, richest first (VS Code also ranks them by its renderers). */
-export function bundleItems(bundle: MimeBundle): vscode.NotebookCellOutputItem[] {
-  return Object.entries(bundle).map(([mime, data]) => {
-    if (isJsonMime(mime)) return vscode.NotebookCellOutputItem.json(data, mime);
-    if (isTextMime(mime) || typeof data === 'string') return vscode.NotebookCellOutputItem.text(String(data), mime);
-    return new vscode.NotebookCellOutputItem(data as Uint8Array, mime);
-  });
-}
-
 /** Applies one execution's events to its cell, in order (VS Code's edits are async). */
 class OutputWriter {
   private chain: Thenable<void> = Promise.resolve();
@@ -167,10 +158,10 @@ class OutputWriter {
   display(id: string, bundle: MimeBundle, metadata: JsonObject, update: boolean): void {
     const existing = this.displays.get(id);
     if (update && existing) {
-      this.enqueue(() => this.execution.replaceOutputItems(bundleItems(bundle), existing));
+      this.enqueue(() => this.execution.replaceOutputItems(bundleToItems(bundle), existing));
       return;
     }
-    const output = new vscode.NotebookCellOutput(bundleItems(bundle), { outputType: 'display_data', metadata });
+    const output = new vscode.NotebookCellOutput(bundleToItems(bundle), { outputType: 'display_data', metadata });
     this.displays.set(id, output);
     this.lastStream = undefined;
     this.enqueue(() => this.execution.appendOutput(output));
@@ -178,7 +169,7 @@ class OutputWriter {
 
   finish(result: ExecutionResult, label: string): Thenable<void> {
     if (result.status === 'ok' && result.result) {
-      const output = new vscode.NotebookCellOutput(bundleItems(result.result), { outputType: 'execute_result', metadata: {} });
+      const output = new vscode.NotebookCellOutput(bundleToItems(result.result), { outputType: 'execute_result', metadata: {} });
       this.enqueue(() => this.execution.appendOutput(output));
     } else if (result.status === 'error') {
       const e = result.error;

@@ -5,7 +5,7 @@
  */
 import type { KernelSession } from '../host/kernelSession';
 import type { CellError } from '../protocol';
-import type { CodeCell, Notebook } from '../notebook/nbformat';
+import type { CodeCell, Notebook, NotebookCell } from '../notebook/nbformat';
 import { OutputCollector } from './outputCollector';
 import { injectParameters, INJECTED_TAG } from './parameters';
 import { cellTags } from '../notebook/nbformat';
@@ -46,7 +46,7 @@ export async function runNotebook(input: Notebook, options: RunOptions): Promise
   const { notebook, warning } = injectParameters(input, options.params ?? {});
   if (warning) options.events?.warning?.(warning);
 
-  const cells = notebook.cells.map((cell) => (cell.cell_type === 'code' ? { ...cell, outputs: [], execution_count: null } : cell));
+  const cells: NotebookCell[] = notebook.cells.map((cell) => (cell.cell_type === 'code' ? { ...cell, outputs: [], execution_count: null } : cell));
   const codeCells = cells.filter((c): c is CodeCell => c.cell_type === 'code');
   const result: RunResult = { notebook: { ...notebook, cells }, seconds: 0 };
 
