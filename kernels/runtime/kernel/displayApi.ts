@@ -8,7 +8,15 @@ import type { CellContext } from '../../idc/context';
 import type { JsonObject, MimeBundle } from '../mime';
 import { toMimeBundle } from './mimeBundles';
 
+/** Marks display handles, so a cell ending in `display(...)` shows no handle as its result. */
+export const DISPLAY_HANDLE: unique symbol = Symbol.for('idc-lab.displayHandle') as never;
+
+export function isDisplayHandle(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && DISPLAY_HANDLE in value;
+}
+
 export interface UserDisplayHandle {
+  readonly [DISPLAY_HANDLE]: true;
   readonly displayId: string;
   update(value: unknown, mime?: string): void;
 }
@@ -29,6 +37,7 @@ export function createDisplay(cell: () => CellContext | undefined): Display {
     if (!context) throw new Error('display() was called outside a running cell');
     const handle = context.display(bundle, metadata);
     return {
+      [DISPLAY_HANDLE]: true,
       displayId: handle.displayId,
       update: (value: unknown, mime?: string) => handle.update(toMimeBundle(value, mime)),
     };

@@ -9,6 +9,7 @@ import type { JsonObject, MimeBundle } from '../mime';
 import type { CellError, DoneEvent, ExecuteRequest } from '../protocol';
 import { CellSyntaxError, compileCell } from './cellTransform';
 import { InterruptError, type InterruptState } from './interrupts';
+import { isDisplayHandle } from './displayApi';
 import { resultBundle } from './mimeBundles';
 import type { ModuleLoader } from './moduleLoader';
 import type { OutputSink } from './outputSink';
@@ -106,7 +107,8 @@ export class CellExecutor {
           if (finished) return;
           let result: MimeBundle | undefined;
           try {
-            result = value === undefined ? undefined : resultBundle(value);
+            // A handle from a final display(...) call is not a result worth showing.
+            result = value === undefined || isDisplayHandle(value) ? undefined : resultBundle(value);
           } catch (error) {
             cell.finish('error', undefined, this.describe(error, fileName));
             return;

@@ -118,7 +118,9 @@ describe('kernel executor', function () {
 
     it('display() returns a handle that updates the output in place', async () => {
       const recorder = new Recorder();
-      ok(await run('const h = display({ step: 1 });\nh.update({ step: 2 });\ndisplay.html("<b>bold</b>");\ndisplay.markdown("# title");', recorder));
+      const result = await run('const h = display({ step: 1 });\nh.update({ step: 2 });\ndisplay.html("<b>bold</b>");\ndisplay.markdown("# title");', recorder);
+      ok(result);
+      assert.equal(result.result, undefined, 'a final display() call shows no handle as the result');
       const displays = recorder.events.filter((e) => e.kind === 'display');
       assert.equal(displays.length, 4);
       const [first, update, html, markdown] = displays as Array<Extract<(typeof displays)[number], { kind: 'display' }>>;
