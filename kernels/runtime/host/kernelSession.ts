@@ -12,6 +12,8 @@ export interface SessionOptions extends KernelOptions {
 export class KernelSession {
   private kernel: KernelProcess | undefined;
   private starting: Promise<KernelProcess> | undefined;
+  /** An interrupt that came while the kernel was still starting: the cell must not run. */
+  private interruptedWhileStarting = false;
 
   constructor(private readonly options: SessionOptions) {}
 
@@ -26,16 +28,22 @@ export class KernelSession {
 
   async execute(code: string, cellLabel: string, callbacks: ExecutionCallbacks = {}): Promise<ExecutionResult> {
     let kernel: KernelProcess;
+    this.interruptedWhileStarting = false;
     try {
       kernel = await this.ensureKernel();
     } catch (error) {
       return { status: 'died', message: `The kernel could not start: ${(error as Error).message}` };
     }
+    if (this.interruptedWhileStarting) {
+      this.interruptedWhileStarting = false;
+      return { status: 'interrupted', executionCount: 0 };
+    }
     return kernel.execute(code, cellLabel, callbacks);
   }
 
   interrupt(): void {
-    this.kernel?.interrupt(this.options.interruptTimeoutMs);
+    if (this.starting) this.interruptedWhileStarting = true;
+    else this.kernel?.interrupt(this.options.interruptTimeoutMs);
   }
 
   /** Stops the kernel; the next execution starts a fresh one. */
