@@ -4,7 +4,7 @@
  * in the cell and output metadata, so a notebook survives an edit session unchanged.
  */
 import * as vscode from 'vscode';
-import { isBinaryMime, isJsonMime, type JsonObject, type JsonValue, type MimeBundle } from '../kernels/runtime/mime';
+import { isBinaryMime, isJsonMime, type JsonObject, type JsonValue, type MimeBundle } from '../kernels/idc/display/mime';
 import { newCellId, type CellOutput, type Notebook, type NotebookCell } from '../kernels/runtime/notebook/nbformat';
 
 const STDOUT = 'application/vnd.code.notebook.stdout';

@@ -3,7 +3,7 @@
  * The kernel writes them and the renderers read them; both import this module, which holds
  * types and constants only (it is bundled into browser code).
  */
-export { IDC_MIME } from '../../runtime/mime';
+export { IDC_MIME } from './mime';
 
 /** application/vnd.idc-lab.progress+json: a loop's progress, updated in place. */
 export interface ProgressPayload {

@@ -4,7 +4,7 @@
  * for an interrupt, so a loop over progress() stops promptly even when its body is sync.
  */
 import { currentCell, type DisplayHandle } from '../context';
-import { IDC_MIME, type MimeBundle } from '../../runtime/mime';
+import { IDC_MIME, type MimeBundle } from './mime';
 import type { ProgressPayload } from './contracts';
 import { formatProgressText } from './progressText';
 

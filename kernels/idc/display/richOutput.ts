@@ -3,7 +3,7 @@
  * returns the MIME bundle the kernel displays (a vendor type plus image/png and text/plain
  * fallbacks, typically). Library result types implement it, and so can user classes.
  */
-import type { MimeBundle } from '../../runtime/mime';
+import type { MimeBundle } from './mime';
 
 export const MIME_BUNDLE: unique symbol = Symbol.for('idc-lab.mimeBundle') as never;
 

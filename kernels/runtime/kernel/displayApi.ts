@@ -5,7 +5,7 @@
  * to show HTML or markdown. Each call returns a handle whose update() replaces the output.
  */
 import type { CellContext } from '../../idc/context';
-import type { JsonObject, MimeBundle } from '../mime';
+import type { JsonObject, MimeBundle } from '../../idc/display/mime';
 import { toMimeBundle } from './mimeBundles';
 
 /** Marks display handles, so a cell ending in `display(...)` shows no handle as its result. */

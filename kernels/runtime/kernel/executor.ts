@@ -5,7 +5,7 @@
  */
 import vm from 'node:vm';
 import { runInCell, type CellContext, type DisplayHandle } from '../../idc/context';
-import type { JsonObject, MimeBundle } from '../mime';
+import type { JsonObject, MimeBundle } from '../../idc/display/mime';
 import type { CellError, DoneEvent, ExecuteRequest } from '../protocol';
 import { CellSyntaxError, compileCell } from './cellTransform';
 import { InterruptError, type InterruptState } from './interrupts';

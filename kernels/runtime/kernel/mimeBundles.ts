@@ -4,7 +4,7 @@
  */
 import { inspect } from 'node:util';
 import { isRichOutput, MIME_BUNDLE } from '../../idc/display/richOutput';
-import { isBinaryMime, isJsonMime, isTextMime, type JsonValue, type MimeBundle } from '../mime';
+import { isBinaryMime, isJsonMime, isTextMime, type JsonValue, type MimeBundle } from '../../idc/display/mime';
 
 export function plainText(value: unknown): string {
   return typeof value === 'string' ? value : inspect(value, { depth: 4, colors: false, maxArrayLength: 50, breakLength: 100 });

@@ -6,7 +6,7 @@
  * in a sandboxed frame: output is data, never markup.
  */
 import MarkdownIt from 'markdown-it';
-import { isJsonMime, type MimeBundle, type MimeData } from '../mime';
+import { isJsonMime, type MimeBundle, type MimeData } from '../../idc/display/mime';
 import type { CellOutput, Notebook, NotebookCell } from '../notebook/nbformat';
 import type { RendererBundle } from './rendererRegistry';
 

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { renderHtmlReport } from '../../../kernels/runtime/report/htmlReport';
 import { loadRenderers, type RendererBundle } from '../../../kernels/runtime/report/rendererRegistry';
-import { IDC_MIME } from '../../../kernels/runtime/mime';
+import { IDC_MIME } from '../../../kernels/idc/display/mime';
 import { newNotebook, type Notebook } from '../../../kernels/runtime/notebook/nbformat';
 
 const XSS = '<img src=x onerror=alert(1)>';
