@@ -4,15 +4,18 @@
  * that a later save would write over it.
  */
 import type * as vscode from 'vscode';
-import { parseNotebook, serializeNotebook } from '../kernels/runtime/notebook/nbformat';
+import { parseNotebookBytes, serializeNotebook } from '../kernels/runtime/notebook/nbformat';
 import { fromNotebookData, toNotebookData } from './notebookData';
 
+/** Outputs are part of the document: changing them makes it dirty, and they are saved. */
 export const serializerOptions: vscode.NotebookDocumentContentOptions = { transientOutputs: false };
+
+// VS Code does not pass the file's URI; the editor tab names the file beside the error.
+const FILE_LABEL = 'This .idcnb file';
 
 export class IdcNotebookSerializer implements vscode.NotebookSerializer {
   deserializeNotebook(content: Uint8Array): vscode.NotebookData {
-    // VS Code does not pass the file's name here; the editor tab shows it beside the error.
-    return toNotebookData(parseNotebook(new TextDecoder().decode(content), 'This .idcnb file'));
+    return toNotebookData(parseNotebookBytes(content, FILE_LABEL));
   }
 
   serializeNotebook(data: vscode.NotebookData): Uint8Array {

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { KernelSession } from '../host/kernelSession';
-import { parseNotebook } from '../notebook/nbformat';
+import { parseNotebookBytes } from '../notebook/nbformat';
 import { saveNotebook, writeFileAtomic } from '../notebook/atomicWrite';
 import { renderHtmlReport } from '../report/htmlReport';
 import { loadRenderers } from '../report/rendererRegistry';
@@ -49,13 +49,13 @@ export async function main(argv: string[]): Promise<number> {
   if (timeoutSeconds !== undefined && !(timeoutSeconds > 0)) throw new UsageError(`--timeout ${values.timeout}: expected a positive number of seconds`);
   const params = parseParamArgs(values.param ?? []);
 
-  let text: string;
+  let bytes: Uint8Array;
   try {
-    text = fs.readFileSync(notebookPath, 'utf8');
+    bytes = fs.readFileSync(notebookPath);
   } catch (error) {
     throw new UsageError(`cannot read ${notebookPath}: ${(error as Error).message}`);
   }
-  const notebook = parseNotebook(text, notebookPath);
+  const notebook = parseNotebookBytes(bytes, notebookPath);
   const renderers = values.html ? loadRenderers(packageRoot()) : [];
 
   const session = new KernelSession({ cwd: path.dirname(notebookPath), interruptTimeoutMs: 5000 });

@@ -6,7 +6,13 @@ export const PNG = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0
 export function everyKindOfNotebook(): Notebook {
   const nb = newNotebook();
   nb.cells = [
-    { cell_type: 'markdown', id: 'md1', source: '# Title\n\nÜnïcödé and émoji 🎉', metadata: {} },
+    {
+      cell_type: 'markdown',
+      id: 'md1',
+      source: '# Title\n\nÜnïcödé and émoji 🎉\n![logo](attachment:logo.png)',
+      metadata: { jupyter: { source_hidden: false } },
+      attachments: { 'logo.png': { 'image/png': 'iVBORw0KGgo=' } },
+    },
     { cell_type: 'raw', id: 'raw1', source: 'raw text', metadata: { format: 'text/plain' } },
     { cell_type: 'code', id: 'params', source: 'const rank = 8;', metadata: { tags: ['parameters'] }, outputs: [], execution_count: 1 },
     {
@@ -31,6 +37,14 @@ export function everyKindOfNotebook(): Notebook {
         { output_type: 'execute_result', data: { 'text/plain': '42' }, metadata: {}, execution_count: 2 },
         { output_type: 'error', ename: 'Error', evalue: 'boom', traceback: ['Error: boom (cell 4, line 2, column 1)', '    at cell 4:2:1'] },
       ],
+    },
+    {
+      cell_type: 'code',
+      id: 'never-run',
+      source: '',
+      metadata: { tags: ['skip'], 'idc-lab': { note: 'не запускать' } },
+      outputs: [{ output_type: 'execute_result', data: { 'text/plain': 'from an old run' }, metadata: {}, execution_count: null }],
+      execution_count: null,
     },
   ];
   return nb;
