@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import path from 'node:path';
 import { IdcKernelController, NOTEBOOK_TYPE, type KernelSettings } from './controller';
 import { IdcNotebookSerializer, serializerOptions } from './serializer';
+import { assignCellIds } from './cellIds';
 import { exportHtmlReport } from './exportReport';
 import { KernelStatusBar } from './statusBar';
 
@@ -35,6 +36,7 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.workspace.registerNotebookSerializer(NOTEBOOK_TYPE, new IdcNotebookSerializer(), serializerOptions),
     controller,
     statusBar,
+    assignCellIds(),
     vscode.commands.registerCommand('idcLab.restartKernel', withNotebook((nb) => controller.restart(nb))),
     vscode.commands.registerCommand('idcLab.interruptKernel', withNotebook((nb) => controller.interrupt(nb))),
     vscode.commands.registerCommand(

@@ -150,9 +150,34 @@ export const notebooks = {
   },
 };
 
+export class NotebookEdit {
+  private constructor(
+    readonly index: number,
+    readonly newCellMetadata: Record<string, unknown>,
+  ) {}
+  static updateCellMetadata(index: number, metadata: Record<string, unknown>): NotebookEdit {
+    return new NotebookEdit(index, metadata);
+  }
+}
+
+export class WorkspaceEdit {
+  readonly entries: Array<[Uri, NotebookEdit[]]> = [];
+  set(uri: Uri, edits: NotebookEdit[]): void {
+    this.entries.push([uri, edits]);
+  }
+}
+
+export const notebookChanges = new EventEmitter<unknown>();
+export const appliedEdits: WorkspaceEdit[] = [];
+
 export const workspace = {
   isTrusted: true,
   onDidCloseNotebookDocument: () => ({ dispose: () => undefined }),
+  onDidChangeNotebookDocument: notebookChanges.event,
+  applyEdit(edit: WorkspaceEdit): Promise<boolean> {
+    appliedEdits.push(edit);
+    return Promise.resolve(true);
+  },
 };
 
 export const window = {
