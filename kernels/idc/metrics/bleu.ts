@@ -11,14 +11,15 @@ const N = 4;
 const TINY = 1e-15;
 const SMALL = 1e-9;
 
-interface Cooked {
+/** One image's BLEU counts; corpus BLEU is a function of their sums. */
+export interface BleuStats {
   testLength: number;
   refLength: number;
   guess: number[];
   correct: number[];
 }
 
-function cook(candidate: string, refs: readonly string[]): Cooked {
+function cook(candidate: string, refs: readonly string[]): BleuStats {
   const maxRefCounts = Array.from({ length: N }, () => new Map<string, number>());
   const refLengths: number[] = [];
   for (const ref of refs) {
@@ -62,23 +63,32 @@ function bleuFrom(testLength: number, refLength: number, guess: readonly number[
   return out;
 }
 
-/** BLEU-1..4 of a tokenized set; element k is BLEU-(k+1). */
-export function bleu(set: TokenizedSet): MetricScores[] {
-  const perImage: number[][] = Array.from({ length: N }, () => []);
+export function bleuStats(set: TokenizedSet): BleuStats[] {
+  return set.cands.map((candidate, i) => cook(candidate, set.refs[i] ?? []));
+}
+
+/** Corpus BLEU-1..4 of the images at `indices` (repeats allowed: a bootstrap sample). */
+export function corpusBleu(stats: readonly BleuStats[], indices?: ArrayLike<number>): number[] {
   let testLength = 0;
   let refLength = 0;
   const guess = new Array<number>(N).fill(0);
   const correct = new Array<number>(N).fill(0);
-  set.cands.forEach((candidate, i) => {
-    const c = cook(candidate, set.refs[i] ?? []);
+  const count = indices ? indices.length : stats.length;
+  for (let j = 0; j < count; j++) {
+    const c = stats[indices ? (indices[j] as number) : j] as BleuStats;
     testLength += c.testLength;
     refLength += c.refLength;
     for (let k = 0; k < N; k++) {
       guess[k] = (guess[k] as number) + (c.guess[k] as number);
       correct[k] = (correct[k] as number) + (c.correct[k] as number);
     }
-    bleuFrom(c.testLength, c.refLength, c.guess, c.correct).forEach((v, k) => perImage[k]?.push(v));
-  });
-  const corpus = bleuFrom(testLength, refLength, guess, correct);
-  return corpus.map((value, k) => ({ corpus: value, perImage: perImage[k] as number[] }));
+  }
+  return bleuFrom(testLength, refLength, guess, correct);
+}
+
+/** BLEU-1..4 of a tokenized set; element k is BLEU-(k+1). */
+export function bleu(set: TokenizedSet): MetricScores[] {
+  const stats = bleuStats(set);
+  const perImage = stats.map((c) => bleuFrom(c.testLength, c.refLength, c.guess, c.correct));
+  return corpusBleu(stats).map((value, k) => ({ corpus: value, perImage: perImage.map((p) => p[k] as number) }));
 }
