@@ -118,11 +118,14 @@ export function ptbTokens(line: string, atEnd = false): string[] {
         i += 3;
         continue;
       }
-      const special = /^'(?:(t)(is)|(til)|(\d\d))(?![\p{L}\p{N}'])|^'(til)/iu.exec(rest);
-      if (special) {
-        if (special[1]) out.push(`'${special[1]}`, special[2] as string);
-        else out.push(`'${special[3] ?? special[4] ?? special[5]}`);
-        i += special[1] ? 4 : special[5] ? 4 : (special[0].length);
+      // 'tis -> 't is; 'til (also the start of 'tilt') -> 'til; '95 -> '95 (but '18' is a quoted 18)
+      const tis = /^'(t)(is)(?![\p{L}\p{N}])/iu.exec(rest);
+      const til = /^'til/iu.exec(rest);
+      const year = /^'\d\d(?![\p{L}\p{N}'])/u.exec(rest);
+      if (tis || til || year) {
+        if (tis) out.push(`'${tis[1] as string}`, tis[2] as string);
+        else out.push(til ? `'${chars.slice(i + 1, i + 4).join('')}` : (year?.[0] as string));
+        i += year && !tis && !til ? 3 : 4;
         continue;
       }
     }
