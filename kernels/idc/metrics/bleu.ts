@@ -4,7 +4,7 @@
  * the reference length closest to the candidate's (the shorter on a tie), and a brevity
  * penalty exp(1 - r/c) per image and over the corpus totals.
  */
-import { ngramCounts, splitWords } from './tokens';
+import { countSet, type CountedSet, type GramCounts } from './gramIndex';
 import type { MetricScores, TokenizedSet } from './types';
 
 const N = 4;
@@ -19,30 +19,41 @@ export interface BleuStats {
   correct: number[];
 }
 
-function cook(candidate: string, refs: readonly string[]): BleuStats {
-  const maxRefCounts = Array.from({ length: N }, () => new Map<string, number>());
-  const refLengths: number[] = [];
-  for (const ref of refs) {
-    const words = splitWords(ref);
-    refLengths.push(words.length);
-    ngramCounts(words, N).forEach((counts, k) => {
-      const max = maxRefCounts[k] as Map<string, number>;
-      for (const [gram, count] of counts) max.set(gram, Math.max(max.get(gram) ?? 0, count));
-    });
-  }
-  const words = splitWords(candidate);
-  const testLength = words.length;
+function cook(candidate: GramCounts, refs: readonly GramCounts[]): BleuStats {
+  const testLength = candidate.words;
   // min over (|l - c|, l): the closest length, and the shorter one on a tie.
   let refLength = Infinity;
-  for (const l of refLengths) {
+  for (const ref of refs) {
+    const l = ref.words;
     const d = Math.abs(l - testLength);
     const best = Math.abs(refLength - testLength);
     if (d < best || (d === best && l < refLength)) refLength = l;
   }
   const correct = new Array<number>(N).fill(0);
-  ngramCounts(words, N).forEach((counts, k) => {
-    for (const [gram, count] of counts) correct[k] = (correct[k] as number) + Math.min(maxRefCounts[k]?.get(gram) ?? 0, count);
-  });
+  for (let k = 0; k < N; k++) {
+    const ids = candidate.ids[k] as Int32Array;
+    const counts = candidate.counts[k] as Int32Array;
+    // the largest count of each candidate n-gram in any one reference (sorted ids: merge)
+    const maxRef = new Int32Array(ids.length);
+    for (const ref of refs) {
+      const rIds = ref.ids[k] as Int32Array;
+      const rCounts = ref.counts[k] as Int32Array;
+      for (let a = 0, b = 0; a < ids.length && b < rIds.length; ) {
+        const x = ids[a] as number;
+        const y = rIds[b] as number;
+        if (x < y) a++;
+        else if (x > y) b++;
+        else {
+          if ((rCounts[b] as number) > (maxRef[a] as number)) maxRef[a] = rCounts[b] as number;
+          a++;
+          b++;
+        }
+      }
+    }
+    let clipped = 0;
+    for (let a = 0; a < ids.length; a++) clipped += Math.min(counts[a] as number, maxRef[a] as number);
+    correct[k] = clipped;
+  }
   const guess = Array.from({ length: N }, (_, k) => Math.max(0, testLength - k));
   return { testLength, refLength, guess, correct };
 }
@@ -63,8 +74,8 @@ function bleuFrom(testLength: number, refLength: number, guess: readonly number[
   return out;
 }
 
-export function bleuStats(set: TokenizedSet): BleuStats[] {
-  return set.cands.map((candidate, i) => cook(candidate, set.refs[i] ?? []));
+export function bleuStats(set: TokenizedSet, counted: CountedSet = countSet(set)): BleuStats[] {
+  return counted.cands.map((candidate, i) => cook(candidate, counted.refs[i] ?? []));
 }
 
 /** Corpus BLEU-1..4 of the images at `indices` (repeats allowed: a bootstrap sample). */
@@ -87,8 +98,8 @@ export function corpusBleu(stats: readonly BleuStats[], indices?: ArrayLike<numb
 }
 
 /** BLEU-1..4 of a tokenized set; element k is BLEU-(k+1). */
-export function bleu(set: TokenizedSet): MetricScores[] {
-  const stats = bleuStats(set);
+export function bleu(set: TokenizedSet, counted?: CountedSet): MetricScores[] {
+  const stats = bleuStats(set, counted);
   const perImage = stats.map((c) => bleuFrom(c.testLength, c.refLength, c.guess, c.correct));
   return corpusBleu(stats).map((value, k) => ({ corpus: value, perImage: perImage.map((p) => p[k] as number) }));
 }

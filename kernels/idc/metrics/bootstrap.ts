@@ -13,6 +13,7 @@ import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 import { uniformInt } from 'pure-rand/distribution/uniformInt';
 import { bleuStats, corpusBleu, type BleuStats } from './bleu';
 import { cider, type CiderOptions } from './cider';
+import { countSet, GramIndex } from './gramIndex';
 import { rougeL } from './rougeL';
 import { METRIC_NAMES, type MetricName, type MetricValues } from './scoreTokenized';
 import type { TokenizedSet } from './types';
@@ -50,7 +51,8 @@ interface ImageStats {
 }
 
 function imageStats(set: TokenizedSet, options: BootstrapOptions): ImageStats {
-  return { bleu: bleuStats(set), rouge: rougeL(set).perImage, cider: cider(set, options.cider).perImage };
+  const counted = countSet(set, options.cider?.documentFrequency?.index ?? new GramIndex());
+  return { bleu: bleuStats(set, counted), rouge: rougeL(set).perImage, cider: cider(set, options.cider, counted).perImage };
 }
 
 function corpusOf(stats: ImageStats, indices: ArrayLike<number>): MetricValues {

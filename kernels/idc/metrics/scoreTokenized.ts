@@ -1,6 +1,7 @@
 /** All the toolkit's metrics but METEOR on an already tokenized set, named as the toolkit names them. */
 import { bleu } from './bleu';
 import { cider, type CiderOptions } from './cider';
+import { countSet, GramIndex } from './gramIndex';
 import { rougeL } from './rougeL';
 import type { TokenizedSet } from './types';
 
@@ -15,9 +16,11 @@ export interface SetScores {
 }
 
 export function scoreTokenized(set: TokenizedSet, options: { cider?: CiderOptions } = {}): SetScores {
-  const [b1, b2, b3, b4] = bleu(set);
+  // n-grams counted once for BLEU and CIDEr-D, with the ids of a given idf's index
+  const counted = countSet(set, options.cider?.documentFrequency?.index ?? new GramIndex());
+  const [b1, b2, b3, b4] = bleu(set, counted);
   const rouge = rougeL(set);
-  const c = cider(set, options.cider);
+  const c = cider(set, options.cider, counted);
   const series = { Bleu_1: b1, Bleu_2: b2, Bleu_3: b3, Bleu_4: b4, ROUGE_L: rouge, CIDEr: c };
   const corpus = {} as MetricValues;
   for (const name of METRIC_NAMES) corpus[name] = series[name]?.corpus ?? NaN;
