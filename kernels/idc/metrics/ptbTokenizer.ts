@@ -32,12 +32,24 @@ const SPACE = /[\s\u00a0\u2000-\u200b\u3000\ufeff]/u;
 const ABBREVIATIONS = new Set(['mr', 'mrs', 'ms', 'dr', 'prof', 'st', 'jr', 'sr', 'mt', 'ft', 'vs', 'etc', 'inc', 'ltd', 'co', 'corp', 'jan', 'feb', 'mar', 'apr', 'jun', 'jul', 'aug', 'sep', 'sept', 'oct', 'nov', 'dec', 'no', 'gen', 'gov', 'sen', 'rep', 'rev', 'col', 'capt', 'lt', 'sgt', 'ave', 'blvd', 'rd']);
 const CONTRACTION_SUFFIX = /^'(s|re|ll|ve|d|m)(?![\p{L}\p{N}])/iu;
 
+// ASCII answers from a table: the Unicode-property regexes are slow on every character.
+const ASCII_WORD = new Uint8Array(128).map((_, code) => (/[A-Za-z0-9_]/.test(String.fromCharCode(code)) ? 1 : 0));
+
 function isWordChar(c: string | undefined): boolean {
-  return c !== undefined && WORD_CHAR.test(c);
+  if (c === undefined) return false;
+  const code = c.charCodeAt(0);
+  return code < 128 ? ASCII_WORD[code] === 1 : WORD_CHAR.test(c);
 }
 
 function isWordStart(c: string | undefined): boolean {
-  return c !== undefined && WORD_START.test(c);
+  if (c === undefined) return false;
+  const code = c.charCodeAt(0);
+  return code < 128 ? ASCII_WORD[code] === 1 : WORD_START.test(c);
+}
+
+function isSpace(c: string): boolean {
+  const code = c.charCodeAt(0);
+  return code < 128 ? code === 32 || (code >= 9 && code <= 13) : SPACE.test(c);
 }
 
 const isApostrophe = (c: string | undefined) => c === "'" || c === '\u2019';
@@ -51,7 +63,7 @@ export function ptbTokens(line: string, atEnd = false): string[] {
   const peek = (k = 0): string | undefined => chars[i + k];
   while (i < chars.length) {
     const c = chars[i] as string;
-    if (SPACE.test(c)) {
+    if (isSpace(c)) {
       i++;
       continue;
     }
@@ -81,14 +93,14 @@ export function ptbTokens(line: string, atEnd = false): string[] {
       continue;
     }
     // emoticons, with their brackets escaped as PTB does: ":)" -> ":-RRB-"
-    const smiley = /^[:;]-?[()]/.exec(chars.slice(i, i + 3).join(''));
+    const smiley = c === ':' || c === ';' ? /^[:;]-?[()]/.exec(chars.slice(i, i + 3).join('')) : null;
     if (smiley && !isWordChar(chars[i + smiley[0].length])) {
       out.push(smiley[0].replace('(', '-LRB-').replace(')', '-RRB-'));
       i += smiley[0].length;
       continue;
     }
     // (555) 555-1234: one phone-number token, brackets escaped, the space made a no-break space
-    const phone = /^\((\d{3})\) (\d{3}-\d{4})(?![\p{L}\p{N}])/u.exec(chars.slice(i, i + 15).join(''));
+    const phone = c === '(' ? /^\((\d{3})\) (\d{3}-\d{4})(?![\p{L}\p{N}])/u.exec(chars.slice(i, i + 15).join('')) : null;
     if (phone) {
       out.push(`-LRB-${phone[1] as string}-RRB-\u00a0${phone[2] as string}`);
       i += 14;
@@ -251,8 +263,11 @@ function word(chars: string[], start: number, out: string[], atEnd: boolean): nu
   // currency prefixes in capitals: US$, HK$ (and so "GET$")
   if (chars[i] === '$' && /^[A-Z]+$/.test(chars.slice(start, i).join(''))) i++;
   // 3 1/2: PTB joins a whole number and a fraction with a no-break space
-  const fraction = /^ (\d+\/\d+)(?![\p{L}\p{N}])/u.exec(chars.slice(i, i + 12).join(''));
-  if (fraction && /^\d+$/.test(chars.slice(start, i).join(''))) {
+  const fraction =
+    chars[i] === ' ' && DIGIT.test(chars[i + 1] ?? '') && /^\d+$/.test(chars.slice(start, i).join(''))
+      ? /^ (\d+\/\d+)(?![\p{L}\p{N}])/u.exec(chars.slice(i, i + 12).join(''))
+      : null;
+  if (fraction) {
     out.push(`${chars.slice(start, i).join('')}\u00a0${fraction[1] as string}`);
     return i + 1 + (fraction[1] as string).length;
   }
