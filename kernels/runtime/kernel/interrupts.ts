@@ -22,13 +22,15 @@ export class InterruptError extends Error {
 const CURRENT = 0;
 const REQUESTED = 1;
 
-// Runs in the worker: one line on the pipe per interrupt request.
+// Runs in the worker: one line on the pipe per interrupt request. The pipe is read as a
+// non-blocking socket: a blocking fs read would hold a thread-pool thread, and process.exit
+// in a cell would then wait forever for the worker to stop.
 const WATCHDOG_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
-const fs = require('node:fs');
+const net = require('node:net');
 const flags = workerData.flags;
-const stream = fs.createReadStream('', { fd: workerData.fd, autoClose: false });
-stream.on('data', (chunk) => {
+const pipe = new net.Socket({ fd: workerData.fd, readable: true, writable: false });
+pipe.on('data', (chunk) => {
   for (const _ of String(chunk).split('\\n').slice(1)) {
     const seq = Atomics.load(flags, ${CURRENT});
     if (seq === 0) continue;
@@ -36,7 +38,7 @@ stream.on('data', (chunk) => {
     parentPort.postMessage(seq);
   }
 });
-stream.on('error', () => {});
+pipe.on('error', () => {});
 `;
 
 export class InterruptState {
