@@ -16,6 +16,7 @@ const DROPPED = new Set(["''", "'", '``', '`', '-LRB-', '-RRB-', '-LCB-', '-RCB-
 
 /** Characters the tokenizer treats as line ends (the toolkit replaces only \n by a space). */
 const LINE_BREAK = /\r\n?|[\u2028\u2029\v\f\x85]/g;
+const HAS_LINE_BREAK = /[\r\u2028\u2029\v\f\x85]/;
 
 const BRACKETS: Record<string, string> = { '(': '-LRB-', ')': '-RRB-', '[': '-LSB-', ']': '-RSB-', '{': '-LCB-', '}': '-RCB-' };
 const QUOTES = new Set(['"', '\u201c', '\u201d', '\u201e', '\u00ab', '\u00bb', '\u2018', '\u2019', '\u201a', '`', "'"]);
@@ -30,6 +31,15 @@ const DIGIT = /\p{Nd}/u;
 const SPACE = /[\s\u00a0\u2000-\u200b\u3000\ufeff]/u;
 /** Abbreviations PTBTokenizer keeps with their period (the ones captions use). */
 const ABBREVIATIONS = new Set(['mr', 'mrs', 'ms', 'dr', 'prof', 'st', 'jr', 'sr', 'mt', 'ft', 'vs', 'etc', 'inc', 'ltd', 'co', 'corp', 'jan', 'feb', 'mar', 'apr', 'jun', 'jul', 'aug', 'sep', 'sept', 'oct', 'nov', 'dec', 'no', 'gen', 'gov', 'sen', 'rep', 'rev', 'col', 'capt', 'lt', 'sgt', 'ave', 'blvd', 'rd']);
+/** Words PTBTokenizer splits in two, and where. */
+const SPLIT_WORDS = new Map([
+  ['cannot', 3],
+  ['gonna', 3],
+  ['gotta', 3],
+  ['wanna', 3],
+  ['lemme', 3],
+  ['gimme', 3],
+]);
 const CONTRACTION_SUFFIX = /^'(s|re|ll|ve|d|m)(?![\p{L}\p{N}])/iu;
 
 // ASCII answers from a table: the Unicode-property regexes are slow on every character.
@@ -56,8 +66,10 @@ const isApostrophe = (c: string | undefined) => c === "'" || c === '\u2019';
 
 /** PTB tokens of one line, before lower-casing and filtering. `atEnd`: nothing follows the line. */
 export function ptbTokens(line: string, atEnd = false): string[] {
-  // Soft hyphens are invisible inside words: "t\u00ado" is "to".
-  const chars = Array.from(line.replace(/\u00ad/g, '')); // code points: astral symbols are one unit
+  // Soft hyphens are invisible inside words: "t\u00ado" is "to". The line is scanned by UTF-16
+  // unit (an array of characters cost most of the time in garbage collection); astral
+  // characters, which the lexer deletes, are skipped one surrogate at a time.
+  const chars = line.replace(/\u00ad/g, '');
   const out: string[] = [];
   let i = 0;
   const peek = (k = 0): string | undefined => chars[i + k];
@@ -69,10 +81,10 @@ export function ptbTokens(line: string, atEnd = false): string[] {
     }
     // SGML-like tags: <b>, </b>
     if (c === '<') {
-      const m = /^<\/?[A-Za-z][A-Za-z0-9]*>/.exec(chars.slice(i, i + 40).join(''));
+      const m = /^<\/?[A-Za-z][A-Za-z0-9]*>/.exec(chars.slice(i, i + 40));
       if (m) {
         out.push(m[0]);
-        i += Array.from(m[0]).length;
+        i += m[0].length;
         continue;
       }
     }
@@ -89,18 +101,18 @@ export function ptbTokens(line: string, atEnd = false): string[] {
     if ((c === '#' || c === '@') && /[A-Za-z]/.test(peek(1) ?? '')) {
       const start = i++;
       while (isWordChar(chars[i])) i++;
-      out.push(chars.slice(start, i).join(''));
+      out.push(chars.slice(start, i));
       continue;
     }
     // emoticons, with their brackets escaped as PTB does: ":)" -> ":-RRB-"
-    const smiley = c === ':' || c === ';' ? /^[:;]-?[()]/.exec(chars.slice(i, i + 3).join('')) : null;
+    const smiley = c === ':' || c === ';' ? /^[:;]-?[()]/.exec(chars.slice(i, i + 3)) : null;
     if (smiley && !isWordChar(chars[i + smiley[0].length])) {
       out.push(smiley[0].replace('(', '-LRB-').replace(')', '-RRB-'));
       i += smiley[0].length;
       continue;
     }
     // (555) 555-1234: one phone-number token, brackets escaped, the space made a no-break space
-    const phone = c === '(' ? /^\((\d{3})\) (\d{3}-\d{4})(?![\p{L}\p{N}])/u.exec(chars.slice(i, i + 15).join('')) : null;
+    const phone = c === '(' ? /^\((\d{3})\) (\d{3}-\d{4})(?![\p{L}\p{N}])/u.exec(chars.slice(i, i + 15)) : null;
     if (phone) {
       out.push(`-LRB-${phone[1] as string}-RRB-\u00a0${phone[2] as string}`);
       i += 14;
@@ -118,7 +130,7 @@ export function ptbTokens(line: string, atEnd = false): string[] {
     }
     if (isApostrophe(c) && isWordChar(peek(1))) {
       // A contraction or quote before a word: 's, 're, ... on their own are tokens.
-      const rest = "'" + chars.slice(i + 1, i + 5).join('');
+      const rest = "'" + chars.slice(i + 1, i + 5);
       const m = CONTRACTION_SUFFIX.exec(rest);
       if (m && !(atEnd && i + m[0].length === chars.length)) {
         out.push(m[0]);
@@ -136,7 +148,7 @@ export function ptbTokens(line: string, atEnd = false): string[] {
       const year = /^'\d\d(?![\p{L}\p{N}'])/u.exec(rest);
       if (tis || til || year) {
         if (tis) out.push(`'${tis[1] as string}`, tis[2] as string);
-        else out.push(til ? `'${chars.slice(i + 1, i + 4).join('')}` : (year?.[0] as string));
+        else out.push(til ? `'${chars.slice(i + 1, i + 4)}` : (year?.[0] as string));
         i += year && !tis && !til ? 3 : 4;
         continue;
       }
@@ -181,18 +193,18 @@ export function ptbTokens(line: string, atEnd = false): string[] {
     if (c === '?' || c === '!') {
       let j = i;
       while (chars[j] === '?' || chars[j] === '!') j++;
-      out.push(chars.slice(i, j).join(''));
+      out.push(chars.slice(i, j));
       i = j;
       continue;
     }
     if (c === '&') {
-      const ent = /^&amp;/i.exec(chars.slice(i, i + 5).join(''));
+      const ent = /^&amp;/i.exec(chars.slice(i, i + 5));
       out.push('&');
       i += ent ? 5 : 1;
       continue;
     }
-    const code = c.codePointAt(0) as number;
-    if (code > 0xffff || /\p{Mn}|\p{Cf}|\p{Cc}|\p{Co}|\p{Cn}|\p{Nl}/u.test(c)) {
+    const code = c.charCodeAt(0);
+    if ((code >= 0xd800 && code <= 0xdfff) || /\p{Mn}|\p{Cf}|\p{Cc}|\p{Co}|\p{Cn}|\p{Nl}/u.test(c)) {
       // Outside the lexer's alphabet: PTBTokenizer deletes untokenizable characters.
       i++;
       continue;
@@ -203,39 +215,39 @@ export function ptbTokens(line: string, atEnd = false): string[] {
   return out;
 }
 
+function skipWordChars(chars: string, i: number): number {
+  while (i < chars.length && isWordChar(chars[i])) i++;
+  return i;
+}
+
 /** Scans a word (letters, digits, marks, with internal - / . , ' where PTB keeps them). */
-function word(chars: string[], start: number, out: string[], atEnd: boolean): number {
-  let i = start;
-  const at = (k: number) => chars[k];
-  const run = () => {
-    while (isWordChar(at(i))) i++;
-  };
-  run();
+function word(chars: string, start: number, out: string[], atEnd: boolean): number {
+  let i = skipWordChars(chars, start);
   for (;;) {
-    const c = at(i);
-    const next = at(i + 1);
+    const c = chars[i];
+    const next = chars[i + 1];
     // hyphenated words and a/b: one token when a word character follows
     if ((c === '-' || c === '/') && isWordChar(next)) {
       i++;
-      run();
+      i = skipWordChars(chars, i);
       continue;
     }
     // numbers: 1,000 and 3.50; abbreviations like u.s.
-    if ((c === ',' || c === '.') && DIGIT.test(at(i - 1) ?? '') && DIGIT.test(next ?? '')) {
+    if ((c === ',' || c === '.') && DIGIT.test(chars[i - 1] ?? '') && DIGIT.test(next ?? '')) {
       i++;
-      run();
+      i = skipWordChars(chars, i);
       continue;
     }
     // times: 4:23:34
-    if (c === ':' && DIGIT.test(at(i - 1) ?? '') && DIGIT.test(next ?? '')) {
+    if (c === ':' && DIGIT.test(chars[i - 1] ?? '') && DIGIT.test(next ?? '')) {
       i++;
-      run();
+      i = skipWordChars(chars, i);
       continue;
     }
     // acronyms with periods: u.s., d.c. (the final period stays with the token)
-    if (c === '.' && LETTER.test(next ?? '') && at(i + 2) === '.' && i - start === 1) {
+    if (c === '.' && LETTER.test(next ?? '') && chars[i + 2] === '.' && i - start === 1) {
       i += 3;
-      while (LETTER.test(at(i) ?? '') && at(i + 1) === '.' && !isWordChar(at(i + 2))) i += 2;
+      while (LETTER.test(chars[i] ?? '') && chars[i + 1] === '.' && !isWordChar(chars[i + 2])) i += 2;
       break;
     }
     // a period right before another mark stays with the word ("desk.," -> "desk." ",")
@@ -246,32 +258,32 @@ function word(chars: string[], start: number, out: string[], atEnd: boolean): nu
     }
     // initials (E.) and known abbreviations (St., Mr.) keep their period
     if (c === '.' && !isWordChar(next)) {
-      const w = chars.slice(start, i).join('');
+      const w = chars.slice(start, i);
       if ((/^\p{L}$/u.test(w) && next !== undefined) || ABBREVIATIONS.has(w.toLowerCase())) {
         i++;
         break;
       }
     }
     // o'clock-like words keep their apostrophe; contractions are split below
-    if (isApostrophe(c) && isWordChar(next) && chars.slice(start, i).join('').toLowerCase() === 'o') {
+    if (isApostrophe(c) && isWordChar(next) && chars.slice(start, i).toLowerCase() === 'o') {
       i++;
-      run();
+      i = skipWordChars(chars, i);
       continue;
     }
     break;
   }
   // currency prefixes in capitals: US$, HK$ (and so "GET$")
-  if (chars[i] === '$' && /^[A-Z]+$/.test(chars.slice(start, i).join(''))) i++;
+  if (chars[i] === '$' && /^[A-Z]+$/.test(chars.slice(start, i))) i++;
   // 3 1/2: PTB joins a whole number and a fraction with a no-break space
   const fraction =
-    chars[i] === ' ' && DIGIT.test(chars[i + 1] ?? '') && /^\d+$/.test(chars.slice(start, i).join(''))
-      ? /^ (\d+\/\d+)(?![\p{L}\p{N}])/u.exec(chars.slice(i, i + 12).join(''))
+    chars[i] === ' ' && DIGIT.test(chars[i + 1] ?? '') && /^\d+$/.test(chars.slice(start, i))
+      ? /^ (\d+\/\d+)(?![\p{L}\p{N}])/u.exec(chars.slice(i, i + 12))
       : null;
   if (fraction) {
-    out.push(`${chars.slice(start, i).join('')}\u00a0${fraction[1] as string}`);
+    out.push(`${chars.slice(start, i)}\u00a0${fraction[1] as string}`);
     return i + 1 + (fraction[1] as string).length;
   }
-  const text = chars.slice(start, i).join('');
+  const text = chars.slice(start, i);
   // n't: "isn't" -> "is" "n't", "can't" -> "ca" "n't"
   if (isApostrophe(chars[i]) && /^[tT]$/.test(chars[i + 1] ?? '') && !isWordChar(chars[i + 2]) && /n$/i.test(text) && text.length > 1) {
     if (!(atEnd && i + 2 === chars.length)) {
@@ -279,22 +291,11 @@ function word(chars: string[], start: number, out: string[], atEnd: boolean): nu
       return i + 2;
     }
   }
-  const lower = text.toLowerCase();
-  if (lower === 'cannot') {
-    out.push(text.slice(0, 3), text.slice(3));
+  // cannot -> can not, gonna -> gon na, and the like (only 5- and 6-letter words qualify)
+  const cut = text.length === 5 || text.length === 6 ? SPLIT_WORDS.get(text.toLowerCase()) : undefined;
+  if (cut !== undefined) {
+    out.push(text.slice(0, cut), text.slice(cut));
     return i;
-  }
-  for (const [whole, cut] of [
-    ['gonna', 3],
-    ['gotta', 3],
-    ['wanna', 3],
-    ['lemme', 3],
-    ['gimme', 3],
-  ] as const) {
-    if (lower === whole) {
-      out.push(text.slice(0, cut), text.slice(cut));
-      return i;
-    }
   }
   out.push(text);
   return i;
@@ -323,8 +324,7 @@ function finish(tokens: string[]): string {
  * toolkit's tokenizer.
  */
 export function tokenizeCaptions(captions: readonly string[], mode: TokenizeMode = 'compat'): TokenizeResult {
-  const lineBreaks = captions.flatMap((c, i) => (LINE_BREAK.test(c) ? [i] : []));
-  LINE_BREAK.lastIndex = 0;
+  const lineBreaks = captions.flatMap((c, i) => (HAS_LINE_BREAK.test(c) ? [i] : []));
   if (mode === 'strict') {
     return {
       captions: captions.map((c, i) => finish(ptbTokens(c.replace(/\n/g, ' ').replace(LINE_BREAK, ' '), i === captions.length - 1))),

@@ -45,6 +45,8 @@ describe('PTB tokenizer (strict mode)', () => {
     const result = tokenizeCaptions(['a man rides a horse', 'a dog\rruns in the park', 'two cats\u2028sleep'], 'strict');
     assert.deepEqual(result.captions, ['a man rides a horse', 'a dog runs in the park', 'two cats sleep']);
     assert.deepEqual(result.lineBreaks, [1, 2]);
+    // every caption is checked on its own, whatever the position of the break before it
+    assert.deepEqual(tokenizeCaptions(['a long caption\rthen', 'x\ry'], 'strict').lineBreaks, [0, 1]);
     const compat = tokenizeCaptions(['a man rides a horse', 'a dog\rruns in the park', 'two cats\u2028sleep']);
     assert.deepEqual(compat.captions, ['a man rides a horse', 'a dog', 'runs in the park']);
   });
