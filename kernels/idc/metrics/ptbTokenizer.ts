@@ -30,7 +30,7 @@ const CURRENCY: Record<string, string> = { '\u00a3': '#', '\u20ac': '$' };
 const DIGIT = /\p{Nd}/u;
 const SPACE = /[\s\u00a0\u2000-\u200b\u3000\ufeff]/u;
 /** Abbreviations PTBTokenizer keeps with their period (the ones captions use). */
-const ABBREVIATIONS = new Set(['mr', 'mrs', 'ms', 'dr', 'prof', 'st', 'jr', 'sr', 'mt', 'ft', 'vs', 'etc', 'inc', 'ltd', 'co', 'corp', 'jan', 'feb', 'mar', 'apr', 'jun', 'jul', 'aug', 'sep', 'sept', 'oct', 'nov', 'dec', 'no', 'gen', 'gov', 'sen', 'rep', 'rev', 'col', 'capt', 'lt', 'sgt', 'ave', 'blvd', 'rd']);
+const ABBREVIATIONS = new Set(['mr', 'mrs', 'ms', 'dr', 'prof', 'st', 'jr', 'sr', 'mt', 'ft', 'vs', 'etc', 'inc', 'ltd', 'co', 'corp', 'jan', 'feb', 'mar', 'apr', 'jun', 'jul', 'aug', 'sep', 'sept', 'oct', 'nov', 'dec', 'gen', 'gov', 'sen', 'rep', 'rev', 'col', 'capt', 'lt', 'sgt', 'ave', 'blvd', 'rd']);
 /** Words PTBTokenizer splits in two, and where. */
 const SPLIT_WORDS = new Map([
   ['cannot', 3],
