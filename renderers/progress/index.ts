@@ -1,11 +1,22 @@
-/** Notebook renderer for application/vnd.idc-lab.progress+json (activation only). */
+/**
+ * Notebook renderer for application/vnd.idc-lab.progress+json (activation only; the
+ * drawing is in ./render). An in-place update of the output calls renderOutputItem again
+ * with the same element: the shadow root is reused and its content replaced.
+ */
 import type { ActivationFunction } from '../rendererApi';
-import { renderProgress } from './render';
+import { renderProblem, renderProgress } from './render';
 
 export const activate: ActivationFunction = () => ({
   renderOutputItem(item, element) {
     const root = element.shadowRoot ?? element.attachShadow({ mode: 'open' });
-    renderProgress(item.json(), root);
+    let value: unknown;
+    try {
+      value = item.json();
+    } catch (e) {
+      renderProblem(`the payload is not valid JSON (${e instanceof Error ? e.message : String(e)})`, root);
+      return;
+    }
+    renderProgress(value, root);
   },
   disposeOutputItem() {},
 });
