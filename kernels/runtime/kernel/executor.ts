@@ -82,7 +82,8 @@ export class CellExecutor {
       };
       this.running = cell;
       this.interrupts.begin(seq);
-      const context = this.contextFor(request.executionId, seq, controller.signal);
+      const interruptCheck = this.interrupts.checkFor(seq);
+      const context = this.contextFor(request.executionId, interruptCheck, controller.signal);
 
       let fn: CellFunction;
       try {
@@ -93,7 +94,6 @@ export class CellExecutor {
         cell.finish('error', undefined, this.describe(error, fileName));
         return;
       }
-      const interruptCheck = this.interrupts.checkFor(seq);
       const check = () => {
         interruptCheck();
         this.sink.tick();
@@ -134,8 +134,7 @@ export class CellExecutor {
     return this.sourceMaps.toCellError(error, fileName);
   }
 
-  private contextFor(executionId: string, seq: number, signal: AbortSignal): CellContext {
-    const check = this.interrupts.checkFor(seq);
+  private contextFor(executionId: string, check: () => void, signal: AbortSignal): CellContext {
     return {
       executionId,
       signal,
