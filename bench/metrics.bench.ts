@@ -12,7 +12,8 @@ import { tokenizeSet } from '../kernels/idc/metrics/score';
 import { scoreTokenized } from '../kernels/idc/metrics/scoreTokenized';
 
 const TOOLKIT_SECONDS = { total: 2.18, tokenize: 0.62, score: 2.18 - 0.62 };
-const RUNS = 5;
+const RUNS = 11;
+const WARM_UPS = 3;
 
 const shared = path.resolve(__dirname, '../../shared/metrics/syned_corpus.json');
 const file = fs.existsSync(shared) ? shared : path.resolve(__dirname, '../test/idc/metrics/fixtures/public_corpus.json');
@@ -21,13 +22,13 @@ const set = parseRefsCandsJson(fs.readFileSync(file, 'utf8'), file);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 const tokenizeTimes: number[] = [];
 const scoreTimes: number[] = [];
-for (let r = 0; r < RUNS + 1; r++) {
+for (let r = 0; r < RUNS + WARM_UPS; r++) {
   const t0 = performance.now();
   const { set: tokenized } = tokenizeSet(set);
   const t1 = performance.now();
   scoreTokenized(tokenized);
   const t2 = performance.now();
-  if (r === 0) continue; // warm-up
+  if (r < WARM_UPS) continue;
   tokenizeTimes.push((t1 - t0) / 1000);
   scoreTimes.push((t2 - t1) / 1000);
 }

@@ -4,7 +4,7 @@
  * the reference length closest to the candidate's (the shorter on a tie), and a brevity
  * penalty exp(1 - r/c) per image and over the corpus totals.
  */
-import { countSet, type CountedSet, type GramCounts } from './gramIndex';
+import { countSet, type CountedSet } from './gramIndex';
 import type { MetricScores, TokenizedSet } from './types';
 
 const N = 4;
@@ -19,39 +19,46 @@ export interface BleuStats {
   correct: number[];
 }
 
-function cook(candidate: GramCounts, refs: readonly GramCounts[]): BleuStats {
-  const testLength = candidate.words;
+/** Image i's counts: candidate row i of `counted.cands`, its references' rows of `counted.refs`. */
+function cook(counted: CountedSet, i: number, maxRef: Int32Array): BleuStats {
+  const { cands, refs, refStart } = counted;
+  const testLength = cands.words[i] as number;
+  const firstRef = refStart[i] as number;
+  const endRef = refStart[i + 1] as number;
   // min over (|l - c|, l): the closest length, and the shorter one on a tie.
   let refLength = Infinity;
-  for (const ref of refs) {
-    const l = ref.words;
+  for (let r = firstRef; r < endRef; r++) {
+    const l = refs.words[r] as number;
     const d = Math.abs(l - testLength);
     const best = Math.abs(refLength - testLength);
     if (d < best || (d === best && l < refLength)) refLength = l;
   }
   const correct = new Array<number>(N).fill(0);
   for (let k = 0; k < N; k++) {
-    const ids = candidate.ids[k] as Int32Array;
-    const counts = candidate.counts[k] as Int32Array;
+    const ids = cands.ids[k] as Int32Array;
+    const counts = cands.counts[k] as Int32Array;
+    const from = cands.start[k]?.[i] as number;
+    const to = cands.start[k]?.[i + 1] as number;
+    const rIds = refs.ids[k] as Int32Array;
+    const rCounts = refs.counts[k] as Int32Array;
+    const rStart = refs.start[k] as Int32Array;
     // the largest count of each candidate n-gram in any one reference (sorted ids: merge)
-    const maxRef = new Int32Array(ids.length);
-    for (const ref of refs) {
-      const rIds = ref.ids[k] as Int32Array;
-      const rCounts = ref.counts[k] as Int32Array;
-      for (let a = 0, b = 0; a < ids.length && b < rIds.length; ) {
+    maxRef.fill(0, 0, to - from);
+    for (let r = firstRef; r < endRef; r++) {
+      for (let a = from, b = rStart[r] as number, bEnd = rStart[r + 1] as number; a < to && b < bEnd; ) {
         const x = ids[a] as number;
         const y = rIds[b] as number;
         if (x < y) a++;
         else if (x > y) b++;
         else {
-          if ((rCounts[b] as number) > (maxRef[a] as number)) maxRef[a] = rCounts[b] as number;
+          if ((rCounts[b] as number) > (maxRef[a - from] as number)) maxRef[a - from] = rCounts[b] as number;
           a++;
           b++;
         }
       }
     }
     let clipped = 0;
-    for (let a = 0; a < ids.length; a++) clipped += Math.min(counts[a] as number, maxRef[a] as number);
+    for (let a = from; a < to; a++) clipped += Math.min(counts[a] as number, maxRef[a - from] as number);
     correct[k] = clipped;
   }
   const guess = Array.from({ length: N }, (_, k) => Math.max(0, testLength - k));
@@ -75,7 +82,10 @@ function bleuFrom(testLength: number, refLength: number, guess: readonly number[
 }
 
 export function bleuStats(set: TokenizedSet, counted: CountedSet = countSet(set)): BleuStats[] {
-  return counted.cands.map((candidate, i) => cook(candidate, counted.refs[i] ?? []));
+  let longest = 0;
+  for (let i = 0; i < counted.cands.captions; i++) longest = Math.max(longest, counted.cands.words[i] as number);
+  const maxRef = new Int32Array(longest);
+  return set.ids.map((_, i) => cook(counted, i, maxRef));
 }
 
 /** Corpus BLEU-1..4 of the images at `indices` (repeats allowed: a bootstrap sample). */

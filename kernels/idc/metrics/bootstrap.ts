@@ -52,7 +52,7 @@ interface ImageStats {
 
 function imageStats(set: TokenizedSet, options: BootstrapOptions): ImageStats {
   const counted = countSet(set, options.cider?.documentFrequency?.index ?? new GramIndex());
-  return { bleu: bleuStats(set, counted), rouge: rougeL(set).perImage, cider: cider(set, options.cider, counted).perImage };
+  return { bleu: bleuStats(set, counted), rouge: rougeL(set, counted).perImage, cider: cider(set, options.cider, counted).perImage };
 }
 
 function corpusOf(stats: ImageStats, indices: ArrayLike<number>): MetricValues {

@@ -12,7 +12,9 @@
  */
 
 /** Tokens the toolkit drops after tokenizing (its PUNCTUATIONS list). */
-const DROPPED = new Set(["''", "'", '``', '`', '-LRB-', '-RRB-', '-LCB-', '-RCB-', '.', '?', '!', ',', ':', '-', '--', '...', ';']);
+const DROPPED = ["''", "'", '``', '`', '-LRB-', '-RRB-', '-LCB-', '-RCB-', '.', '?', '!', ',', ':', '-', '--', '...', ';'];
+/** The ones that can still match a lower-cased token. */
+const PUNCTUATION = new Set(DROPPED.filter((t) => t.toLowerCase() === t));
 
 /** Characters the tokenizer treats as line ends (the toolkit replaces only \n by a space). */
 const LINE_BREAK = /\r\n?|[\u2028\u2029\v\f\x85]/g;
@@ -40,6 +42,8 @@ const SPLIT_WORDS = new Map([
   ['lemme', 3],
   ['gimme', 3],
 ]);
+/** First letters of SPLIT_WORDS, as lower-case char codes. */
+const SPLIT_FIRST = new Set([...SPLIT_WORDS.keys()].map((w) => w.charCodeAt(0)));
 const CONTRACTION_SUFFIX = /^'(s|re|ll|ve|d|m)(?![\p{L}\p{N}])/iu;
 
 // ASCII answers from a table: the Unicode-property regexes are slow on every character.
@@ -62,6 +66,12 @@ function isSpace(c: string): boolean {
   return code < 128 ? code === 32 || (code >= 9 && code <= 13) : SPACE.test(c);
 }
 
+function isDigit(c: string | undefined): boolean {
+  if (c === undefined) return false;
+  const code = c.charCodeAt(0);
+  return code < 128 ? code >= 48 && code <= 57 : DIGIT.test(c);
+}
+
 const isApostrophe = (c: string | undefined) => c === "'" || c === '\u2019';
 
 /** PTB tokens of one line, before lower-casing and filtering. `atEnd`: nothing follows the line. */
@@ -69,7 +79,7 @@ export function ptbTokens(line: string, atEnd = false): string[] {
   // Soft hyphens are invisible inside words: "t\u00ado" is "to". The line is scanned by UTF-16
   // unit (an array of characters cost most of the time in garbage collection); astral
   // characters, which the lexer deletes, are skipped one surrogate at a time.
-  const chars = line.replace(/\u00ad/g, '');
+  const chars = line.includes('\u00ad') ? line.replace(/\u00ad/g, '') : line;
   const out: string[] = [];
   let i = 0;
   const peek = (k = 0): string | undefined => chars[i + k];
@@ -216,7 +226,10 @@ export function ptbTokens(line: string, atEnd = false): string[] {
 }
 
 function skipWordChars(chars: string, i: number): number {
-  while (i < chars.length && isWordChar(chars[i])) i++;
+  for (; i < chars.length; i++) {
+    const code = chars.charCodeAt(i);
+    if (code < 128 ? ASCII_WORD[code] !== 1 : !WORD_CHAR.test(chars[i] as string)) break;
+  }
   return i;
 }
 
@@ -233,13 +246,13 @@ function word(chars: string, start: number, out: string[], atEnd: boolean): numb
       continue;
     }
     // numbers: 1,000 and 3.50; abbreviations like u.s.
-    if ((c === ',' || c === '.') && DIGIT.test(chars[i - 1] ?? '') && DIGIT.test(next ?? '')) {
+    if ((c === ',' || c === '.') && isDigit(chars[i - 1]) && isDigit(next)) {
       i++;
       i = skipWordChars(chars, i);
       continue;
     }
     // times: 4:23:34
-    if (c === ':' && DIGIT.test(chars[i - 1] ?? '') && DIGIT.test(next ?? '')) {
+    if (c === ':' && isDigit(chars[i - 1]) && isDigit(next)) {
       i++;
       i = skipWordChars(chars, i);
       continue;
@@ -276,7 +289,7 @@ function word(chars: string, start: number, out: string[], atEnd: boolean): numb
   if (chars[i] === '$' && /^[A-Z]+$/.test(chars.slice(start, i))) i++;
   // 3 1/2: PTB joins a whole number and a fraction with a no-break space
   const fraction =
-    chars[i] === ' ' && DIGIT.test(chars[i + 1] ?? '') && /^\d+$/.test(chars.slice(start, i))
+    chars[i] === ' ' && isDigit(chars[i + 1]) && /^\d+$/.test(chars.slice(start, i))
       ? /^ (\d+\/\d+)(?![\p{L}\p{N}])/u.exec(chars.slice(i, i + 12))
       : null;
   if (fraction) {
@@ -292,7 +305,7 @@ function word(chars: string, start: number, out: string[], atEnd: boolean): numb
     }
   }
   // cannot -> can not, gonna -> gon na, and the like (only 5- and 6-letter words qualify)
-  const cut = text.length === 5 || text.length === 6 ? SPLIT_WORDS.get(text.toLowerCase()) : undefined;
+  const cut = (text.length === 5 || text.length === 6) && SPLIT_FIRST.has(text.charCodeAt(0) | 0x20) ? SPLIT_WORDS.get(text.toLowerCase()) : undefined;
   if (cut !== undefined) {
     out.push(text.slice(0, cut), text.slice(cut));
     return i;
@@ -312,11 +325,17 @@ export interface TokenizeResult {
 
 /** Lower-cases and filters the tokens of one line, as the toolkit does. */
 function finish(tokens: string[]): string {
-  return tokens
-    .map((t) => t.toLowerCase())
-    // after lower-casing, so -lrb- and friends survive: the list has them in upper case
-    .filter((t) => !DROPPED.has(t))
-    .join(' ');
+  // The toolkit lower-cases, then drops: -LRB- and friends survive as -lrb-, since its list
+  // has them in upper case. So only the case-free punctuation is dropped here, and the caption
+  // is lower-cased once (spaces bound the context of every case mapping, even final sigma).
+  let out = '';
+  for (const t of tokens) {
+    // every dropped mark starts below 'A' or with a backquote: most words skip the lookup
+    const first = t.charCodeAt(0);
+    if ((first < 65 || first === 96) && PUNCTUATION.has(t)) continue;
+    out = out === '' ? t : `${out} ${t}`;
+  }
+  return out.toLowerCase();
 }
 
 /**
@@ -331,7 +350,9 @@ export function tokenizeCaptions(captions: readonly string[], mode: TokenizeMode
       lineBreaks,
     };
   }
-  const lines = captions.map((c) => c.replace(/\n/g, ' ')).join('\n').split(LINE_BREAK).join('\n').split('\n');
+  const flat = captions.map((c) => (c.includes('\n') ? c.replace(/\n/g, ' ') : c));
+  // one caption per line, unless a caption holds a line break (then lines shift, as in the toolkit)
+  const lines = lineBreaks.length === 0 ? flat : flat.join('\n').split(LINE_BREAK).join('\n').split('\n');
   const tokenized = lines.map((line, i) => finish(ptbTokens(line, i === lines.length - 1)));
   return { captions: captions.map((_, i) => tokenized[i] ?? ''), lineBreaks };
 }

@@ -19,7 +19,7 @@ export function scoreTokenized(set: TokenizedSet, options: { cider?: CiderOption
   // n-grams counted once for BLEU and CIDEr-D, with the ids of a given idf's index
   const counted = countSet(set, options.cider?.documentFrequency?.index ?? new GramIndex());
   const [b1, b2, b3, b4] = bleu(set, counted);
-  const rouge = rougeL(set);
+  const rouge = rougeL(set, counted);
   const c = cider(set, options.cider, counted);
   const series = { Bleu_1: b1, Bleu_2: b2, Bleu_3: b3, Bleu_4: b4, ROUGE_L: rouge, CIDEr: c };
   const corpus = {} as MetricValues;
