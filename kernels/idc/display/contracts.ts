@@ -18,3 +18,27 @@ export interface ProgressPayload {
   elapsedSeconds: number;
   state: 'running' | 'done' | 'failed';
 }
+
+/**
+ * application/vnd.idc-lab.category-chart+json: metrics by category for several series (LoRA
+ * ranks, module sets, training sets), with optional confidence intervals.
+ */
+export interface CategoryChartPayload {
+  v: 1;
+  title: string;
+  /** The x axis, in order ("overall" included when the producer adds it). */
+  categories: string[];
+  /** Metrics present in the series; the first is the one shown first. */
+  metrics: string[];
+  series: CategoryChartSeries[];
+  /** Said wherever the chart is shown (for example "METEOR without a paraphrase table"). */
+  notes: string[];
+}
+
+export interface CategoryChartSeries {
+  name: string;
+  /** values[metric][k]: the metric on categories[k]; null where this series has no score. */
+  values: Record<string, Array<number | null>>;
+  /** intervals[metric][k]: [low, high] of a confidence interval, null where unknown. */
+  intervals?: Record<string, Array<[number, number] | null>>;
+}

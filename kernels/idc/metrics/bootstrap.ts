@@ -15,6 +15,7 @@ import { bleuStats, corpusBleu, type BleuStats } from './bleu';
 import { cider, type CiderOptions } from './cider';
 import { countSet, GramIndex } from './gramIndex';
 import { rougeL } from './rougeL';
+import { corpusMeteor, type MeteorStats } from './meteor/index';
 import { METRIC_NAMES, type MetricName, type MetricValues } from './scoreTokenized';
 import type { TokenizedSet } from './types';
 
@@ -48,14 +49,22 @@ interface ImageStats {
   bleu: BleuStats[];
   rouge: number[];
   cider: number[];
+  meteor: readonly MeteorStats[] | undefined;
 }
 
-function imageStats(set: TokenizedSet, options: BootstrapOptions): ImageStats {
+/** A metric of the bootstrap: the toolkit's, METEOR included when its statistics are given. */
+export type BootstrapMetric = MetricName | 'METEOR';
+type BootstrapValues = MetricValues & { METEOR?: number };
+/** One value per toolkit metric, and for METEOR when its statistics were given. */
+export type WithMeteor<T> = Record<MetricName, T> & { METEOR?: T };
+
+function imageStats(set: TokenizedSet, options: BootstrapOptions, meteor: readonly MeteorStats[] | undefined): ImageStats {
+  if (meteor && meteor.length !== set.ids.length) throw new Error(`bootstrap: ${meteor.length} METEOR statistics for ${set.ids.length} images`);
   const counted = countSet(set, options.cider?.documentFrequency?.index ?? new GramIndex());
-  return { bleu: bleuStats(set, counted), rouge: rougeL(set, counted).perImage, cider: cider(set, options.cider, counted).perImage };
+  return { bleu: bleuStats(set, counted), rouge: rougeL(set, counted).perImage, cider: cider(set, options.cider, counted).perImage, meteor };
 }
 
-function corpusOf(stats: ImageStats, indices: ArrayLike<number>): MetricValues {
+function corpusOf(stats: ImageStats, indices: ArrayLike<number>): BootstrapValues {
   const [b1, b2, b3, b4] = corpusBleu(stats.bleu, indices);
   let rouge = 0;
   let ciderSum = 0;
@@ -63,7 +72,13 @@ function corpusOf(stats: ImageStats, indices: ArrayLike<number>): MetricValues {
     rouge += stats.rouge[indices[j] as number] as number;
     ciderSum += stats.cider[indices[j] as number] as number;
   }
-  return { Bleu_1: b1 as number, Bleu_2: b2 as number, Bleu_3: b3 as number, Bleu_4: b4 as number, ROUGE_L: rouge / indices.length, CIDEr: ciderSum / indices.length };
+  const values: BootstrapValues = { Bleu_1: b1 as number, Bleu_2: b2 as number, Bleu_3: b3 as number, Bleu_4: b4 as number, ROUGE_L: rouge / indices.length, CIDEr: ciderSum / indices.length };
+  if (stats.meteor) values.METEOR = corpusMeteor(stats.meteor, indices);
+  return values;
+}
+
+function metricsOf(stats: ImageStats): BootstrapMetric[] {
+  return stats.meteor ? [...METRIC_NAMES, 'METEOR'] : [...METRIC_NAMES];
 }
 
 /** Linear-interpolated quantile of sorted values (numpy's default method). */
@@ -98,18 +113,22 @@ function validate(options: BootstrapOptions): number {
   return confidence;
 }
 
-/** Percentile confidence intervals of every corpus metric. */
-export function bootstrapIntervals(set: TokenizedSet, options: BootstrapOptions = {}): Record<MetricName, ConfidenceInterval> {
+/**
+ * Percentile confidence intervals of every corpus metric; of METEOR too when its per-image
+ * statistics (`meteor(set).stats`) are given.
+ */
+export function bootstrapIntervals(set: TokenizedSet, options: BootstrapOptions = {}, meteorStats?: readonly MeteorStats[]): WithMeteor<ConfidenceInterval> {
   const confidence = validate(options);
-  const stats = imageStats(set, options);
+  const stats = imageStats(set, options, meteorStats);
+  const metrics = metricsOf(stats);
   const all = Int32Array.from(set.ids, (_, i) => i);
   const full = corpusOf(stats, all);
-  const samples = Object.fromEntries(METRIC_NAMES.map((m) => [m, [] as number[]])) as Record<MetricName, number[]>;
+  const samples = new Map(metrics.map((m) => [m, [] as number[]]));
   for (const indices of resamples(set.ids.length, options)) {
     const values = corpusOf(stats, indices);
-    for (const m of METRIC_NAMES) samples[m].push(values[m]);
+    for (const m of metrics) samples.get(m)?.push(values[m] as number);
   }
-  return Object.fromEntries(METRIC_NAMES.map((m) => [m, interval(full[m], samples[m], confidence)])) as Record<MetricName, ConfidenceInterval>;
+  return Object.fromEntries(metrics.map((m) => [m, interval(full[m] as number, samples.get(m) as number[], confidence)])) as WithMeteor<ConfidenceInterval>;
 }
 
 /** Paired bootstrap of two prediction sets (`candsA`, `candsB`) on the same references. */
@@ -118,30 +137,38 @@ export function pairedBootstrap(
   candsA: readonly string[],
   candsB: readonly string[],
   options: BootstrapOptions = {},
-): Record<MetricName, PairedComparison> {
+  meteorStats?: { a: readonly MeteorStats[]; b: readonly MeteorStats[] },
+): WithMeteor<PairedComparison> {
   const confidence = validate(options);
   const n = references.ids.length;
   if (candsA.length !== n || candsB.length !== n) {
     throw new Error(`paired bootstrap: expected ${n} candidates in each set, found ${candsA.length} (A) and ${candsB.length} (B)`);
   }
-  const statsA = imageStats({ ...references, cands: candsA }, options);
-  const statsB = imageStats({ ...references, cands: candsB }, options);
+  const statsA = imageStats({ ...references, cands: candsA }, options, meteorStats?.a);
+  const statsB = imageStats({ ...references, cands: candsB }, options, meteorStats?.b);
+  const metrics = metricsOf(statsA);
   const all = Int32Array.from(references.ids, (_, i) => i);
   const fullA = corpusOf(statsA, all);
   const fullB = corpusOf(statsB, all);
-  const deltas = Object.fromEntries(METRIC_NAMES.map((m) => [m, [] as number[]])) as Record<MetricName, number[]>;
-  const wins = Object.fromEntries(METRIC_NAMES.map((m) => [m, 0])) as Record<MetricName, number>;
+  const deltas = new Map(metrics.map((m) => [m, [] as number[]]));
+  const wins = new Map(metrics.map((m) => [m, 0]));
   let count = 0;
   for (const indices of resamples(n, options)) {
     const a = corpusOf(statsA, indices);
     const b = corpusOf(statsB, indices);
-    for (const m of METRIC_NAMES) {
-      deltas[m].push(a[m] - b[m]);
-      wins[m] += a[m] > b[m] ? 1 : a[m] === b[m] ? 0.5 : 0;
+    for (const m of metrics) {
+      const x = a[m] as number;
+      const y = b[m] as number;
+      deltas.get(m)?.push(x - y);
+      wins.set(m, (wins.get(m) as number) + (x > y ? 1 : x === y ? 0.5 : 0));
     }
     count++;
   }
   return Object.fromEntries(
-    METRIC_NAMES.map((m) => [m, { a: fullA[m], b: fullB[m], delta: interval(fullA[m] - fullB[m], deltas[m], confidence), probabilityABetter: wins[m] / count }]),
-  ) as Record<MetricName, PairedComparison>;
+    metrics.map((m) => {
+      const a = fullA[m] as number;
+      const b = fullB[m] as number;
+      return [m, { a, b, delta: interval(a - b, deltas.get(m) as number[], confidence), probabilityABetter: (wins.get(m) as number) / count }];
+    }),
+  ) as WithMeteor<PairedComparison>;
 }

@@ -5,18 +5,22 @@
  * set instead, so a category's CIDEr-D is the mean of its images' whole-set scores; BLEU and
  * ROUGE-L do not depend on the choice. `overall` is always the whole set.
  */
-import { documentFrequency } from './cider';
+import { documentFrequency, type CiderOptions, type DocumentFrequency } from './cider';
 import { scoreTokenized, type SetScores } from './scoreTokenized';
 import type { TokenizedSet } from './types';
 
 export interface CategoryOptions {
   idf?: 'subset' | 'whole';
+  /** CIDEr variant and sigma (the idf follows `idf`). */
+  cider?: Omit<CiderOptions, 'documentFrequency'>;
 }
 
 export interface CategoryScores {
   overall: SetScores;
   /** In order of first appearance in the set. */
   byCategory: Map<string, SetScores>;
+  /** The whole set's document frequencies, when categories used them (`idf: 'whole'`). */
+  documentFrequency?: DocumentFrequency;
 }
 
 export function subset(set: TokenizedSet, keep: (id: string) => boolean): TokenizedSet {
@@ -38,12 +42,12 @@ export function scoreByCategory(set: TokenizedSet, categoryOf: ReadonlyMap<strin
     throw new Error(`categories: ${missing.length} id(s) have no category, for example "${missing[0]}"; expected a category for every scored id`);
   }
   const wholeIdf = options.idf === 'whole' ? documentFrequency(set.refs) : undefined;
-  const overall = scoreTokenized(set);
+  const overall = scoreTokenized(set, { cider: options.cider ?? {} });
   const categories = [...new Set(set.ids.map((id) => categoryOf.get(id) as string))];
   const byCategory = new Map<string, SetScores>();
   for (const category of categories) {
     const part = subset(set, (id) => categoryOf.get(id) === category);
-    byCategory.set(category, scoreTokenized(part, wholeIdf ? { cider: { documentFrequency: wholeIdf } } : {}));
+    byCategory.set(category, scoreTokenized(part, { cider: wholeIdf ? { ...options.cider, documentFrequency: wholeIdf } : (options.cider ?? {}) }));
   }
-  return { overall, byCategory };
+  return wholeIdf ? { overall, byCategory, documentFrequency: wholeIdf } : { overall, byCategory };
 }

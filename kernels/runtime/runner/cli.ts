@@ -13,10 +13,13 @@ import { saveNotebook, writeFileAtomic } from '../notebook/atomicWrite';
 import { renderHtmlReport } from '../report/htmlReport';
 import { loadRenderers } from '../report/rendererRegistry';
 import { parseParamArgs } from './parameters';
+import { metricsCommand, MetricsUsageError, METRICS_USAGE } from '../../idc/metrics/cli';
+import { CaptionInputError } from '../../idc/metrics/inputs';
 import { runNotebook } from './runNotebook';
 
 const USAGE = `usage: idc-lab run <notebook.idcnb> [--out executed.idcnb] [--html report.html]
-                    [--param name=value ...] [--timeout seconds]`;
+                    [--param name=value ...] [--timeout seconds]
+${METRICS_USAGE}`;
 
 class UsageError extends Error {}
 
@@ -31,6 +34,15 @@ export async function main(argv: string[]): Promise<number> {
   if (command === '--help' || command === '-h' || command === undefined) {
     process.stdout.write(`${USAGE}\n`);
     return command === undefined ? 2 : 0;
+  }
+  if (command === 'metrics') {
+    try {
+      return metricsCommand(rest, { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t) });
+    } catch (error) {
+      // bad usage and bad input alike: a message naming the file and field, exit code 2
+      if (error instanceof MetricsUsageError || error instanceof CaptionInputError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) throw new UsageError((error as Error).message);
+      throw error;
+    }
   }
   if (command !== 'run') throw new UsageError(`unknown command "${command}"\n${USAGE}`);
   const { values, positionals } = parseArgs({

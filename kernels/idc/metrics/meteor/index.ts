@@ -36,6 +36,8 @@ export interface MeteorScores extends MetricScores {
   /** What the score used, to show beside it: for example that no paraphrase table was given. */
   note: string;
   paraphraseTable: boolean;
+  /** Each image's statistics (of its best reference): subsets and resamples sum these. */
+  stats: MeteorStats[];
 }
 
 let defaultSynonyms: WordNetSynsets | undefined;
@@ -79,6 +81,14 @@ export function meteorStatsOf(test: readonly string[], refs: readonly (readonly 
   return best ?? emptyStats();
 }
 
+/** Corpus METEOR of the images at `indices` (all by default; repeats allowed: a bootstrap sample). */
+export function corpusMeteor(stats: readonly MeteorStats[], indices?: ArrayLike<number>, params: MeteorParameters = METEOR_ENGLISH): number {
+  const total = emptyStats();
+  const count = indices ? indices.length : stats.length;
+  for (let j = 0; j < count; j++) addStats(total, stats[indices ? (indices[j] as number) : j] as MeteorStats);
+  return meteorFromStats(total, params).score;
+}
+
 export function meteor(set: TokenizedSet, options: MeteorOptions = {}): MeteorScores {
   const params = options.parameters ?? METEOR_ENGLISH;
   const table = typeof options.paraphraseTable === 'string' ? ParaphraseTable.read(options.paraphraseTable) : options.paraphraseTable;
@@ -91,16 +101,13 @@ export function meteor(set: TokenizedSet, options: MeteorOptions = {}): MeteorSc
   const functionWords = options.functionWords ?? DEFAULT_FUNCTION_WORDS;
   const words = (caption: string) => caption.split(' ').filter((w) => w !== '');
 
-  const total = emptyStats();
-  const perImage = set.cands.map((candidate, i) => {
-    const stats = meteorStatsOf(words(candidate), (set.refs[i] ?? []).map(words), matchers, functionWords, params);
-    addStats(total, stats);
-    return meteorFromStats(stats, params).score;
-  });
+  const stats = set.cands.map((candidate, i) => meteorStatsOf(words(candidate), (set.refs[i] ?? []).map(words), matchers, functionWords, params));
+  const perImage = stats.map((s) => meteorFromStats(s, params).score);
   const modules = ['exact', matchers.stem && 'stem', matchers.synonyms && 'synonym', table && 'paraphrase'].filter(Boolean).join(', ');
   return {
-    corpus: meteorFromStats(total, params).score,
+    corpus: corpusMeteor(stats, undefined, params),
     perImage,
+    stats,
     paraphraseTable: table !== undefined,
     note: table ? `METEOR with a paraphrase table of ${table.entries} entries (modules: ${modules})` : options.modules ? `METEOR without a paraphrase table (modules: ${modules})` : NO_PARAPHRASE_NOTE,
   };

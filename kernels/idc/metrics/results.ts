@@ -1,0 +1,101 @@
+/**
+ * The notebook face of the metrics: `idc.metrics.score(...)` returns a `MetricsResult`,
+ * which shows itself as a category chart (payload, text table, SVG fallback) and serialises
+ * to the toolkit's JSON; `idc.metrics.chart({...})` puts several results side by side, for
+ * example one per LoRA rank.
+ */
+import { categoryChartBundle } from '../display/categoryChart';
+import type { CategoryChartPayload, CategoryChartSeries } from '../display/contracts';
+import type { MimeBundle } from '../display/mime';
+import { MIME_BUNDLE, type RichOutput } from '../display/richOutput';
+import { evaluateCaptions, REPORTED_METRICS, toToolkitJson, type CaptionEvaluation, type EvaluateOptions, type ReportedMetric } from './evaluate';
+import { pairCaptions, parseRefsCandsJson, type CaptionSet } from './inputs';
+
+/** What `score` accepts: the ../shared/metrics JSON shape, or a caption set in image order. */
+export type ScoreInput = { refs: Record<string, string[]>; cands: Record<string, string> } | CaptionSet;
+
+export interface ScoreOptions extends EvaluateOptions {
+  /** The series name in charts (default "predictions"). */
+  name?: string;
+}
+
+/** CIDEr first: the paper's main metric. */
+const CHART_ORDER: ReportedMetric[] = ['CIDEr', 'METEOR', 'Bleu_4', 'ROUGE_L', 'Bleu_1', 'Bleu_2', 'Bleu_3'];
+
+export class MetricsResult implements RichOutput {
+  constructor(
+    readonly evaluation: CaptionEvaluation,
+    readonly name: string,
+  ) {}
+
+  get corpus() {
+    return this.evaluation.corpus;
+  }
+
+  get perCategory() {
+    return this.evaluation.perCategory;
+  }
+
+  get notes() {
+    return this.evaluation.notes;
+  }
+
+  /** The toolkit's JSON: {"corpus", "per_image"} (+ "per_category"). */
+  toJSON(): Record<string, unknown> {
+    return toToolkitJson(this.evaluation);
+  }
+
+  [MIME_BUNDLE](): MimeBundle {
+    return chartOf({ [this.name]: this });
+  }
+}
+
+function toCaptionSet(input: ScoreInput): CaptionSet {
+  if ('ids' in input && Array.isArray(input.ids)) {
+    const set = input as CaptionSet;
+    return pairCaptions(new Map(set.ids.map((id, i) => [id, set.refs[i] ?? []])), new Map(set.ids.map((id, i) => [id, set.cands[i] as string])), { refs: 'refs', cands: 'cands' });
+  }
+  // validated like a file, so a bad argument gets the same clear messages
+  return parseRefsCandsJson(JSON.stringify(input), 'score() argument');
+}
+
+export function score(input: ScoreInput, options: ScoreOptions = {}): MetricsResult {
+  return new MetricsResult(evaluateCaptions(toCaptionSet(input), options), options.name ?? 'predictions');
+}
+
+/** The chart payload of several results (one series each), categories plus "overall". */
+export function chartPayload(results: Readonly<Record<string, MetricsResult>>, title = 'Caption metrics by category'): CategoryChartPayload {
+  const entries = Object.entries(results);
+  const categories: string[] = [];
+  for (const [, r] of entries) for (const c of r.perCategory?.keys() ?? []) if (!categories.includes(c)) categories.push(c);
+  categories.push('overall');
+  const metrics = CHART_ORDER.filter((m) => entries.some(([, r]) => r.corpus[m] !== undefined));
+  const series: CategoryChartSeries[] = entries.map(([name, r]) => {
+    const tableOf = (c: string) => (c === 'overall' ? r.corpus : r.perCategory?.get(c));
+    const values = Object.fromEntries(metrics.map((m) => [m, categories.map((c) => tableOf(c)?.[m] ?? null)]));
+    const s: CategoryChartSeries = { name, values };
+    const intervals = r.evaluation.intervals;
+    if (intervals) {
+      s.intervals = Object.fromEntries(
+        metrics.map((m) => [m, categories.map((c) => {
+          const ci = (c === 'overall' ? intervals.overall : intervals.byCategory.get(c))?.[m];
+          return ci ? ([ci.low, ci.high] as [number, number]) : null;
+        })]),
+      );
+    }
+    return s;
+  });
+  const notes = [...new Set(entries.flatMap(([, r]) => [...r.notes, ...r.evaluation.warnings]))];
+  return { v: 1, title, categories, metrics, series, notes };
+}
+
+function chartOf(results: Readonly<Record<string, MetricsResult>>, title?: string): MimeBundle {
+  return categoryChartBundle(chartPayload(results, title));
+}
+
+/** Several results as one chart, e.g. `chart({'r=4': a, 'r=8': b})`. */
+export function chart(results: Readonly<Record<string, MetricsResult>>, title?: string): RichOutput {
+  return { [MIME_BUNDLE]: () => chartOf(results, title) };
+}
+
+export { REPORTED_METRICS };
