@@ -22,20 +22,15 @@ const PYTHON_WHITESPACE = /[\t\n\v\f\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u202
  */
 class PairTable {
   private bits = 10;
-  /** Slot s holds (prefix, word, id) at 3s, 3s+1, 3s+2: one cache line per probe. */
+  /**
+   * Slot s holds (prefix + 1, word, id) at 3s, 3s+1, 3s+2: one cache line per probe, and 0
+   * marks a free slot, so a new table needs no filling.
+   */
   private slots = PairTable.empty(this.bits);
   private used = 0;
 
   private static empty(bits: number): Int32Array {
-    // every field -1: a slot is free when its prefix is
-    return new Int32Array(3 << bits).fill(-1);
-  }
-
-  /** Grows once, up front, so that `extra` more pairs fit at a load of at most 1/2. */
-  reserve(extra: number): void {
-    let bits = this.bits;
-    while ((this.used + extra) * 2 > 1 << bits) bits++;
-    if (bits !== this.bits) this.rehash(bits);
+    return new Int32Array(3 << bits);
   }
 
   /** The id of (a, b), or `next` after storing it there when the pair is new. */
@@ -47,11 +42,11 @@ class PairTable {
     let slot = Math.imul(Math.imul(a, 0x9e3779b1) + b, 0x85ebca6b) >>> (32 - this.bits);
     for (;;) {
       const p = slots[3 * slot] as number;
-      if (p === -1) break;
-      if (p === a && slots[3 * slot + 1] === b) return slots[3 * slot + 2] as number;
+      if (p === 0) break;
+      if (p === a + 1 && slots[3 * slot + 1] === b) return slots[3 * slot + 2] as number;
       slot = (slot + 1) & mask;
     }
-    slots[3 * slot] = a;
+    slots[3 * slot] = a + 1;
     slots[3 * slot + 1] = b;
     slots[3 * slot + 2] = next;
     this.used++;
@@ -63,12 +58,13 @@ class PairTable {
     const slots = PairTable.empty(bits);
     const mask = (1 << bits) - 1;
     for (let s = 0; s < old.length; s += 3) {
-      const a = old[s] as number;
-      if (a === -1) continue;
+      const stored = old[s] as number;
+      if (stored === 0) continue;
+      const a = stored - 1;
       const b = old[s + 1] as number;
       let slot = Math.imul(Math.imul(a, 0x9e3779b1) + b, 0x85ebca6b) >>> (32 - bits);
-      while (slots[3 * slot] !== -1) slot = (slot + 1) & mask;
-      slots[3 * slot] = a;
+      while (slots[3 * slot] !== 0) slot = (slot + 1) & mask;
+      slots[3 * slot] = stored;
       slots[3 * slot + 1] = b;
       slots[3 * slot + 2] = old[s + 2] as number;
     }
@@ -208,8 +204,7 @@ export class GramIndex {
     for (let k = 1; k <= ORDERS; k++) {
       if (k > 1) {
         const table = this.gramIds[k - 2] as PairTable;
-        table.reserve(Math.max(0, w - n * (k - 1)));
-        const next = new Int32Array(w);
+        // in place: the k-gram at i needs only the (k-1)-gram at i and a word
         let size = this.size[k - 1] as number;
         for (let c = 0; c < n; c++) {
           const from = wordStart[c] as number;
@@ -217,11 +212,10 @@ export class GramIndex {
           for (let i = from; i < last; i++) {
             const id = table.getOrAdd(grams[i] as number, wordIds[i + k - 1] as number, size);
             if (id === size) size++;
-            next[i] = id;
+            grams[i] = id;
           }
         }
         this.size[k - 1] = size;
-        grams = next;
       }
       const orderStart = new Int32Array(n + 1);
       const orderIds = new Int32Array(w);

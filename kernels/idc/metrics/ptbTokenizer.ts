@@ -328,14 +328,15 @@ function finish(tokens: string[]): string {
   // The toolkit lower-cases, then drops: -LRB- and friends survive as -lrb-, since its list
   // has them in upper case. So only the case-free punctuation is dropped here, and the caption
   // is lower-cased once (spaces bound the context of every case mapping, even final sigma).
-  let out = '';
+  // join() makes a flat string; concatenation would leave a rope for the scorers to flatten.
+  const kept: string[] = [];
   for (const t of tokens) {
     // every dropped mark starts below 'A' or with a backquote: most words skip the lookup
     const first = t.charCodeAt(0);
     if ((first < 65 || first === 96) && PUNCTUATION.has(t)) continue;
-    out = out === '' ? t : `${out} ${t}`;
+    kept.push(t);
   }
-  return out.toLowerCase();
+  return kept.join(' ').toLowerCase();
 }
 
 /**

@@ -160,6 +160,17 @@ describe('kernel executor', function () {
       assert.match(first?.kind === 'display' ? (first.bundle['text/plain'] as string) : '', /^items 4\/4 \(100%\)/);
     });
 
+    it('idc.metrics.score returns a result that shows itself as a category chart with its METEOR note', async () => {
+      const result = await run('idc.metrics.score({ refs: { a: ["a red cube"], b: ["the ball moved left"] }, cands: { a: "a red cube", b: "a ball moved" } }, { categories: { a: "Color", b: "Move" } })');
+      ok(result);
+      const payload = result.result?.[IDC_MIME.categoryChart] as { categories: string[]; metrics: string[]; notes: string[] };
+      assert.deepEqual(payload.categories, ['Color', 'Move', 'overall']);
+      assert.equal(payload.metrics[0], 'CIDEr');
+      assert.deepEqual(payload.notes, ['METEOR without a paraphrase table (exact, stem and synonym modules only)']);
+      assert.match(result.result?.['image/svg+xml'] as string, /^<svg /);
+      assert.match(result.result?.['text/plain'] as string, /note: METEOR without a paraphrase table/);
+    });
+
     it('reports an error thrown by a background timer in the cell output without killing the kernel', async () => {
       const recorder = new Recorder();
       ok(await run('setTimeout(() => { throw new Error("late failure"); }, 5);\nawait idc.sleep(100);', recorder));
