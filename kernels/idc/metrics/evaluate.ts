@@ -47,6 +47,8 @@ export interface CaptionEvaluation {
   /** Input the toolkit would mishandle (line breaks inside captions). */
   warnings: string[];
   tokenized: TokenizedSet;
+  /** Each image's METEOR statistics, when METEOR ran (for paired tests and subsets). */
+  meteorStats?: readonly MeteorStats[];
 }
 
 function categoryMap(categories: EvaluateOptions['categories']): ReadonlyMap<string, string> | undefined {
@@ -84,6 +86,7 @@ export function evaluateCaptions(set: CaptionSet, options: EvaluateOptions = {})
     warnings,
     tokenized,
   };
+  if (meteorStats) evaluation.meteorStats = meteorStats;
 
   const imagesOf = (category: string) => tokenized.ids.flatMap((id, i) => (categories?.get(id) === category ? [i] : []));
   if (categories && byCategoryScores) {

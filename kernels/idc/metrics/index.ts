@@ -16,5 +16,5 @@ export { tokenizeCaptions, ptbTokens, type TokenizeMode, type TokenizeResult } f
 export { CaptionInputError, csvCandidates, csvReferences, pairCaptions, parseCaptionCsv, parseCocoResults, parseReferences, parseRefsCandsJson, type CaptionSet } from './inputs';
 export { evaluateCaptions, toToolkitJson, REPORTED_METRICS, type CaptionEvaluation, type EvaluateOptions, type MetricTable, type ReportedMetric } from './evaluate';
 export { meteor, corpusMeteor, meteorFromStats, METEOR_ENGLISH, NO_PARAPHRASE_NOTE, ParaphraseTable, WordNetSynsets, type MeteorOptions, type MeteorScores, type MeteorParameters, type MeteorStats } from './meteor/index';
-export { score, chart, chartPayload, MetricsResult, type ScoreInput } from './results';
+export { score, chart, chartPayload, compare, MetricsResult, type Comparison, type ScoreInput } from './results';
 export { readCaptionSet, readCategories } from './readCaptions';

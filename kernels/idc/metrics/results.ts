@@ -9,6 +9,7 @@ import type { CategoryChartPayload, CategoryChartSeries } from '../display/contr
 import type { MimeBundle } from '../display/mime';
 import { MIME_BUNDLE, type RichOutput } from '../display/richOutput';
 import { evaluateCaptions, REPORTED_METRICS, toToolkitJson, type CaptionEvaluation, type EvaluateOptions, type ReportedMetric } from './evaluate';
+import { pairedBootstrap, type BootstrapOptions, type PairedComparison, type WithMeteor } from './bootstrap';
 import { pairCaptions, parseRefsCandsJson, type CaptionSet } from './inputs';
 
 /** What `score` accepts: the ../shared/metrics JSON shape, or a caption set in image order. */
@@ -91,6 +92,34 @@ export function chartPayload(results: Readonly<Record<string, MetricsResult>>, t
 
 function chartOf(results: Readonly<Record<string, MetricsResult>>, title?: string): MimeBundle {
   return categoryChartBundle(chartPayload(results, title));
+}
+
+export interface Comparison extends RichOutput {
+  names: [string, string];
+  /** Per metric: both scores, the difference with its interval, and P(first is better). */
+  metrics: WithMeteor<PairedComparison>;
+}
+
+/**
+ * A paired bootstrap between two results on the same references: which differences are
+ * real. METEOR is included when both results computed it.
+ */
+export function compare(a: MetricsResult, b: MetricsResult, options: BootstrapOptions = {}): Comparison {
+  const ea = a.evaluation;
+  const eb = b.evaluation;
+  const sameRefs = ea.ids.length === eb.ids.length && ea.ids.every((id, i) => id === eb.ids[i] && JSON.stringify(ea.tokenized.refs[i]) === JSON.stringify(eb.tokenized.refs[i]));
+  if (!sameRefs) throw new Error(`compare: "${a.name}" and "${b.name}" were scored on different images or references; a paired test needs the same ones`);
+  const meteorStats = ea.meteorStats && eb.meteorStats ? { a: ea.meteorStats, b: eb.meteorStats } : undefined;
+  const metrics = pairedBootstrap(ea.tokenized, ea.tokenized.cands, eb.tokenized.cands, options, meteorStats);
+  const names: [string, string] = [a.name, b.name === a.name ? `${b.name} (2)` : b.name];
+  const text = () => {
+    const rows = (Object.keys(metrics) as Array<keyof typeof metrics>).map((m) => {
+      const c = metrics[m] as PairedComparison;
+      return `${m.padEnd(8)} ${c.a.toFixed(4)} vs ${c.b.toFixed(4)}  difference ${c.delta.value >= 0 ? '+' : ''}${c.delta.value.toFixed(4)} [${c.delta.low.toFixed(4)}, ${c.delta.high.toFixed(4)}]  P(${names[0]} better) = ${c.probabilityABetter.toFixed(3)}`;
+    });
+    return [`${names[0]} vs ${names[1]}: paired bootstrap over ${ea.ids.length} images`, ...rows, ...[...new Set([...a.notes, ...b.notes])].map((n) => `note: ${n}`)].join('\n');
+  };
+  return { names, metrics, [MIME_BUNDLE]: () => ({ 'text/plain': text() }) };
 }
 
 /** Several results as one chart, e.g. `chart({'r=4': a, 'r=8': b})`. */

@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { CategoryChartPayload } from '../../../kernels/idc/display/contracts';
 import { IDC_MIME } from '../../../kernels/idc/display/mime';
 import { MIME_BUNDLE } from '../../../kernels/idc/display/richOutput';
-import { chart, score } from '../../../kernels/idc/metrics/results';
+import { chart, compare, score } from '../../../kernels/idc/metrics/results';
 
 const FIXTURES = path.join(__dirname, 'fixtures');
 const corpus = JSON.parse(fs.readFileSync(path.join(FIXTURES, 'public_corpus.json'), 'utf8')) as { refs: Record<string, string[]>; cands: Record<string, string> };
@@ -41,6 +41,21 @@ describe('idc.metrics.score', () => {
     assert.equal(payload.title, 'ranks');
     assert.ok(!payload.metrics.includes('METEOR'), 'no METEOR column when it was not computed');
     assert.ok((payload.series[1]?.values['CIDEr']?.at(-1) as number) > (payload.series[0]?.values['CIDEr']?.at(-1) as number));
+  });
+
+  it('compares two results with a paired bootstrap, METEOR included', () => {
+    const copies = { refs: corpus.refs, cands: Object.fromEntries(Object.keys(corpus.cands).map((id) => [id, corpus.refs[id]?.[0] ?? ''])) };
+    const a = score(copies, { name: 'copies' });
+    const b = score(corpus, { name: 'perturbed' });
+    const result = compare(a, b, { samples: 200, seed: 1 });
+    assert.deepEqual(result.names, ['copies', 'perturbed']);
+    assert.equal(result.metrics.CIDEr.probabilityABetter, 1, 'reference copies beat perturbed captions in every resample');
+    assert.equal(result.metrics.METEOR?.a, a.corpus.METEOR);
+    const text = result[MIME_BUNDLE]()['text/plain'] as string;
+    assert.match(text, /^copies vs perturbed: paired bootstrap over 1200 images\n/);
+    assert.match(text, /\nCIDEr +\d\.\d{4} vs \d\.\d{4} {2}difference \+\d\.\d{4} \[\d\.\d{4}, \d\.\d{4}\] {2}P\(copies better\) = 1\.000/);
+    const fewer = score({ refs: { a: ['x y'] }, cands: { a: 'x' } }, { meteor: false });
+    assert.throws(() => compare(a, fewer), { message: 'compare: "copies" and "predictions" were scored on different images or references; a paired test needs the same ones' });
   });
 
   it('explains a bad argument the way it explains a bad file', () => {
