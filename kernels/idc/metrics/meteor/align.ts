@@ -118,6 +118,26 @@ function overlapsChosen(path: Path, m: Match): boolean {
 
 const better = (x: Path, y: Path) => y.weighted - x.weighted || x.chunks - y.chunks || x.distance - y.distance;
 
+/** The `k` best paths in order (a stable selection: equal paths keep their order, as a sort would). */
+function best(paths: Path[], k: number): Path[] {
+  if (paths.length <= k) return paths.sort(better);
+  const top: Path[] = [];
+  for (const path of paths) {
+    if (top.length === k && better(path, top[k - 1] as Path) >= 0) continue;
+    // after the last element not worse than it: stability
+    let lo = 0;
+    let hi = top.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (better(path, top[mid] as Path) < 0) hi = mid;
+      else lo = mid + 1;
+    }
+    top.splice(lo, 0, path);
+    if (top.length > k) top.pop();
+  }
+  return top;
+}
+
 function extend(path: Path, m: Match): Path {
   return {
     match: m,
@@ -163,19 +183,24 @@ export function align(testLength: number, refLength: number, matches: readonly M
       }
       for (const m of options) if (!overlapsChosen(path, m)) nextPaths.push(extend(path, m));
       // leave this reference word unmatched: it closes any open chunk
-      nextPaths.push({ ...path, next: position + 1, chunks: path.chunks + (path.lastTestEnd !== -1 ? 1 : 0), lastTestEnd: -1 });
+      nextPaths.push({
+        match: path.match,
+        previous: path.previous,
+        next: position + 1,
+        weighted: path.weighted,
+        chunks: path.chunks + (path.lastTestEnd !== -1 ? 1 : 0),
+        distance: path.distance,
+        lastTestEnd: -1,
+      });
     }
-    nextPaths.sort(better);
-    paths = nextPaths.slice(0, beamSize);
+    paths = best(nextPaths, beamSize);
   }
-  let best = paths[0] as Path;
   // the open chunk at the end counts too
-  for (const path of paths) {
-    const closed = (p: Path) => ({ ...p, chunks: p.chunks + (p.lastTestEnd !== -1 ? 1 : 0) });
-    if (better(closed(path), closed(best)) < 0) best = path;
-  }
+  const closed = (p: Path): Path => ({ ...p, chunks: p.chunks + (p.lastTestEnd !== -1 ? 1 : 0) });
+  let winner = paths[0] as Path;
+  for (const path of paths) if (better(closed(path), closed(winner)) < 0) winner = path;
   const chosen: Match[] = [];
-  for (let p: Path | null = best; p; p = p.previous) if (p.match) chosen.push(p.match);
+  for (let p: Path | null = winner; p; p = p.previous) if (p.match) chosen.push(p.match);
   return chosen.reverse();
 }
 
