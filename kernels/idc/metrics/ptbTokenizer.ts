@@ -82,7 +82,6 @@ export function ptbTokens(line: string, atEnd = false): string[] {
   const chars = line.includes('\u00ad') ? line.replace(/\u00ad/g, '') : line;
   const out: string[] = [];
   let i = 0;
-  const peek = (k = 0): string | undefined => chars[i + k];
   while (i < chars.length) {
     const c = chars[i] as string;
     if (isSpace(c)) {
@@ -108,7 +107,7 @@ export function ptbTokens(line: string, atEnd = false): string[] {
       continue;
     }
     // hashtags and mentions: #tag, @name
-    if ((c === '#' || c === '@') && /[A-Za-z]/.test(peek(1) ?? '')) {
+    if ((c === '#' || c === '@') && /[A-Za-z]/.test(chars[i + 1] ?? '')) {
       const start = i++;
       while (isWordChar(chars[i])) i++;
       out.push(chars.slice(start, i));
@@ -138,7 +137,7 @@ export function ptbTokens(line: string, atEnd = false): string[] {
       i++;
       continue;
     }
-    if (isApostrophe(c) && isWordChar(peek(1))) {
+    if (isApostrophe(c) && isWordChar(chars[i + 1])) {
       // A contraction or quote before a word: 's, 're, ... on their own are tokens.
       const rest = "'" + chars.slice(i + 1, i + 5);
       const m = CONTRACTION_SUFFIX.exec(rest);
@@ -164,14 +163,14 @@ export function ptbTokens(line: string, atEnd = false): string[] {
       }
     }
     if (QUOTES.has(c)) {
-      if ((c === '\u201c' || c === '\u201d') && peek(1) === c) {
+      if ((c === '\u201c' || c === '\u201d') && chars[i + 1] === c) {
         let j = i;
         while (chars[j] === c) j++;
         out.push((c === '\u201c' ? '``' : "''").repeat(j - i));
         i = j;
         continue;
       }
-      if ((c === '`' || c === "'") && peek(1) === c) {
+      if ((c === '`' || c === "'") && chars[i + 1] === c) {
         out.push(c + c);
         i += 2;
       } else {
