@@ -1,0 +1,50 @@
+/**
+ * A seeded random stream for everything data-side (splits, the synthetic generator,
+ * augmentation): the same seed gives the same numbers on every machine.
+ */
+import { uniformFloat64 } from 'pure-rand/distribution/uniformFloat64';
+import { uniformInt } from 'pure-rand/distribution/uniformInt';
+import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
+
+export class SeededRandom {
+  private readonly rng: ReturnType<typeof xoroshiro128plus>;
+
+  constructor(seed: number) {
+    if (!Number.isInteger(seed)) throw new RangeError(`seed: expected an integer, found ${seed}`);
+    this.rng = xoroshiro128plus(seed);
+  }
+
+  /** An integer in [low, high], both included. */
+  int(low: number, high: number): number {
+    return uniformInt(this.rng, low, high);
+  }
+
+  /** A float in [0, 1). */
+  float(): number {
+    return uniformFloat64(this.rng);
+  }
+
+  /** A float in [low, high). */
+  between(low: number, high: number): number {
+    return low + (high - low) * this.float();
+  }
+
+  chance(p: number): boolean {
+    return this.float() < p;
+  }
+
+  pick<T>(items: readonly T[]): T {
+    if (items.length === 0) throw new RangeError('pick: no items to pick from');
+    return items[this.int(0, items.length - 1)] as T;
+  }
+
+  /** A shuffled copy (Fisher-Yates). */
+  shuffled<T>(items: readonly T[]): T[] {
+    const out = [...items];
+    for (let i = out.length - 1; i > 0; i--) {
+      const j = this.int(0, i);
+      [out[i], out[j]] = [out[j] as T, out[i] as T];
+    }
+    return out;
+  }
+}
