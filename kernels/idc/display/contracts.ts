@@ -42,3 +42,41 @@ export interface CategoryChartSeries {
   /** intervals[metric][k]: [low, high] of a confidence interval, null where unknown. */
   intervals?: Record<string, Array<[number, number] | null>>;
 }
+
+/** An encoded image inside a payload: base64 of PNG or JPEG bytes. */
+export interface EncodedImage {
+  mime: 'image/png' | 'image/jpeg';
+  width: number;
+  height: number;
+  /** base64 of the encoded bytes. */
+  data: string;
+}
+
+/**
+ * application/vnd.idc-lab.image-pair+json: one page of image pairs with what is known of each
+ * (references, a prediction, the category, per-sample scores). `before` is shown at `after`'s
+ * size (the reference resized as the model sees it), so the two can be swiped and subtracted.
+ */
+export interface ImagePairPayload {
+  v: 1;
+  title: string;
+  pairs: ImagePairItem[];
+  /** Position of the first pair in the selection, and the selection's size ("1-12 of 500"). */
+  offset: number;
+  total: number;
+  notes: string[];
+}
+
+export interface ImagePairItem {
+  id: string;
+  before: EncodedImage;
+  after: EncodedImage;
+  /** Per-pixel absolute difference (largest over the channels), a grey image of `after`'s size. */
+  mask?: EncodedImage;
+  references: string[];
+  prediction?: string;
+  category?: string;
+  split?: string;
+  /** Per-sample scores, for example {CIDEr: 0.83}. */
+  scores?: Record<string, number>;
+}

@@ -1,0 +1,205 @@
+/**
+ * A loaded dataset: its samples (one type for every format), what was skipped and why, and
+ * the views a notebook wants: `summary()` (counts by split and category, references per pair,
+ * image sizes, problems) and `pairs()` (a page of image pairs as an image-pair output).
+ */
+import pLimit from 'p-limit';
+import { ImageDecoder } from './images/decode';
+import { ImageError } from './images/imageBytes';
+import { PairPipeline, type PipelineOptions } from './images/pairPipeline';
+import type { RawImage } from './images/rawImage';
+import { resizeRaw } from './images/stack';
+import { ProblemLog } from './problems';
+import { SeededRandom } from './random';
+import { summarize, summaryBundle, type DatasetSummary, type SizeCount } from './summary';
+import { FORMAT_LABELS, type DataProblem, type DatasetFormat, type IdcSample, type Split } from './types';
+import { imagePairBundle, imagePairPayload, type PairView } from '../display/imagePair';
+import type { ImagePairPayload } from '../display/contracts';
+import type { MimeBundle } from '../display/mime';
+import { MIME_BUNDLE, type RichOutput } from '../display/richOutput';
+
+export interface SelectOptions {
+  split?: Split;
+  category?: string;
+  ids?: readonly string[];
+}
+
+export interface PairsOptions extends SelectOptions {
+  /** Pairs on the page (default 12). */
+  take?: number;
+  /** First pair of the page within the selection (default 0). */
+  offset?: number;
+  /** Longest side of each image in the output (default 256). */
+  maxSide?: number;
+  /** Captions to show beside the references, by sample id. */
+  predictions?: Readonly<Record<string, string>>;
+  /** Per-sample scores to show, by sample id. */
+  scores?: Readonly<Record<string, Record<string, number>>>;
+}
+
+export interface SummaryOptions {
+  /** Read the size of every image (`all`) or of a seeded sample of pairs (default 100 pairs). */
+  sizes?: 'all' | number;
+}
+
+export class ImagePairs implements RichOutput {
+  constructor(
+    readonly payload: ImagePairPayload,
+    private readonly bundle: MimeBundle,
+  ) {}
+
+  [MIME_BUNDLE](): MimeBundle {
+    return this.bundle;
+  }
+}
+
+export class SummaryOutput implements RichOutput {
+  constructor(readonly summary: DatasetSummary) {}
+
+  [MIME_BUNDLE](): MimeBundle {
+    return summaryBundle(this.summary);
+  }
+}
+
+export interface DatasetInit {
+  format: DatasetFormat;
+  /** The folder it was read from (none for generated data). */
+  root?: string;
+  samples: IdcSample[];
+  problems?: ProblemLog;
+  notes?: string[];
+  /** The files that identified the format, when it was detected. */
+  detectedFrom?: string;
+}
+
+export class Dataset implements RichOutput {
+  readonly format: DatasetFormat;
+  readonly root: string | undefined;
+  readonly samples: readonly IdcSample[];
+  readonly notes: readonly string[];
+  readonly detectedFrom: string | undefined;
+  /** Shared with the pipelines made by `pipeline()`, so images skipped later are counted too. */
+  readonly problemLog: ProblemLog;
+  private readonly decoder = new ImageDecoder();
+
+  constructor(init: DatasetInit) {
+    this.format = init.format;
+    this.root = init.root;
+    this.problemLog = init.problems ?? new ProblemLog();
+    this.samples = init.samples;
+    this.notes = init.notes ?? [];
+    this.detectedFrom = init.detectedFrom;
+  }
+
+  get label(): string {
+    return FORMAT_LABELS[this.format];
+  }
+
+  get size(): number {
+    return this.samples.length;
+  }
+
+  get problems(): readonly DataProblem[] {
+    return this.problemLog.all;
+  }
+
+  get categories(): string[] {
+    return [...new Set(this.samples.map((s) => s.category))].sort();
+  }
+
+  split(name: Split): IdcSample[] {
+    return this.samples.filter((s) => s.split === name);
+  }
+
+  select(options: SelectOptions = {}): IdcSample[] {
+    const ids = options.ids ? new Set(options.ids) : undefined;
+    return this.samples.filter((s) => (options.split === undefined || s.split === options.split) && (options.category === undefined || s.category === options.category) && (!ids || ids.has(s.id)));
+  }
+
+  /** A dataset of the samples `keep` accepts (same problems and notes). */
+  filter(keep: (sample: IdcSample) => boolean): Dataset {
+    return new Dataset({ format: this.format, root: this.root, samples: this.samples.filter(keep), problems: this.problemLog, notes: [...this.notes], detectedFrom: this.detectedFrom });
+  }
+
+  /** An image-pair pipeline over this dataset's images that reports into its problems. */
+  pipeline(options: PipelineOptions = {}): PairPipeline {
+    return new PairPipeline(options, this.problemLog);
+  }
+
+  async summary(options: SummaryOptions = {}): Promise<SummaryOutput> {
+    const wanted = options.sizes ?? 100;
+    const pairs = wanted === 'all' || wanted >= this.samples.length ? [...this.samples] : new SeededRandom(7).shuffled(this.samples).slice(0, wanted);
+    const counts = new Map<string, SizeCount>();
+    let read = 0;
+    const limit = pLimit(8);
+    await Promise.all(
+      pairs.flatMap((s) =>
+        [s.before, s.after].map((source) =>
+          limit(async () => {
+            try {
+              const { width, height } = await this.decoder.size(source);
+              const key = `${width}x${height}`;
+              const entry = counts.get(key) ?? { width, height, count: 0 };
+              entry.count++;
+              counts.set(key, entry);
+              read++;
+            } catch (error) {
+              if (!(error instanceof ImageError)) throw error;
+              this.problemLog.report({ file: error.file, field: error.field, reason: error.reason, sample: s.id });
+            }
+          }),
+        ),
+      ),
+    );
+    const sizes = [...counts.values()].sort((a, b) => b.count - a.count || a.width - b.width || a.height - b.height);
+    const label = this.root ? `${this.label} (${this.root})` : this.label;
+    return new SummaryOutput(summarize(label, this.samples, this.problems, this.notes, sizes, read, this.problemLog.skippedSamples.size));
+  }
+
+  /** A page of pairs as an image-pair output (PNG and text fallbacks included). */
+  async pairs(options: PairsOptions = {}): Promise<ImagePairs> {
+    const selection = this.select(options);
+    const offset = options.offset ?? 0;
+    const take = options.take ?? 12;
+    const page = selection.slice(offset, offset + take);
+    const views: PairView[] = [];
+    const notes: string[] = [];
+    for (const s of page) {
+      let before: RawImage;
+      let after: RawImage;
+      try {
+        [before, after] = await Promise.all([this.decoder.decode(s.before), this.decoder.decode(s.after)]);
+      } catch (error) {
+        if (!(error instanceof ImageError)) throw error;
+        this.problemLog.report({ file: error.file, field: error.field, reason: error.reason, sample: s.id });
+        notes.push(`${s.id} not shown: ${error.message}`);
+        continue;
+      }
+      const view: PairView = { id: s.id, before: await resizeRaw(before, after.width, after.height), after, references: s.references, category: s.category, split: s.split };
+      const prediction = options.predictions?.[s.id];
+      if (prediction !== undefined) view.prediction = prediction;
+      const scores = options.scores?.[s.id];
+      if (scores !== undefined) view.scores = scores;
+      views.push(view);
+    }
+    const where = [options.split, options.category].filter((x) => x !== undefined).join(', ');
+    const info = { title: `${this.label}${where ? ` (${where})` : ''}`, offset, total: selection.length, notes };
+    const payload = await imagePairPayload(views, info, options.maxSide);
+    return new ImagePairs(payload, await imagePairBundle(views, payload));
+  }
+
+  [MIME_BUNDLE](): MimeBundle {
+    const bySplit = (['train', 'validation', 'test'] as const)
+      .map((s) => [s, this.samples.filter((x) => x.split === s).length] as const)
+      .filter(([, n]) => n > 0)
+      .map(([s, n]) => `${s} ${n}`)
+      .join(', ');
+    const lines = [
+      `${this.label}${this.root ? ` at ${this.root}` : ''}${this.detectedFrom ? ` (detected from ${this.detectedFrom})` : ''}: ${this.samples.length} pairs (${bySplit || 'none'})`,
+      `categories: ${this.categories.join(', ') || 'none'}`,
+      `skipped: ${this.problemLog.skippedSamples.size} pairs, ${this.problems.length} problems reported (dataset.problems)`,
+      ...this.notes.map((n) => `note: ${n}`),
+    ];
+    return { 'text/plain': lines.join('\n') };
+  }
+}
