@@ -1,0 +1,101 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { checkVariations, emptyQuirks, isLeftover } from '../../../kernels/idc/data/formats/synedReferences';
+import { open } from '../../../kernels/idc/data/open';
+import { writeParquetFile, type ParquetColumn } from '../../../kernels/idc/interop/parquetWrite';
+import { pngBytes, tempFolder, writeJson, writePng } from './pngFixtures';
+
+const EMU_TEST_COLUMNS: ParquetColumn[] = [
+  { name: 'instruction', kind: 'string' },
+  { name: 'image', kind: 'image' },
+  { name: 'task', kind: 'string' },
+  { name: 'split', kind: 'string' },
+  { name: 'idx', kind: 'int64' },
+  { name: 'edited_image', kind: 'image' },
+];
+
+async function buildSyned(dir: string, withEmu = true): Promise<void> {
+  for (let i = 0; i < 3; i++) await writePng(path.join(dir, 'originals', `${i}.png`), 8, 8, i);
+  for (const name of ['e0a', 'e0b', 'e1a', 'e2a']) await writePng(path.join(dir, 'edits', `${name}.png`), 8, 8, name.length + name.charCodeAt(2));
+  writeJson(path.join(dir, 'augmented_dataset.json'), [
+    { idx: 0, image: 'originals/0.png', edited_image: 'edits/e0a.png', instruction: 'add a hat', task: 'Add' },
+    { idx: 0, image: 'originals/0.png', edited_image: 'edits/e0a.png', instruction: 'put a hat on it', task: 'Add' },
+    { idx: 0, image: 'originals/0.png', edited_image: 'edits/e0b.png', instruction: 'make it blue', task: 'color' },
+    { idx: 1, image: 'originals/1.png', edited_image: 'edits/e1a.png', instruction: 'remove the cat', task: 'remove' },
+    { idx: 1, image: '../../etc/passwd', edited_image: 'edits/e1b.png', instruction: 'escape', task: 'remove' },
+    { idx: 2, image: 'originals/2.png', edited_image: 'edits/e2a.png', instruction: 'in no split', task: 'text' },
+  ]);
+  writeJson(path.join(dir, 'splits.json'), { train: [0], validation: [1] });
+  writeJson(path.join(dir, 'gt_augmented_test_clean.json'), {
+    '0 ': ['add a red hat', '"put a hat on the man"', 'Here are four variations of the instruction:', ''],
+    '1 ': [],
+    '2 ': ['a', 'b', 'c', 'd', 'e', 'f', 'g'],
+  });
+  fs.writeFileSync(path.join(dir, 'instructions_with_idx_test_split.txt'), '0 <INSTRUCT> Add a hat\n1 <INSTRUCT> Remove the car\n2 <INSTRUCT> Make the sky pink\n');
+  if (withEmu) {
+    const rows = await Promise.all(
+      ['Add', 'remove', 'global'].map(async (task, idx) => ({ instruction: 'x', image: { bytes: await pngBytes(10, 6, idx), path: null }, task, split: 'test', idx, edited_image: { bytes: await pngBytes(8, 8, idx + 5), path: null } })),
+    );
+    await writeParquetFile(path.join(dir, 'emu_edit', 'data', 'test-00000-of-00001.parquet'), EMU_TEST_COLUMNS, rows);
+  }
+}
+
+describe('Syned format', () => {
+  let dir: string;
+  beforeEach(() => (dir = tempFolder('syned')));
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('reads training pairs by split, test references as instruction + variations, categories from Emu Edit', async () => {
+    await buildSyned(dir);
+    const ds = await open(dir);
+    assert.equal(ds.format, 'syned');
+    assert.equal(ds.detectedFrom, 'augmented_dataset.json and gt_augmented_test_clean.json');
+    assert.deepEqual(
+      ds.samples.map((s) => [s.id, s.split, s.category, s.references]),
+      [
+        ['edits/e0a', 'train', 'add', ['add a hat', 'put a hat on it']],
+        ['edits/e0b', 'train', 'color', ['make it blue']],
+        ['edits/e1a', 'validation', 'remove', ['remove the cat']],
+        ['test/0', 'test', 'add', ['Add a hat', 'add a red hat', '"put a hat on the man"', 'Here are four variations of the instruction:', '']],
+        ['test/1', 'test', 'remove', ['Remove the car']],
+        ['test/2', 'test', 'global', ['Make the sky pink', 'a', 'b', 'c', 'd', 'e', 'f', 'g']],
+      ],
+    );
+    assert.deepEqual(ds.samples[0]!.before, { kind: 'file', path: path.resolve(dir, 'originals/0.png') });
+    assert.equal(ds.problems.length, 1);
+    assert.equal(ds.problems[0]!.field, '[4].image');
+    assert.equal(ds.problems[0]!.reason, `the image path "../../etc/passwd" leaves the dataset folder; expected a path inside ${dir}`);
+    assert.ok(ds.notes.includes('1 pairs of augmented_dataset.json have an idx in neither list of splits.json and are left out'));
+    assert.ok(
+      ds.notes.includes(
+        'Syned test references: 1 samples without variations, 0 with 1 to 3, 1 with more than 4, 1 strings in double quotes, 1 empty, 1 language-model leftovers (kept as released; open with {cleanReferences: true} to strip the quotes and drop the empty strings and leftovers)',
+      ),
+    );
+    const stacked = await ds.pipeline().stacked(ds.samples[3]!);
+    assert.deepEqual([stacked.width, stacked.height], [8, 16]);
+  });
+
+  it('cleans the references when asked', async () => {
+    await buildSyned(dir);
+    const ds = await open(dir, { cleanReferences: true });
+    assert.deepEqual(ds.samples.find((s) => s.id === 'test/0')!.references, ['Add a hat', 'add a red hat', 'put a hat on the man']);
+    assert.ok(ds.notes.some((n) => n.endsWith('(cleaned: quotes stripped, empty strings and leftovers dropped)')));
+  });
+
+  it('says where the test split would come from when the Emu Edit folder is absent', async () => {
+    await buildSyned(dir, false);
+    const ds = await open(dir);
+    assert.deepEqual(ds.samples.filter((s) => s.split === 'test'), []);
+    assert.ok(ds.notes.some((n) => n.startsWith(`no test split: Syned's test images and categories are the Emu Edit test set's; open with {emuEdit: "<folder of the Emu Edit parquet files>"} (looked for ${path.join(dir, 'emu_edit')})`)));
+  });
+
+  it('recognises the language-model leftovers of the released files', () => {
+    for (const text of ['Here are four variations of the instruction:', 'As a responsible AI, I cannot do that', "I'm sorry, but", 'Sure! Here you go', 'Variations:'])
+      assert.equal(isLeftover(text), true, text);
+    for (const text of ['add a hat to the man', 'here the sky turns pink', 'make the sure sign red']) assert.equal(isLeftover(text), false, text);
+    const q = emptyQuirks();
+    assert.deepEqual(checkVariations(['"a b"', ' ', 'c'], q, true), ['a b', 'c']);
+    assert.deepEqual(q, { noVariations: 0, fewerVariations: 1, moreVariations: 0, quoted: 1, empty: 1, leftovers: 0 });
+  });
+});
