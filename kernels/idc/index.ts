@@ -6,4 +6,5 @@ export { progress, type ProgressOptions } from './display/progress';
 export { sleep, abortable, currentSignal, throwIfInterrupted } from './context';
 export { MIME_BUNDLE, type RichOutput } from './display/richOutput';
 export * as metrics from './metrics/index';
+export * as data from './data/index';
 export const version = '0.1.0';
