@@ -69,7 +69,9 @@ async function scaled(image: RawImage, maxSide: number): Promise<RawImage> {
 }
 
 async function png(data: Uint8Array, width: number, height: number, channels: 1 | 3): Promise<EncodedImage> {
-  const bytes = await sharp(data, { raw: { width, height, channels } }).png({ compressionLevel: 6 }).toBuffer();
+  const image = sharp(data, { raw: { width, height, channels } });
+  // one channel stays one (sharp would otherwise write grey as RGB)
+  const bytes = await (channels === 1 ? image.toColourspace('b-w') : image).png({ compressionLevel: 6 }).toBuffer();
   return { mime: 'image/png', width, height, data: bytes.toString('base64') };
 }
 
