@@ -1,0 +1,89 @@
+import assert from 'node:assert/strict';
+import { spotTheDiffReader } from '../../../../kernels/idc/data/formats/spotTheDiff';
+import { DatasetError } from '../../../../kernels/idc/data/problems';
+import { TreeBuilder } from '../treeBuilder';
+
+const brief = (s: { id: string; split: string; category: string; resize: string; references: string[] }) => [s.id, s.split, s.category, s.resize, s.references];
+
+describe('Spot-the-Diff format', () => {
+  let tree: TreeBuilder;
+  beforeEach(() => (tree = TreeBuilder.create('spot-the-diff')));
+  afterEach(() => tree.remove());
+
+  it('reads annotations/{train,val,test}.json with resized_images/original and modified', async () => {
+    await tree.png(['1', '22', '5', '9'].flatMap((id) => [`resized_images/original/${id}.png`, `resized_images/modified/${id}_2.png`]));
+    tree.json('annotations/train.json', [
+      { img_id: '1', sentences: ['the car is gone', 'a man appeared'] },
+      { img_id: '22', sentences: ['the door is open'] },
+    ]);
+    tree.json('annotations/val.json', [{ img_id: 5, sentences: ['a bike moved'] }]);
+    tree.json('annotations/test.json', [{ img_id: '9', sentences: ['nothing', 'two', 'three'] }]);
+    assert.equal(await spotTheDiffReader.detect(tree.root), 'annotations/train.json, annotations/val.json, annotations/test.json and resized_images/');
+    const ctx = tree.context();
+    const { samples, notes } = await spotTheDiffReader.load(ctx);
+    assert.deepEqual(samples.map(brief), [
+      ['1', 'train', 'unknown', 'stack', ['the car is gone', 'a man appeared']],
+      ['22', 'train', 'unknown', 'stack', ['the door is open']],
+      ['5', 'validation', 'unknown', 'stack', ['a bike moved']],
+      ['9', 'test', 'unknown', 'stack', ['nothing', 'two', 'three']],
+    ]);
+    assert.deepEqual(samples[0]?.before, { kind: 'file', path: tree.path('resized_images', 'original', '1.png') });
+    assert.deepEqual(samples[0]?.after, { kind: 'file', path: tree.path('resized_images', 'modified', '1_2.png') });
+    assert.deepEqual(ctx.problems.all, []);
+    assert.deepEqual(notes, [
+      'Spot-the-Diff has no change categories (category "unknown"); each sentence of a pair is one reference',
+      'images read from resized_images/original/<img_id>.png and resized_images/modified/<img_id>_2.png',
+    ]);
+  });
+
+  it('reads reformat_<split>.json and images side by side in resized_images/', async () => {
+    await tree.png(['3', '4'].flatMap((id) => [`resized_images/${id}.png`, `resized_images/${id}_2.png`]));
+    tree.json('annotations/reformat_train.json', [{ img_id: '3', sentences: ['a'] }]);
+    tree.json('reformat_test.json', [{ img_id: '4', sentences: ['b'] }]);
+    assert.equal(await spotTheDiffReader.detect(tree.root), 'annotations/reformat_train.json, reformat_test.json and resized_images/');
+    const { samples, notes } = await spotTheDiffReader.load(tree.context());
+    assert.deepEqual(samples.map((s) => [s.id, s.split]), [['3', 'train'], ['4', 'test']]);
+    assert.deepEqual(samples[1]?.before, { kind: 'file', path: tree.path('resized_images', '4.png') });
+    assert.deepEqual(samples[1]?.after, { kind: 'file', path: tree.path('resized_images', '4_2.png') });
+    assert.deepEqual(notes.slice(1), ['no annotations for val: that split is empty', 'images read from resized_images/<img_id>.png and resized_images/<img_id>_2.png (no resized_images/original/ folder)']);
+  });
+
+  it('is not detected without resized_images/ or annotations', async () => {
+    tree.json('annotations/train.json', []);
+    assert.equal(await spotTheDiffReader.detect(tree.root), undefined);
+    tree.remove();
+    tree.folder('resized_images');
+    assert.equal(await spotTheDiffReader.detect(tree.root), undefined);
+    await assert.rejects(spotTheDiffReader.load(tree.context()), {
+      name: 'DatasetError',
+      message: `${tree.path('annotations')}: expected Spot-the-Diff annotations annotations/{train,val,test}.json (or reformat_{train,val,test}.json), found none`,
+    });
+  });
+
+  it('skips and reports an empty sentence list, a bad entry and a pair in two splits', async () => {
+    await tree.png(['1', '2'].flatMap((id) => [`resized_images/original/${id}.png`, `resized_images/modified/${id}_2.png`]));
+    tree.json('annotations/train.json', [{ img_id: '1', sentences: [] }, { img_id: '2', sentences: ['ok', 7] }, 'junk', { sentences: ['x'] }]);
+    tree.json('annotations/test.json', [{ img_id: '2', sentences: ['again'] }]);
+    const ctx = tree.context();
+    const { samples } = await spotTheDiffReader.load(ctx);
+    assert.deepEqual(samples.map((s) => [s.id, s.split, s.references]), [['2', 'train', ['ok']]]);
+    const train = tree.path('annotations', 'train.json');
+    assert.deepEqual(ctx.problems.all, [
+      { file: train, field: '[0].sentences', reason: 'expected at least one reference caption, found an empty list', sample: '1' },
+      { file: train, field: '[1].sentences[1]', reason: 'expected a reference caption (string), found number 7; left out' },
+      { file: train, field: '[2]', reason: 'expected an object {img_id, sentences}, found the string "junk"', sample: 'train[2]' },
+      { file: train, field: '[3].img_id', reason: 'expected the image id (a string), found nothing (the field is missing)', sample: 'train[3]' },
+      { file: tree.path('annotations', 'test.json'), field: '[0].img_id', reason: 'img_id 2 is already listed in annotations/train.json; kept there' },
+    ]);
+  });
+
+  it('stops at the first problem under the fail policy, and fails on malformed JSON', async () => {
+    tree.folder('resized_images');
+    tree.json('annotations/train.json', [{ img_id: '1', sentences: [] }]);
+    await assert.rejects(spotTheDiffReader.load(tree.context('fail')), (e: unknown) => e instanceof DatasetError && e.message === `${tree.path('annotations', 'train.json')}: [0].sentences: expected at least one reference caption, found an empty list (sample 1 skipped)`);
+    tree.text('annotations/train.json', '[{"img_id": "1", "sentences": ["a"]}');
+    await assert.rejects(spotTheDiffReader.load(tree.context()), { name: 'DatasetError', message: `${tree.path('annotations', 'train.json')}: expected JSON, found a syntax error at line 1, column 37 (close bracket expected)` });
+    tree.json('annotations/train.json', { img_id: '1' });
+    await assert.rejects(spotTheDiffReader.load(tree.context()), { name: 'DatasetError', message: `${tree.path('annotations', 'train.json')}: expected a list of {img_id, sentences}, found an object` });
+  });
+});
