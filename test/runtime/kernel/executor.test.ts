@@ -171,6 +171,19 @@ describe('kernel executor', function () {
       assert.match(result.result?.['text/plain'] as string, /note: METEOR without a paraphrase table/);
     });
 
+    it('idc.data.synthetic makes a dataset whose pairs show as an image-pair output with PNG and text fallbacks', async () => {
+      const result = await run('const d = idc.data.synthetic({ pairs: 16, size: 32, seed: 2 });\nawait d.pairs({ split: "train", take: 2 })');
+      ok(result);
+      const payload = result.result?.[IDC_MIME.imagePair] as { total: number; pairs: Array<{ id: string; category: string; references: string[]; before: { mime: string } }> };
+      assert.equal(payload.total, 16); // two scenes: both in train at 80/10/10
+      assert.deepEqual(payload.pairs.map((p) => [p.id, p.category]), [['train/0', 'add'], ['train/1', 'remove']]);
+      assert.equal(payload.pairs[0]?.references.length, 5);
+      assert.equal(payload.pairs[0]?.before.mime, 'image/png');
+      const png = result.result?.['image/png'];
+      assert.ok(png instanceof Uint8Array && Buffer.from(png.subarray(0, 8)).equals(Buffer.from([137, 80, 78, 71, 13, 10, 26, 10])), 'a PNG fallback');
+      assert.match(result.result?.['text/plain'] as string, /^synthetic scenes \(train\): pairs 1-2 of 16\n\ntrain\/0 \(train, add\) {2}32x32\n {2}ref 1: /);
+    });
+
     it('reports an error thrown by a background timer in the cell output without killing the kernel', async () => {
       const recorder = new Recorder();
       ok(await run('setTimeout(() => { throw new Error("late failure"); }, 5);\nawait idc.sleep(100);', recorder));
