@@ -14,7 +14,8 @@ import pLimit from 'p-limit';
 import sharp from 'sharp';
 import { ImageDecoder } from './images/decode';
 import type { IdcSample, ImageSource } from './types';
-import { writeParquetFile, type ParquetColumn } from '../interop/parquetWrite';
+import { writeParquetFile } from '../interop/parquetWrite';
+import { EMU_EDIT_COLUMNS } from './formats/emuEdit';
 
 export interface PairsWithOriginals {
   samples: readonly IdcSample[];
@@ -23,18 +24,6 @@ export interface PairsWithOriginals {
   originals: readonly ImageSource[];
 }
 
-const EMU_TEST_COLUMNS: ParquetColumn[] = [
-  { name: 'instruction', kind: 'string' },
-  { name: 'image', kind: 'image' },
-  { name: 'task', kind: 'string' },
-  { name: 'split', kind: 'string' },
-  { name: 'idx', kind: 'int64' },
-  { name: 'hash', kind: 'string' },
-  { name: 'input_caption', kind: 'string' },
-  { name: 'output_caption', kind: 'string' },
-  { name: 'edited_image', kind: 'image' },
-  { name: 'model', kind: 'string' },
-];
 
 const ID = /^(train|validation|test)\/(\d+)$/;
 
@@ -104,7 +93,7 @@ async function writeInto(data: PairsWithOriginals, dir: string): Promise<void> {
       })),
     ),
   );
-  await writeParquetFile(path.join(dir, 'emu_edit', 'data', 'test-00000-of-00001.parquet'), EMU_TEST_COLUMNS, rows);
+  await writeParquetFile(path.join(dir, 'emu_edit', 'data', 'test-00000-of-00001.parquet'), EMU_EDIT_COLUMNS, rows);
   const variations = Object.fromEntries(test.map((s) => [`${idxOf(s)} `, s.references.slice(1)]));
   await fs.promises.writeFile(path.join(dir, 'gt_augmented_test_clean.json'), JSON.stringify(variations, null, 1));
   await fs.promises.writeFile(path.join(dir, 'instructions_with_idx_test_split.txt'), test.map((s) => `${idxOf(s)} <INSTRUCT> ${s.references[0] as string}\n`).join(''));

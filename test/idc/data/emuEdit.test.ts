@@ -3,22 +3,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { open } from '../../../kernels/idc/data/open';
 import { DatasetError } from '../../../kernels/idc/data/problems';
-import { writeParquetFile, type ParquetColumn } from '../../../kernels/idc/interop/parquetWrite';
+import { writeParquetFile } from '../../../kernels/idc/interop/parquetWrite';
+import { EMU_EDIT_COLUMNS } from '../../../kernels/idc/data/formats/emuEdit';
 import sharp from 'sharp';
 import { pattern, pngBytes, tempFolder, writeJson } from './pngFixtures';
 
-const EMU_COLUMNS: ParquetColumn[] = [
-  { name: 'instruction', kind: 'string' },
-  { name: 'image', kind: 'image' },
-  { name: 'task', kind: 'string' },
-  { name: 'split', kind: 'string' },
-  { name: 'idx', kind: 'int64' },
-  { name: 'hash', kind: 'string' },
-  { name: 'input_caption', kind: 'string' },
-  { name: 'output_caption', kind: 'string' },
-  { name: 'edited_image', kind: 'image' },
-  { name: 'model', kind: 'string' },
-];
+const EMU_COLUMNS = EMU_EDIT_COLUMNS;
 
 async function emuRows(split: string, tasks: string[]): Promise<Array<Record<string, unknown>>> {
   return Promise.all(

@@ -13,9 +13,24 @@ import { findShards, openShard, shardRows, shardsHaveColumns } from './parquetSh
 import { describe, expectArray, expectObject, readJsonFile } from '../jsonFile';
 import { stratifiedSplit } from '../splits';
 import type { IdcSample, Split } from '../types';
+import type { ParquetColumn } from '../../interop/parquetWrite';
 
 const TEXT_COLUMNS = ['instruction', 'task', 'idx'] as const;
 const IMAGE_COLUMNS = ['image', 'edited_image'] as const;
+/** The published parquet schema (HuggingFace `facebook/emu_edit_test_set_generations`), for writers. */
+export const EMU_EDIT_COLUMNS: readonly ParquetColumn[] = [
+  { name: 'instruction', kind: 'string' },
+  { name: 'image', kind: 'image' },
+  { name: 'task', kind: 'string' },
+  { name: 'split', kind: 'string' },
+  { name: 'idx', kind: 'int64' },
+  { name: 'hash', kind: 'string' },
+  { name: 'input_caption', kind: 'string' },
+  { name: 'output_caption', kind: 'string' },
+  { name: 'edited_image', kind: 'image' },
+  { name: 'model', kind: 'string' },
+];
+
 export const EMU_EDIT_TASKS = ['add', 'remove', 'color', 'text', 'background', 'style', 'global', 'local'];
 
 export interface EmuEditRow {
