@@ -132,25 +132,32 @@ export class Dataset implements RichOutput {
     const counts = new Map<string, SizeCount>();
     let read = 0;
     const limit = pLimit(8);
-    await Promise.all(
+    // read concurrently, counted and reported in sample order so the output is the same every time
+    const results = await Promise.all(
       pairs.flatMap((s) =>
         [s.before, s.after].map((source) =>
           limit(async () => {
             try {
-              const { width, height } = await this.decoder.size(source);
-              const key = `${width}x${height}`;
-              const entry = counts.get(key) ?? { width, height, count: 0 };
-              entry.count++;
-              counts.set(key, entry);
-              read++;
+              return await this.decoder.size(source);
             } catch (error) {
               if (!(error instanceof ImageError)) throw error;
-              this.problemLog.report({ file: error.file, field: error.field, reason: error.reason, sample: s.id });
+              return { file: error.file, field: error.field, reason: error.reason, sample: s.id };
             }
           }),
         ),
       ),
     );
+    for (const r of results) {
+      if ('reason' in r) {
+        this.problemLog.report(r);
+        continue;
+      }
+      const key = `${r.width}x${r.height}`;
+      const entry = counts.get(key) ?? { width: r.width, height: r.height, count: 0 };
+      entry.count++;
+      counts.set(key, entry);
+      read++;
+    }
     const sizes = [...counts.values()].sort((a, b) => b.count - a.count || a.width - b.width || a.height - b.height);
     const label = this.root ? `${this.label} (${this.root})` : this.label;
     return new SummaryOutput(summarize(label, this.samples, this.problems, this.notes, sizes, read, this.problemLog.skippedSamples.size));

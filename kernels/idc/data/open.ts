@@ -11,7 +11,7 @@ import type { FormatOptions, FormatReader } from './formats/format';
 import { FORMAT_READERS } from './formats/registry';
 import { staysInside } from './paths';
 import { DatasetError, ProblemLog } from './problems';
-import { FORMAT_LABELS, type DatasetFormat, type ErrorPolicy, type IdcSample } from './types';
+import { FORMAT_LABELS, type DataProblem, type DatasetFormat, type ErrorPolicy, type IdcSample } from './types';
 
 export interface OpenOptions {
   /** Read the folder as this format instead of detecting it. */
@@ -51,30 +51,34 @@ export async function detectFormats(folder: string): Promise<Array<{ reader: For
   return found;
 }
 
-/** Reports image files that are missing or are links leading out of the folder. */
+/**
+ * Reports image files that are missing or are links leading out of the folder. The files are
+ * checked concurrently but reported in sample order, so the messages (and the first one, which
+ * stops a `fail` load) do not depend on which check finished first.
+ */
 async function checkImageFiles(root: string, samples: IdcSample[], problems: ProblemLog): Promise<IdcSample[]> {
   const limit = pLimit(32);
-  const bad = await Promise.all(
+  const found = await Promise.all(
     samples.map((s) =>
-      limit(async () => {
+      limit(async (): Promise<DataProblem | undefined> => {
         for (const source of [s.before, s.after]) {
           if (source.kind !== 'file') continue;
           try {
             await fs.promises.access(source.path, fs.constants.R_OK);
           } catch (error) {
             const code = (error as NodeJS.ErrnoException).code;
-            problems.report({ file: source.path, reason: code === 'ENOENT' ? 'the image file is missing' : `cannot read the image file (${code ?? 'error'})`, sample: s.id });
-            return true;
+            return { file: source.path, reason: code === 'ENOENT' ? 'the image file is missing' : `cannot read the image file (${code ?? 'error'})`, sample: s.id };
           }
           if (!(await staysInside(root, source.path))) {
-            problems.report({ file: source.path, reason: `the image is a link to a file outside the dataset folder ${root}; refused`, sample: s.id });
-            return true;
+            return { file: source.path, reason: `the image is a link to a file outside the dataset folder ${root}; refused`, sample: s.id };
           }
         }
-        return false;
+        return undefined;
       }),
     ),
   );
+  for (const problem of found) if (problem) problems.report(problem);
+  const bad = found.map((p) => p !== undefined);
   return samples.filter((_, i) => !bad[i]);
 }
 

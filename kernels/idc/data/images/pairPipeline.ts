@@ -107,7 +107,10 @@ export class PairPipeline {
     const skipped: DataProblem[] = [];
     results.forEach((r, i) => {
       if (r instanceof Float32Array) kept.push(samples[i] as IdcSample);
-      else skipped.push(r);
+      else {
+        this.problems.report(r);
+        skipped.push(r);
+      }
     });
     const pixels = new Float32Array(kept.length * size);
     let k = 0;
@@ -164,9 +167,8 @@ export class PairPipeline {
       return pixels;
     } catch (error) {
       if (!(error instanceof ImageError)) throw error;
-      const problem: DataProblem = { file: error.file, field: error.field, reason: error.reason, sample: sample.id };
-      this.problems.report(problem);
-      return problem;
+      // reported by prepare(), in sample order: concurrent work finishes in any order
+      return { file: error.file, field: error.field, reason: error.reason, sample: sample.id };
     }
   }
 
