@@ -6,7 +6,7 @@
  */
 export { open, detectFormats, type OpenOptions } from './open';
 export { Dataset, ImagePairs, SummaryOutput, type PairsOptions, type SelectOptions, type SummaryOptions } from './dataset';
-export { synthetic, SyntheticDataset, generateSceneCaptions as sceneCaptions, EMU_CATEGORIES, CLEVR_CATEGORIES, type SyntheticOptions, type SceneCaption, type SceneCaptionOptions } from './synthetic/index';
+export { synthetic, SyntheticDataset, generateSceneCaptions as sceneCaptions, EMU_CATEGORIES, CLEVR_CATEGORIES, classifyChange, categoryAccuracy, type SyntheticOptions, type SceneCaption, type SceneCaptionOptions } from './synthetic/index';
 export { PairPipeline, type PipelineOptions, type PreparedBatch, type BatchOptions } from './images/pairPipeline';
 export { CLIP_MEAN, CLIP_STD, denormalize } from './images/normalize';
 export { DEFAULT_AUGMENT, type AugmentOptions } from './images/augment';
