@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parquetWriteBuffer } from 'hyparquet-writer';
+import { writeFileAtomic } from '../../platform/atomicWrite';
 
 export type ParquetColumnKind = 'string' | 'int64' | 'image';
 
@@ -50,10 +51,9 @@ export function parquetBytes(columns: readonly ParquetColumn[], rows: ReadonlyAr
   return new Uint8Array(parquetWriteBuffer({ columnData, schema: schemaOf(columns), rowGroupSize }));
 }
 
-/** Writes the file through a temporary name, so a failed write leaves no half file. */
+/** Writes the file atomically, so a failed write leaves no half file (and the old one intact). */
 export async function writeParquetFile(file: string, columns: readonly ParquetColumn[], rows: ReadonlyArray<Record<string, unknown>>, rowGroupSize = 100): Promise<void> {
+  const bytes = parquetBytes(columns, rows, rowGroupSize);
   await fs.promises.mkdir(path.dirname(file), { recursive: true });
-  const temp = `${file}.${process.pid}.tmp`;
-  await fs.promises.writeFile(temp, parquetBytes(columns, rows, rowGroupSize));
-  await fs.promises.rename(temp, file);
+  await writeFileAtomic(file, bytes);
 }
