@@ -48,3 +48,10 @@ export class SeededRandom {
     return out;
   }
 }
+
+/** FNV-1a over a string: a 32-bit seed for draws keyed by names ("seed:epoch:sample"). */
+export function hashSeed(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return h | 0;
+}

@@ -19,7 +19,7 @@ import { CLIP_MEAN, CLIP_STD, normalizeInto } from './normalize';
 import type { RawImage } from './rawImage';
 import { resizeRaw, stackPair } from './stack';
 import { ProblemLog } from '../problems';
-import { SeededRandom } from '../random';
+import { hashSeed, SeededRandom } from '../random';
 import type { DataProblem, ErrorPolicy, IdcSample, ImageSource } from '../types';
 import { throwIfInterrupted } from '../../context';
 
@@ -61,13 +61,6 @@ export interface BatchOptions {
 }
 
 type CacheValue = Float32Array | RawImage;
-
-/** FNV-1a over a string: a 32-bit seed for one sample's augmentation draws. */
-function seedOf(text: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
-  return h | 0;
-}
 
 export class PairPipeline {
   readonly width: number;
@@ -122,7 +115,7 @@ export class PairPipeline {
   async *batches(samples: readonly IdcSample[], options: BatchOptions): AsyncGenerator<PreparedBatch> {
     const batchSize = positiveInteger(options.batchSize, 'batchSize');
     const epoch = options.epoch ?? 0;
-    const order = options.shuffleSeed === undefined ? [...samples] : new SeededRandom(seedOf(`${options.shuffleSeed}:${epoch}`)).shuffled(samples);
+    const order = options.shuffleSeed === undefined ? [...samples] : new SeededRandom(hashSeed(`${options.shuffleSeed}:${epoch}`)).shuffled(samples);
     let next = order.length > 0 ? this.prepare(order.slice(0, batchSize), epoch) : undefined;
     for (let start = 0; next; start += batchSize) {
       const current = await next;
@@ -159,7 +152,7 @@ export class PairPipeline {
         stacked = await stackPair(top, bottom, sample.resize, { before: sourceName(sample.before), after: sourceName(sample.after) });
         if (this.augmentation) this.cache.set(stackKey, stacked);
       }
-      const image = this.augmentation ? await augment(stacked, new SeededRandom(seedOf(`${this.seed}:${epoch}:${sample.id}`)), this.augmentation) : stacked;
+      const image = this.augmentation ? await augment(stacked, new SeededRandom(hashSeed(`${this.seed}:${epoch}:${sample.id}`)), this.augmentation) : stacked;
       const resized = await resizeRaw(image, this.width, this.height);
       const pixels = new Float32Array(this.width * this.height * 3);
       normalizeInto(resized, pixels, 0, this.mean, this.std);

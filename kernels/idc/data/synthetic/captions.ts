@@ -311,3 +311,10 @@ export function describeScene(scene: Scene, rng: SeededRandom, count = REFERENCE
   ];
   return distinct(bank, count, rng);
 }
+
+/** The objects of a scene in a few words ("a red circle, a blue square and a sign"), for half-by-half captions. */
+export function briefScene(scene: Scene): string {
+  const parts = [...scene.objects].sort((p, q) => p.cell - q.cell).map((o) => `a ${o.colour} ${o.shape}`);
+  if (scene.sign) parts.push('a sign');
+  return parts.length <= 1 ? (parts[0] ?? 'nothing') : `${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1] as string}`;
+}

@@ -8,7 +8,7 @@
  * with different captions, so a model must read the difference to get them right.
  */
 import { applyEdit, CLEVR_CATEGORIES, EMU_CATEGORIES, ALL_CATEGORIES, type SyntheticCategory } from './edits';
-import { describeChange, describeScene } from './captions';
+import { briefScene, describeChange, describeScene } from './captions';
 import { randomScene, type Scene, type SceneKind } from './scene';
 import { renderScene } from './render';
 import { SeededRandom } from '../random';
@@ -41,6 +41,8 @@ export interface SceneCaption {
   id: string;
   image: ImageSource;
   captions: string[];
+  /** The objects in a few words, for captions that describe two scenes half by half. */
+  brief: string;
   split: Split;
 }
 
@@ -106,6 +108,7 @@ export function generateSynthetic(options: SyntheticOptions = {}): SyntheticData
   const master = new SeededRandom(o.seed);
   const originals: ImageSource[] = [];
   const sceneCaptions: string[][] = [];
+  const briefs: string[] = [];
   const pending: Array<Omit<IdcSample, 'id' | 'split'>> = [];
   const originalOf: number[] = [];
   for (let k = 0; k < sceneCount; k++) {
@@ -113,6 +116,7 @@ export function generateSynthetic(options: SyntheticOptions = {}): SyntheticData
     const scene = randomScene(rng, o.sceneKind);
     originals.push(raw(`synthetic scene ${k} (seed ${o.seed})`, scene, o.size));
     sceneCaptions.push(describeScene(scene, rng));
+    briefs.push(briefScene(scene));
     for (let c = 0; c < perScene && k * perScene + c < o.pairs; c++) {
       const category = o.categories[c] as SyntheticCategory;
       const { after, change } = applyEdit(category, scene, rng);
@@ -130,7 +134,7 @@ export function generateSynthetic(options: SyntheticOptions = {}): SyntheticData
   const splits = stratifiedSplit([...pending.keys()], { category: () => 'all', group: (p) => String(originalOf[p]) }, o.fractions, o.seed);
   const samples = pending.map((s, p) => ({ id: `${splits[p] as Split}/${p}`, ...s, split: splits[p] as Split }));
   const sceneSplit = new Map(originalOf.map((k, p) => [k, splits[p] as Split]));
-  const scenes = originals.map((image, k) => ({ id: `scene/${k}`, image, captions: sceneCaptions[k] as string[], split: sceneSplit.get(k) as Split }));
+  const scenes = originals.map((image, k) => ({ id: `scene/${k}`, image, captions: sceneCaptions[k] as string[], brief: briefs[k] as string, split: sceneSplit.get(k) as Split }));
   return { options: o, samples, originalOf, originals, scenes };
 }
 
@@ -159,6 +163,6 @@ export function generateSceneCaptions(options: SceneCaptionOptions = {}): Array<
   return Array.from({ length: count }, (_, k) => {
     const rng = new SeededRandom(master.int(-(2 ** 31), 2 ** 31 - 1));
     const scene = randomScene(rng, kind);
-    return { id: `scene/${k}`, image: raw(`synthetic scene ${k} (seed ${seed}, captions)`, scene, size), captions: describeScene(scene, rng) };
+    return { id: `scene/${k}`, image: raw(`synthetic scene ${k} (seed ${seed}, captions)`, scene, size), captions: describeScene(scene, rng), brief: briefScene(scene) };
   });
 }

@@ -1,0 +1,68 @@
+/**
+ * LoRA as BLIP2IDC applies it: a low-rank update (x A B) * alpha / r beside a frozen linear,
+ * with A random and B zero at the start (so the model starts as the base), dropout on the
+ * adapter's input, and no bias. Targets follow the paper: the ViT's fused qkv of every layer;
+ * in the Q-Former the cross-attention query and every key and value (self and cross); in the
+ * decoder q, k and v of every layer.
+ */
+import type { ModelConfig } from './config';
+
+export const LORA_MODULES = ['vit', 'qformer', 'llm'] as const;
+export type LoraModule = (typeof LORA_MODULES)[number];
+
+export interface LoraSettings {
+  rank: number;
+  /** Default 2 * rank, as in the paper. */
+  alpha?: number;
+  /** Default 0.05. */
+  dropout?: number;
+  modules: readonly LoraModule[];
+}
+
+export interface LoraTarget {
+  /** The linear layer's weight name, e.g. `vit.blocks.0.attn.qkv`. */
+  layer: string;
+  module: LoraModule;
+  inputs: number;
+  outputs: number;
+}
+
+/** The linear layers LoRA adapts for `modules`, in model order. */
+export function loraTargets(config: ModelConfig, modules: readonly LoraModule[]): LoraTarget[] {
+  const out: LoraTarget[] = [];
+  const { vit, qformer, decoder } = config;
+  if (modules.includes('vit')) {
+    for (let i = 0; i < vit.layers; i++) out.push({ layer: `vit.blocks.${i}.attn.qkv`, module: 'vit', inputs: vit.dim, outputs: 3 * vit.dim });
+  }
+  if (modules.includes('qformer')) {
+    for (let i = 0; i < qformer.layers; i++) {
+      for (const p of ['k', 'v']) out.push({ layer: `qformer.blocks.${i}.self.${p}`, module: 'qformer', inputs: qformer.dim, outputs: qformer.dim });
+      if (i % qformer.crossEvery === 0) {
+        out.push({ layer: `qformer.blocks.${i}.cross.q`, module: 'qformer', inputs: qformer.dim, outputs: qformer.dim });
+        for (const p of ['k', 'v']) out.push({ layer: `qformer.blocks.${i}.cross.${p}`, module: 'qformer', inputs: vit.dim, outputs: qformer.dim });
+      }
+    }
+  }
+  if (modules.includes('llm')) {
+    for (let i = 0; i < decoder.layers; i++) for (const p of ['q', 'k', 'v']) out.push({ layer: `decoder.blocks.${i}.attn.${p}`, module: 'llm', inputs: decoder.dim, outputs: decoder.dim });
+  }
+  return out;
+}
+
+/** Trainable parameters of an adapter: r * (in + out) per target. */
+export function loraParameterCount(config: ModelConfig, settings: Pick<LoraSettings, 'rank' | 'modules'>): number {
+  return loraTargets(config, settings.modules).reduce((n, t) => n + settings.rank * (t.inputs + t.outputs), 0);
+}
+
+export function validateLora(settings: LoraSettings): Required<LoraSettings> {
+  const { rank } = settings;
+  if (!Number.isInteger(rank) || rank <= 0) throw new RangeError(`lora: rank: expected a positive integer, found ${JSON.stringify(rank)}`);
+  const modules = settings.modules;
+  if (!Array.isArray(modules) || modules.length === 0) throw new RangeError(`lora: modules: expected a non-empty list of ${LORA_MODULES.join(', ')}, found ${JSON.stringify(modules)}`);
+  for (const m of modules) if (!(LORA_MODULES as readonly string[]).includes(m)) throw new RangeError(`lora: modules: expected ${LORA_MODULES.join(', ')}, found ${JSON.stringify(m)}`);
+  const alpha = settings.alpha ?? 2 * rank;
+  const dropout = settings.dropout ?? 0.05;
+  if (!(alpha > 0)) throw new RangeError(`lora: alpha: expected a positive number, found ${JSON.stringify(alpha)}`);
+  if (!(dropout >= 0 && dropout < 1)) throw new RangeError(`lora: dropout: expected a number in [0, 1), found ${JSON.stringify(dropout)}`);
+  return { rank, alpha, dropout, modules: [...new Set(modules)] };
+}

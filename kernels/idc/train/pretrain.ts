@@ -1,0 +1,177 @@
+/**
+ * Pretraining the base captioner (the analogue of BLIP-2's captioning pretraining), on the
+ * synthetic scenes only, never on pairs:
+ * - one scene in both halves, captioned as a scene;
+ * - two different scenes, captioned half by half ("top: ... bottom: ..."), so the encoder
+ *   learns to keep the halves apart, which difference captioning needs;
+ * - every `textEvery`-th step, edit-style sentences with no image (a text-only LM loss), so
+ *   the decoder knows the words LoRA will need.
+ * Zero-shot on a pair it describes scenes, not differences: that is what LoRA adapts.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { Blip2Idc } from '../model/blip2idc';
+import { DEFAULT_CONFIG, type ModelConfig } from '../model/config';
+import { greedyDecode } from '../model/decoding';
+import { WordTokenizer, words } from '../model/tokenizer';
+import { AdamW } from './adamw';
+import { captionBatch, disposeBatch, patchTensor, stackNormalised } from './captionBatch';
+import { SeededRandom } from '../data/random';
+import { generateSceneCaptions, generateSynthetic, type SceneCaption } from '../data/synthetic/generate';
+import { OBJECT_COLOUR_NAMES, SHAPES } from '../data/synthetic/palette';
+
+export interface PretrainOptions {
+  steps?: number;
+  batchSize?: number;
+  learningRate?: number;
+  seed?: number;
+  /** Scenes to caption (default 4000); 200 more are held out for the quality check. */
+  scenes?: number;
+  textEvery?: number;
+  config?: Partial<Omit<ModelConfig, 'vocabSize'>>;
+  onLog?: (entry: PretrainLogEntry) => void;
+  signal?: AbortSignal;
+}
+
+export interface PretrainLogEntry {
+  step: number;
+  kind: 'image' | 'text';
+  loss: number;
+  seconds: number;
+}
+
+export interface CaptionQuality {
+  scenes: number;
+  /** Share of the scenes' object colours / shapes that the caption names. */
+  colourRecall: number;
+  shapeRecall: number;
+  /** Share of captions that name as many shapes as the scene has objects. */
+  countAccuracy: number;
+  examples: Array<{ truth: string; caption: string }>;
+}
+
+type Scene = Omit<SceneCaption, 'split'>;
+
+const rawOf = (s: Scene): Uint8Array => (s.image.kind === 'raw' ? s.image.data : new Uint8Array());
+
+/** The vocabulary: scene captions, half-by-half captions and edit sentences of both category sets. */
+export function pretrainingTokenizer(scenes: readonly Scene[], sentences: readonly string[]): WordTokenizer {
+  return WordTokenizer.fromCaptions([...scenes.flatMap((s) => [...s.captions, `top: ${s.brief} bottom: ${s.brief}`]), ...sentences]);
+}
+
+export function editSentences(seed: number): string[] {
+  return ['emu', 'clevr'].flatMap((categories) => generateSynthetic({ pairs: 2400, size: 32, seed, categories: categories as 'emu' | 'clevr' }).samples.flatMap((s) => s.references));
+}
+
+/** Colours and shapes a caption names, and how many shape words it has. */
+function mentions(caption: string): { colours: Set<string>; shapes: Set<string>; shapeWords: number } {
+  const w = words(caption);
+  return {
+    colours: new Set(w.filter((x) => (OBJECT_COLOUR_NAMES as readonly string[]).includes(x))),
+    shapes: new Set(w.filter((x) => (SHAPES as readonly string[]).includes(x))),
+    shapeWords: w.filter((x) => (SHAPES as readonly string[]).includes(x)).length,
+  };
+}
+
+/** Greedy captions of held-out scenes (one scene in both halves), scored against their objects. */
+export function sceneCaptionQuality(model: Blip2Idc, tokenizer: WordTokenizer, scenes: readonly Scene[]): CaptionQuality {
+  const { width, height } = model.config.image;
+  const per = width * height * 3;
+  let colourHit = 0;
+  let colourAll = 0;
+  let shapeHit = 0;
+  let shapeAll = 0;
+  let countRight = 0;
+  const examples: CaptionQuality['examples'] = [];
+  for (let start = 0; start < scenes.length; start += 50) {
+    const part = scenes.slice(start, start + 50);
+    const pixels = new Float32Array(part.length * per);
+    part.forEach((s, i) => stackNormalised(rawOf(s), rawOf(s), pixels, i * per));
+    const patches = patchTensor(pixels, part.length, model.config);
+    const ids = greedyDecode(model, patches);
+    patches.dispose();
+    part.forEach((s, i) => {
+      const caption = tokenizer.decode(ids[i] as number[]);
+      const truth = mentions(s.brief);
+      const said = mentions(caption);
+      for (const c of truth.colours) colourHit += said.colours.has(c) ? 1 : 0;
+      for (const c of truth.shapes) shapeHit += said.shapes.has(c) ? 1 : 0;
+      colourAll += truth.colours.size;
+      shapeAll += truth.shapes.size;
+      if (said.shapeWords === truth.shapeWords) countRight++;
+      if (examples.length < 5) examples.push({ truth: s.brief, caption });
+    });
+  }
+  return { scenes: scenes.length, colourRecall: colourHit / Math.max(1, colourAll), shapeRecall: shapeHit / Math.max(1, shapeAll), countAccuracy: countRight / Math.max(1, scenes.length), examples };
+}
+
+export async function pretrainBase(options: PretrainOptions = {}): Promise<{ model: Blip2Idc; tokenizer: WordTokenizer; log: PretrainLogEntry[]; quality: CaptionQuality; heldOut: Scene[] }> {
+  const steps = options.steps ?? 1500;
+  const batchSize = options.batchSize ?? 32;
+  const peak = options.learningRate ?? 1e-3;
+  const seed = options.seed ?? 42;
+  const textEvery = options.textEvery ?? 4;
+  const all = generateSceneCaptions({ count: (options.scenes ?? 4000) + 200, size: 64, seed });
+  const heldOut = all.slice(-200);
+  const scenes = all.slice(0, -200);
+  const sentences = editSentences(seed + 1000);
+  const tokenizer = pretrainingTokenizer(scenes, sentences);
+  const config: ModelConfig = { ...DEFAULT_CONFIG, ...options.config, vocabSize: tokenizer.size };
+  const model = new Blip2Idc(config, seed);
+  const optimizer = new AdamW({ learningRate: peak });
+  const rng = new SeededRandom(seed + 7);
+  const per = config.image.width * config.image.height * 3;
+  const log: PretrainLogEntry[] = [];
+  const variables = model.params.base;
+  const started = performance.now();
+  for (let step = 0; step < steps; step++) {
+    if (options.signal?.aborted) break;
+    // linear warm-up, then cosine decay to a tenth
+    const warm = Math.min(1, (step + 1) / 100);
+    const progress = Math.max(0, (step - 100) / Math.max(1, steps - 100));
+    optimizer.learningRate = peak * warm * (0.1 + 0.9 * 0.5 * (1 + Math.cos(Math.PI * progress)));
+    const text = step % textEvery === textEvery - 1;
+    let lossFn: () => tf.Scalar;
+    let dispose: () => void;
+    if (text) {
+      const captions = Array.from({ length: batchSize }, () => rng.pick(sentences));
+      const rows = captions.map((c) => tokenizer.teacherForcing(c, config.decoder.maxTokens));
+      const inputs = tf.tensor2d(rows.flatMap((r) => r.inputs), [batchSize, config.decoder.maxTokens], 'int32');
+      const targets = tf.tensor1d(rows.flatMap((r) => r.targets), 'int32');
+      const mask = tf.tensor1d(rows.flatMap((r) => r.mask), 'float32');
+      lossFn = () => model.textLoss(inputs, targets, mask);
+      dispose = () => tf.dispose([inputs, targets, mask]);
+    } else {
+      const pixels = new Float32Array(batchSize * per);
+      const captions: string[] = [];
+      for (let i = 0; i < batchSize; i++) {
+        const top = rng.pick(scenes);
+        if (rng.chance(0.5)) {
+          stackNormalised(rawOf(top), rawOf(top), pixels, i * per);
+          captions.push(rng.pick(top.captions));
+        } else {
+          let bottom = rng.pick(scenes);
+          while (bottom === top) bottom = rng.pick(scenes);
+          stackNormalised(rawOf(top), rawOf(bottom), pixels, i * per);
+          captions.push(`top: ${top.brief} bottom: ${bottom.brief}`);
+        }
+      }
+      const batch = captionBatch(pixels, captions, config, tokenizer);
+      lossFn = () => model.loss(batch);
+      dispose = () => disposeBatch(batch);
+    }
+    const { value, grads } = tf.variableGrads(lossFn, [...variables.values()]);
+    const named: Record<string, tf.Tensor> = {};
+    for (const [name, v] of variables) named[name] = grads[v.name] as tf.Tensor;
+    optimizer.apply(variables, named);
+    const loss = (await value.data())[0] as number;
+    tf.dispose([value, ...Object.values(grads)]);
+    dispose();
+    const entry: PretrainLogEntry = { step: step + 1, kind: text ? 'text' : 'image', loss, seconds: (performance.now() - started) / 1000 };
+    log.push(entry);
+    options.onLog?.(entry);
+    await new Promise((resolve) => setImmediate(resolve)); // let interrupts and output through
+  }
+  optimizer.dispose();
+  const quality = sceneCaptionQuality(model, tokenizer, heldOut);
+  return { model, tokenizer, log, quality, heldOut };
+}

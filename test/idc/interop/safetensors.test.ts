@@ -1,0 +1,60 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { decodeSafetensors, encodeSafetensors, readSafetensors, writeSafetensors, type TensorMap } from '../../../kernels/idc/interop/safetensors';
+import { tempFolder } from '../data/pngFixtures';
+
+describe('safetensors', () => {
+  const tensors: TensorMap = new Map([
+    ['b.weight', { shape: [2, 3], data: new Float32Array([1, -2, 3.5, 0, 1e-7, -1e7]) }],
+    ['a.bias', { shape: [1], data: new Float32Array([0.25]) }],
+  ]);
+
+  it('writes the format byte for byte: header length, sorted JSON header padded to 8 bytes, little-endian F32', () => {
+    const bytes = encodeSafetensors(tensors, { format: 'pt' });
+    const length = Number(new DataView(bytes.buffer).getBigUint64(0, true));
+    assert.equal((8 + length) % 8, 0);
+    const header = JSON.parse(Buffer.from(bytes.subarray(8, 8 + length)).toString('utf8'));
+    assert.deepEqual(header, {
+      __metadata__: { format: 'pt' },
+      'a.bias': { dtype: 'F32', shape: [1], data_offsets: [0, 4] },
+      'b.weight': { dtype: 'F32', shape: [2, 3], data_offsets: [4, 28] },
+    });
+    assert.equal(bytes.length, 8 + length + 28);
+    assert.equal(new DataView(bytes.buffer).getFloat32(8 + length, true), 0.25);
+  });
+
+  it('round-trips through a file and reads F16 and BF16', async () => {
+    const dir = tempFolder('st');
+    try {
+      const file = path.join(dir, 'deep', 'w.safetensors');
+      await writeSafetensors(file, tensors, { note: 'x' });
+      const back = await readSafetensors(file);
+      assert.deepEqual(back.metadata, { note: 'x' });
+      assert.deepEqual([...back.tensors.keys()].sort(), ['a.bias', 'b.weight']);
+      assert.deepEqual(back.tensors.get('b.weight'), tensors.get('b.weight'));
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+    // 1.5 as F16 is 0x3e00; -2 as BF16 is 0xc000
+    const header = Buffer.from(JSON.stringify({ h: { dtype: 'F16', shape: [1], data_offsets: [0, 2] }, g: { dtype: 'BF16', shape: [1], data_offsets: [2, 4] } }));
+    const bytes = new Uint8Array(8 + header.length + 4);
+    new DataView(bytes.buffer).setBigUint64(0, BigInt(header.length), true);
+    bytes.set(header, 8);
+    new DataView(bytes.buffer).setUint16(8 + header.length, 0x3e00, true);
+    new DataView(bytes.buffer).setUint16(8 + header.length + 2, 0xc000, true);
+    const decoded = decodeSafetensors(bytes, 'half.safetensors').tensors;
+    assert.deepEqual([decoded.get('h')?.data[0], decoded.get('g')?.data[0]], [1.5, -2]);
+  });
+
+  it('names the file and the field of a broken file', () => {
+    assert.throws(() => decodeSafetensors(new Uint8Array(3), 'x.safetensors'), { message: 'x.safetensors: expected a safetensors file (8-byte header length first), found 3 bytes' });
+    const bytes = encodeSafetensors(tensors);
+    assert.throws(() => decodeSafetensors(bytes.subarray(0, bytes.length - 4), 'cut.safetensors'), { message: 'cut.safetensors: b.weight.data_offsets: [4, 28] does not hold 6 F32 values inside the file' });
+    const header = Buffer.from(JSON.stringify({ t: { dtype: 'I64', shape: [1], data_offsets: [0, 8] } }));
+    const other = new Uint8Array(8 + header.length + 8);
+    new DataView(other.buffer).setBigUint64(0, BigInt(header.length), true);
+    other.set(header, 8);
+    assert.throws(() => decodeSafetensors(other, 'int.safetensors'), { message: 'int.safetensors: t.dtype: expected F32, F16 or BF16, found "I64"' });
+  });
+});

@@ -1,0 +1,114 @@
+import assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs-core';
+import { useBackend } from '../../../kernels/idc/train/backend';
+import { loraParameterCount, loraTargets } from '../../../kernels/idc/model/lora';
+import { tinyBatch, tinyModel } from './tinyModel';
+
+function maxAbs(a: Float32Array): number {
+  let m = 0;
+  for (const x of a) m = Math.max(m, Math.abs(x));
+  return m;
+}
+
+/**
+ * Largest difference over the reference's scale. `floor` stands in for tensors whose gradient
+ * is zero in exact arithmetic (a key bias shifts all of a query's scores alike, which the
+ * softmax ignores): their float noise is measured against the model's gradient scale.
+ */
+function maxRelative(a: Float32Array, b: Float32Array, floor = 1e-12): number {
+  let diff = 0;
+  for (let i = 0; i < a.length; i++) diff = Math.max(diff, Math.abs((a[i] as number) - (b[i] as number)));
+  return diff / Math.max(maxAbs(b), floor);
+}
+
+async function gradients(backend: 'cpu' | 'wasm', lora: boolean): Promise<Map<string, Float32Array>> {
+  await useBackend(backend);
+  const { model, tokenizer } = tinyModel();
+  if (lora) {
+    model.attachLora({ rank: 2, modules: ['vit', 'qformer', 'llm'] }, 5);
+    // B is zero at the start, which would make A's gradient zero: give B values to check both
+    for (const [name, v] of model.params.adapters) if (name.endsWith('lora_B')) v.assign(tf.randomNormal(v.shape, 0, 0.1, 'float32', 11));
+  }
+  const batch = tinyBatch(model, tokenizer);
+  const variables = lora ? model.params.adapters : model.params.base;
+  const { value, grads } = tf.variableGrads(() => model.loss(batch), [...variables.values()]);
+  const out = new Map<string, Float32Array>([['loss', (await value.data()) as Float32Array]]);
+  for (const [name, v] of variables) out.set(name, (await (grads[v.name] as tf.Tensor).data()) as Float32Array);
+  tf.dispose([value, ...Object.values(grads), batch.patches, batch.inputs, batch.targets, batch.mask]);
+  model.dispose();
+  return out;
+}
+
+describe('BLIP2IDC-mini', () => {
+  after(async () => {
+    await useBackend('cpu');
+  });
+
+  it('has the same loss and gradients on the WASM backend as on the plain CPU backend (within 1e-4 relative)', async () => {
+    for (const lora of [false, true]) {
+      const cpu = await gradients('cpu', lora);
+      const wasm = await gradients('wasm', lora);
+      assert.deepEqual([...wasm.keys()], [...cpu.keys()]);
+      const scale = Math.max(...[...cpu].filter(([n]) => n !== 'loss').map(([, g]) => maxAbs(g)));
+      for (const [name, g] of cpu) {
+        const error = maxRelative(wasm.get(name) as Float32Array, g, 1e-3 * scale);
+        assert.ok(error < 1e-4, `${lora ? 'LoRA' : 'base'} ${name}: relative error ${error}`);
+      }
+    }
+  });
+
+  it('starts a LoRA adapter as the base model (B = 0), merges and unmerges to the same outputs', async () => {
+    await useBackend('cpu');
+    const { model, tokenizer } = tinyModel();
+    const batch = tinyBatch(model, tokenizer);
+    const base = (await model.loss(batch).data())[0] as number;
+    model.attachLora({ rank: 4, modules: ['vit', 'llm'] }, 1);
+    assert.equal((await model.loss(batch).data())[0], base);
+    for (const [name, v] of model.params.adapters) if (name.endsWith('lora_B')) v.assign(tf.randomNormal(v.shape, 0, 0.2, 'float32', 2));
+    const adapted = (await model.loss(batch).data())[0] as number;
+    assert.notEqual(adapted, base);
+    const before = await model.params.read('base');
+    model.mergeLora();
+    assert.ok(Math.abs(((await model.loss(batch).data())[0] as number) - adapted) < 1e-5);
+    assert.throws(() => model.mergeLora(), { message: 'the adapter is already merged' });
+    model.unmergeLora();
+    const after = await model.params.read('base');
+    for (const [name, t] of before) assert.ok(maxRelative(after.get(name)?.data as Float32Array, t.data) < 1e-6, name);
+    assert.ok(Math.abs(((await model.loss(batch).data())[0] as number) - adapted) < 1e-5);
+    model.detachLora();
+    // W + d - d is W up to float rounding
+    assert.ok(Math.abs(((await model.loss(batch).data())[0] as number) - base) < 1e-5);
+    model.dispose();
+  });
+
+  it('adapts the paper\'s targets and counts their parameters exactly', () => {
+    const { model } = tinyModel();
+    const targets = loraTargets(model.config, ['vit', 'qformer', 'llm']).map((t) => t.layer);
+    assert.deepEqual(targets, [
+      'vit.blocks.0.attn.qkv',
+      'vit.blocks.1.attn.qkv',
+      'qformer.blocks.0.self.k',
+      'qformer.blocks.0.self.v',
+      'qformer.blocks.0.cross.q',
+      'qformer.blocks.0.cross.k',
+      'qformer.blocks.0.cross.v',
+      'qformer.blocks.1.self.k',
+      'qformer.blocks.1.self.v',
+      'decoder.blocks.0.attn.q',
+      'decoder.blocks.0.attn.k',
+      'decoder.blocks.0.attn.v',
+      'decoder.blocks.1.attn.q',
+      'decoder.blocks.1.attn.k',
+      'decoder.blocks.1.attn.v',
+    ]);
+    // ViT 2 x r(16 + 48); Q-Former 7 x r(16 + 16); decoder 6 x r(16 + 16): r = 8 -> 1024 + 1792 + 1536
+    assert.equal(loraParameterCount(model.config, { rank: 8, modules: ['vit', 'qformer', 'llm'] }), 4352);
+    model.attachLora({ rank: 8, modules: ['vit', 'qformer', 'llm'] }, 1);
+    assert.equal(model.params.count('adapter'), 4352);
+    assert.throws(() => model.attachLora({ rank: 2, modules: ['vit'] }, 1), { message: 'a LoRA adapter is already attached; detach it first' });
+    model.detachLora();
+    assert.throws(() => model.attachLora({ rank: 0, modules: ['vit'] }, 1), { message: 'lora: rank: expected a positive integer, found 0' });
+    assert.throws(() => model.attachLora({ rank: 2, modules: ['unet' as never] }, 1), { message: 'lora: modules: expected vit, qformer, llm, found "unet"' });
+    model.dispose();
+  });
+});

@@ -1,0 +1,84 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { useBackend } from '../../../kernels/idc/train/backend';
+import { trainLora, type LoraTrainOptions } from '../../../kernels/idc/train/loraTrainer';
+import { generateSynthetic } from '../../../kernels/idc/data/synthetic/generate';
+import { Blip2Idc } from '../../../kernels/idc/model/blip2idc';
+import { WordTokenizer } from '../../../kernels/idc/model/tokenizer';
+import { tinyConfig } from '../model/tinyModel';
+import { tempFolder } from '../data/pngFixtures';
+
+const data = generateSynthetic({ pairs: 40, size: 32, seed: 3, fractions: { train: 0.6, validation: 0.2, test: 0.2 } });
+const tokenizer = WordTokenizer.fromCaptions(data.samples.flatMap((s) => s.references));
+
+function options(extra: Partial<LoraTrainOptions> = {}): LoraTrainOptions {
+  return { model: new Blip2Idc(tinyConfig(tokenizer.size), 5), tokenizer, samples: data.samples, lora: { rank: 2, modules: ['vit', 'qformer', 'llm'] }, batchSize: 8, maxEpochs: 3, learningRate: 5e-3, seed: 11, checkpointEvery: 2, ...extra };
+}
+
+describe('LoRA trainer', () => {
+  let dir: string;
+  before(async () => {
+    await useBackend('wasm');
+  });
+  beforeEach(() => (dir = tempFolder('lora')));
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('trains only the adapter, lowers the loss, validates every epoch and keeps the best adapter', async () => {
+    const o = options({ maxEpochs: 4 });
+    const base = await o.model.params.read('base');
+    const result = await trainLora(o);
+    assert.equal(result.stoppedBy, 'epochs');
+    assert.equal(result.losses.length, 4 * 3); // 24 train pairs / 8 = 3 batches per epoch
+    assert.deepEqual(result.validation.map((v) => v.epoch), [0, 1, 2, 3]);
+    assert.ok(result.validation[3]!.loss < result.validation[0]!.loss, JSON.stringify(result.validation));
+    assert.equal(result.trainableParameters, o.model.params.count('adapter'));
+    const after = await o.model.params.read('base');
+    for (const [name, t] of base) assert.deepEqual(after.get(name)?.data, t.data, `${name} changed`);
+    o.model.dispose();
+  });
+
+  it('resumes a killed run from its checkpoint with the same losses and the same final adapter', async () => {
+    const whole = options();
+    const uninterrupted = await trainLora(whole);
+    whole.model.dispose();
+
+    const killed = options({ checkpointDir: dir, maxSteps: 5 });
+    const first = await trainLora(killed);
+    killed.model.dispose();
+    assert.equal(first.stoppedBy, 'steps');
+    assert.equal(first.losses.length, 5);
+    assert.deepEqual(fs.readdirSync(dir).sort(), ['checkpoint-5.safetensors', 'checkpoint.json']);
+
+    const resumed = options({ checkpointDir: dir });
+    const second = await trainLora(resumed);
+    assert.equal(second.resumedFromStep, 5);
+    assert.deepEqual(second.losses, uninterrupted.losses);
+    for (const [name, t] of uninterrupted.adapter) {
+      const other = second.adapter.get(name)?.data as Float32Array;
+      let diff = 0;
+      t.data.forEach((x, i) => (diff = Math.max(diff, Math.abs(x - (other[i] as number)))));
+      assert.ok(diff <= 1e-6, `${name}: ${diff}`);
+    }
+    resumed.model.dispose();
+  });
+
+  it('refuses to resume a checkpoint of different settings, naming the file', async () => {
+    const o = options({ checkpointDir: dir, maxSteps: 2 });
+    await trainLora(o);
+    o.model.dispose();
+    const other = options({ checkpointDir: dir, lora: { rank: 4, modules: ['llm'] } });
+    await assert.rejects(trainLora(other), { message: `${path.join(dir, 'checkpoint.json')}: this checkpoint is of another run (its settings differ); use a new folder or delete it to start again` });
+    other.model.dispose();
+  });
+
+  it('stops on the interrupt signal and leaves a checkpoint', async () => {
+    const controller = new AbortController();
+    const o = options({ checkpointDir: dir, onStep: (s) => s.step === 3 && controller.abort(), signal: controller.signal });
+    const result = await trainLora(o);
+    assert.equal(result.stoppedBy, 'interrupted');
+    assert.equal(result.losses.length, 3);
+    assert.equal(JSON.parse(fs.readFileSync(path.join(dir, 'checkpoint.json'), 'utf8')).counters.step, 3);
+    o.model.dispose();
+  });
+});
