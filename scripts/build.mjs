@@ -2,7 +2,7 @@
 // the kernel and CLI bundles (Node), and one ES-module bundle per notebook renderer, found
 // from package.json so that a renderer added there is built without touching this file.
 import { build } from 'esbuild';
-import { readFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -35,7 +35,8 @@ await Promise.all([
   build({ ...node, entryPoints: { extension: 'extension/extension.ts' }, outdir: 'dist', external: ['vscode', ...external] }),
   build({
     ...node,
-    entryPoints: { kernel: 'kernels/runtime/kernel/main.ts', cli: 'kernels/runtime/runner/cli.ts' },
+    // trainWorker: one training job per process, forked by the ablation runner
+    entryPoints: { kernel: 'kernels/runtime/kernel/main.ts', cli: 'kernels/runtime/runner/cli.ts', trainWorker: 'kernels/idc/train/trainWorker.ts' },
     outdir: 'dist',
     external,
   }),
@@ -53,4 +54,8 @@ await Promise.all([
       outdir: 'dist/renderers',
     }),
 ]);
+// The WASM backend's binaries, found beside the bundle at run time (kernels/idc/train/backend.ts)
+const wasmSource = path.join(root, 'node_modules', '@tensorflow', 'tfjs-backend-wasm', 'dist');
+mkdirSync(path.join(root, 'dist', 'wasm'), { recursive: true });
+for (const file of readdirSync(wasmSource).filter((f) => f.endsWith('.wasm'))) copyFileSync(path.join(wasmSource, file), path.join(root, 'dist', 'wasm', file));
 console.log(`built extension, kernel, cli and ${renderers.length} renderer bundle(s) into dist/`);

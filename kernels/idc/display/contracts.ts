@@ -57,6 +57,23 @@ export interface EncodedImage {
  * (references, a prediction, the category, per-sample scores). `before` is shown at `after`'s
  * size (the reference resized as the model sees it), so the two can be swiped and subtracted.
  */
+/** application/vnd.idc-lab.training+json: loss curves of one or more runs, updated in place. */
+export interface TrainingPayload {
+  v: 1;
+  title: string;
+  runs: TrainingRun[];
+  notes: string[];
+}
+
+export interface TrainingRun {
+  name: string;
+  /** Training loss per optimizer step. */
+  loss: number[];
+  /** Mean validation loss after each epoch. */
+  validation: Array<{ epoch: number; loss: number }>;
+  state: 'waiting' | 'running' | 'done' | 'failed' | 'interrupted';
+}
+
 export interface ImagePairPayload {
   v: 1;
   title: string;

@@ -26,7 +26,8 @@ let chosen: BackendChoice | undefined;
 function wasmDirectory(): string {
   const bundled = path.join(__dirname, 'wasm');
   if (fs.existsSync(path.join(bundled, 'tfjs-backend-wasm-simd.wasm'))) return bundled;
-  return path.join(path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist');
+  const id = '@tensorflow/tfjs-backend-wasm/package.json'; // resolved at run time, not bundled
+  return path.join(path.dirname(require.resolve(id)), 'dist');
 }
 
 async function tryBackend(name: BackendName): Promise<string | undefined> {

@@ -1,0 +1,271 @@
+/**
+ * `idc.train.ablation(...)`: the LoRA rank x module grid of the paper, one seeded run per
+ * configuration in worker processes (one per core by default), each scored on the test split
+ * per category, beside two baselines: the zero-shot base model and the constant caption (the
+ * most common training reference). Every run works in its own folder under `out`; a grid
+ * started again skips finished runs and resumes the others from their checkpoints.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { currentCell, currentSignal, type DisplayHandle } from '../context';
+import type { CategoryChartPayload, TrainingPayload } from '../display/contracts';
+import { categoryChartBundle } from '../display/categoryChart';
+import type { MimeBundle } from '../display/mime';
+import { MIME_BUNDLE, type RichOutput } from '../display/richOutput';
+import { trainingBundle } from '../display/training';
+import { categoryAccuracy } from '../data/synthetic/categoryClassifier';
+import { validateLora, type LoraModule } from '../model/lora';
+import { writeFileAtomic } from '../../platform/atomicWrite';
+import type { BackendName } from './backend';
+import { loadData, type DataSpec } from './dataSpec';
+import { mostCommonCaption, scoreCaptions, type RunMetrics } from './scoring';
+import type { Job, LoraJob, RunRecord, TrainSettings, WorkerMessage, ZeroShotRecord } from './jobs';
+
+export interface AblationOptions {
+  /** The base model folder (default: the shipped media/base). */
+  base?: string;
+  /** The data (default: the embedded synthetic set, 2000 pairs at 64 px, seed 1). */
+  data?: DataSpec;
+  ranks?: number[];
+  modules?: LoraModule[][];
+  learningRate?: number;
+  batchSize?: number;
+  maxEpochs?: number;
+  patience?: number;
+  /** Optimizer steps per run at most: the time budget of a run. */
+  maxSteps?: number;
+  seed?: number;
+  /** Worker processes (default: one per core). */
+  workers?: number;
+  /** Where runs keep their checkpoints, adapters and results (default out/ablation). */
+  out?: string;
+  backend?: BackendName;
+  checkpointEvery?: number;
+}
+
+export interface AblationJson {
+  runs: Array<Omit<RunRecord, 'predictions' | 'losses' | 'validation' | 'name'>>;
+  baselines: { zero_shot: RunMetrics; constant: RunMetrics & { caption: string } };
+  classifier_accuracy_on_references: number;
+  backend: string;
+  config: Record<string, unknown>;
+}
+
+function defaultBase(): string {
+  // beside the bundle (dist/ -> media/base) or in the source tree (kernels/idc/train -> media/base)
+  for (const candidate of [path.join(__dirname, '..', 'media', 'base'), path.join(__dirname, '..', '..', '..', 'media', 'base')]) {
+    if (fs.existsSync(path.join(candidate, 'config.json'))) return candidate;
+  }
+  return path.resolve('media', 'base');
+}
+
+function workerEntry(): { file: string; execArgv: string[] } {
+  if (__filename.endsWith('.ts')) return { file: path.join(__dirname, 'trainWorker.ts'), execArgv: ['--import', 'tsx'] };
+  return { file: path.join(__dirname, 'trainWorker.js'), execArgv: [] };
+}
+
+const runName = (rank: number, modules: readonly LoraModule[]) => `r${rank} ${modules.join('+')}`;
+const folderName = (name: string) => name.replace(/[^a-z0-9]+/gi, '-');
+
+export class AblationResult implements RichOutput {
+  constructor(
+    readonly runs: RunRecord[],
+    readonly zeroShot: ZeroShotRecord,
+    readonly constant: RunMetrics & { caption: string },
+    readonly classifierAccuracy: number,
+    readonly backend: string,
+    readonly config: Record<string, unknown>,
+  ) {}
+
+  /** The best run by overall CIDEr-D. */
+  get best(): RunRecord | undefined {
+    return [...this.runs].sort((a, b) => (b.metrics.overall.CIDEr ?? 0) - (a.metrics.overall.CIDEr ?? 0))[0];
+  }
+
+  toJson(): AblationJson {
+    return {
+      runs: this.runs.map(({ predictions: _p, losses: _l, validation: _v, name: _n, ...rest }) => rest),
+      baselines: { zero_shot: this.zeroShot.metrics, constant: this.constant },
+      classifier_accuracy_on_references: this.classifierAccuracy,
+      backend: this.backend,
+      config: this.config,
+    };
+  }
+
+  async save(file: string): Promise<void> {
+    await fs.promises.mkdir(path.dirname(path.resolve(file)), { recursive: true });
+    await writeFileAtomic(file, `${JSON.stringify(this.toJson(), null, 1)}\n`);
+  }
+
+  private series(): Array<[string, RunMetrics]> {
+    return [...this.runs.map((r) => [r.name, r.metrics] as [string, RunMetrics]), ['zero-shot base', this.zeroShot.metrics], ['constant caption', this.constant]];
+  }
+
+  /** CIDEr-D by category for every run and both baselines (a category-chart output). */
+  chart(): RichOutput {
+    const series = this.series();
+    const categories = [...new Set(series.flatMap(([, m]) => Object.keys(m.per_category))), 'overall'];
+    const metrics = ['CIDEr', 'Bleu_4', 'ROUGE_L', 'METEOR'];
+    const payload: CategoryChartPayload = {
+      v: 1,
+      title: 'LoRA ablation: scores by change category (test split)',
+      categories,
+      metrics,
+      series: series.map(([name, m]) => ({ name, values: Object.fromEntries(metrics.map((metric) => [metric, categories.map((c) => (c === 'overall' ? m.overall : m.per_category[c])?.[metric as 'CIDEr'] ?? null)])) })),
+      notes: [`category accuracy: ${series.map(([n, m]) => `${n} ${(100 * m.category_accuracy).toFixed(1)}%`).join(', ')}; the keyword classifier assigns ${(100 * this.classifierAccuracy).toFixed(1)}% of the references to their category`],
+    };
+    return { [MIME_BUNDLE]: () => categoryChartBundle(payload) };
+  }
+
+  tableText(): string {
+    const rows = [['run', 'trainable', 'adapter KB', 'train s', 'CIDEr-D', 'BLEU-4', 'METEOR', 'ROUGE-L', 'cat. acc.', 'distinct']];
+    const fmt = (v: number | undefined) => (v === undefined ? '-' : (100 * v).toFixed(1));
+    for (const r of this.runs) rows.push([r.name, String(r.trainable_params), (r.adapter_bytes / 1024).toFixed(1), r.train_seconds.toFixed(0), fmt(r.metrics.overall.CIDEr), fmt(r.metrics.overall.Bleu_4), fmt(r.metrics.overall.METEOR), fmt(r.metrics.overall.ROUGE_L), fmt(r.metrics.category_accuracy), String(r.metrics.distinct_captions)]);
+    for (const [name, m] of [['zero-shot base', this.zeroShot.metrics], ['constant caption', this.constant]] as const) rows.push([name, '-', '-', '-', fmt(m.overall.CIDEr), fmt(m.overall.Bleu_4), fmt(m.overall.METEOR), fmt(m.overall.ROUGE_L), fmt(m.category_accuracy), String(m.distinct_captions)]);
+    const widths = rows[0]!.map((_, k) => Math.max(...rows.map((r) => (r[k] as string).length)));
+    const lines = rows.map((r) => r.map((c, k) => (k === 0 ? c.padEnd(widths[k] as number) : c.padStart(widths[k] as number))).join('  '));
+    return [...lines, `scores x100 on the test split; backend ${this.backend}; keyword classifier on the references: ${(100 * this.classifierAccuracy).toFixed(1)}%`].join('\n');
+  }
+
+  table(): RichOutput {
+    return { [MIME_BUNDLE]: () => ({ 'text/plain': this.tableText() }) };
+  }
+
+  curves(): RichOutput {
+    const payload: TrainingPayload = { v: 1, title: 'LoRA ablation: training loss', runs: this.runs.map((r) => ({ name: r.name, loss: r.losses, validation: r.validation, state: 'done' })), notes: [] };
+    return { [MIME_BUNDLE]: () => trainingBundle(payload) };
+  }
+
+  [MIME_BUNDLE](): MimeBundle {
+    return { 'text/plain': this.tableText() };
+  }
+}
+
+interface Pending {
+  job: Job;
+  resolve: (record: RunRecord | ZeroShotRecord) => void;
+  reject: (error: Error) => void;
+}
+
+/** Runs jobs in at most `workers` child processes; progress messages go to `onMessage`. */
+async function runJobs(jobs: Job[], workers: number, signal: AbortSignal, onMessage: (m: WorkerMessage) => void): Promise<Array<RunRecord | ZeroShotRecord>> {
+  const entry = workerEntry();
+  const children = new Set<ChildProcess>();
+  const queue: Pending[] = [];
+  const results = jobs.map((job) => new Promise<RunRecord | ZeroShotRecord>((resolve, reject) => queue.push({ job, resolve, reject })));
+  const abort = () => {
+    for (const c of children) c.kill('SIGTERM'); // each leaves its last checkpoint
+  };
+  signal.addEventListener('abort', abort, { once: true });
+  const start = async (): Promise<void> => {
+    const next = queue.shift();
+    if (!next) return;
+    if (signal.aborted) {
+      next.reject(new Error('interrupted'));
+      return start();
+    }
+    await new Promise<void>((done) => {
+      const child = fork(entry.file, [], { execArgv: entry.execArgv, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+      children.add(child);
+      let stderr = '';
+      let settled = false;
+      child.stderr?.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
+      child.on('message', (m: WorkerMessage) => {
+        onMessage(m);
+        if (m.type === 'done') {
+          settled = true;
+          next.resolve(m.record);
+        } else if (m.type === 'failed') {
+          settled = true;
+          next.reject(new Error(`${m.name}: ${m.message}`));
+        }
+      });
+      child.on('exit', (code, sig) => {
+        children.delete(child);
+        if (!settled) next.reject(new Error(`${next.job.name}: the worker stopped (${sig ?? `exit ${code}`}) before finishing${stderr ? `: ${stderr.trim().split('\n').slice(-3).join(' | ')}` : ''}`));
+        done();
+      });
+      child.send(next.job);
+    });
+    return start();
+  };
+  await Promise.all(Array.from({ length: Math.max(1, workers) }, () => start()));
+  signal.removeEventListener('abort', abort);
+  return Promise.all(results);
+}
+
+export async function ablation(options: AblationOptions = {}): Promise<AblationResult> {
+  const ranks = options.ranks ?? [2, 4, 8, 16];
+  const moduleSets = options.modules ?? [['vit', 'qformer', 'llm']];
+  for (const rank of ranks) for (const modules of moduleSets) validateLora({ rank, modules });
+  const base = path.resolve(options.base ?? defaultBase());
+  if (!fs.existsSync(path.join(base, 'config.json'))) throw new Error(`${base}: expected a base model folder (config.json, model.safetensors, tokenizer.json), found none; run \`npm run pretrain\` or pass {base}`);
+  const data: DataSpec = options.data ?? { synthetic: { pairs: 2000, size: 64, seed: 1 } };
+  const train: TrainSettings = {
+    learningRate: options.learningRate ?? 1e-3,
+    batchSize: options.batchSize ?? 32,
+    maxEpochs: options.maxEpochs ?? 100,
+    patience: options.patience ?? 10,
+    seed: options.seed ?? 42,
+    checkpointEvery: options.checkpointEvery ?? 25,
+    ...(options.maxSteps !== undefined ? { maxSteps: options.maxSteps } : {}),
+  };
+  const backend = options.backend ?? 'wasm';
+  const out = path.resolve(options.out ?? path.join('out', 'ablation'));
+  const workers = options.workers ?? os.cpus().length;
+  const loaded = await loadData(data);
+  const config = { base, data, ranks, modules: moduleSets, train, backend, workers, out };
+
+  const loraJobs: LoraJob[] = ranks.flatMap((rank) => moduleSets.map((modules) => ({ kind: 'lora' as const, name: runName(rank, modules), dir: path.join(out, folderName(runName(rank, modules))), base, data, rank, modules: [...modules], train, backend })));
+  const zeroShotJob: Job = { kind: 'zero-shot', name: 'zero-shot base', dir: path.join(out, 'zero-shot'), base, data, backend };
+  // finished runs are read back, not run again
+  const done = new Map<string, RunRecord | ZeroShotRecord>();
+  for (const job of [...loraJobs, zeroShotJob]) {
+    const file = path.join(job.dir, 'result.json');
+    if (fs.existsSync(file)) done.set(job.name, JSON.parse(fs.readFileSync(file, 'utf8')) as RunRecord | ZeroShotRecord);
+  }
+
+  const live: TrainingPayload = { v: 1, title: 'LoRA ablation: training loss', runs: loraJobs.map((j) => ({ name: j.name, loss: [...((done.get(j.name) as RunRecord | undefined)?.losses ?? [])], validation: [], state: done.has(j.name) ? 'done' : 'waiting' })), notes: [] };
+  const handle: DisplayHandle | undefined = currentCell()?.display(trainingBundle(live));
+  let lastShown = 0;
+  const show = (force = false) => {
+    if (!handle || (!force && Date.now() - lastShown < 500)) return;
+    lastShown = Date.now();
+    handle.update(trainingBundle(live));
+  };
+  const onMessage = (m: WorkerMessage) => {
+    const run = live.runs.find((r) => r.name === m.name);
+    if (!run) return;
+    if (m.type === 'progress') {
+      run.state = 'running';
+      run.loss.push(m.loss);
+    } else if (m.type === 'epoch') run.validation.push({ epoch: m.epoch, loss: m.validationLoss });
+    else run.state = m.type === 'done' ? 'done' : 'failed';
+    show(m.type !== 'progress');
+  };
+  const todo = [zeroShotJob, ...loraJobs].filter((j) => !done.has(j.name));
+  const signal = currentSignal();
+  let records: Array<RunRecord | ZeroShotRecord>;
+  try {
+    records = await runJobs(todo, workers, signal, onMessage);
+  } catch (error) {
+    for (const r of live.runs) if (r.state === 'running' || r.state === 'waiting') r.state = signal.aborted ? 'interrupted' : r.state;
+    show(true);
+    throw signal.aborted ? new Error(`ablation interrupted; finished runs and checkpoints are kept in ${out}: run it again to resume`) : error;
+  }
+  for (const r of records) done.set(r.name, r);
+  show(true);
+
+  const test = loaded.samples.filter((s) => s.split === 'test');
+  const caption = mostCommonCaption(loaded.samples);
+  const constant = { ...scoreCaptions(test, new Map(test.map((s) => [s.id, caption])), loaded.categories), caption };
+  const refs = test.flatMap((s) => s.references);
+  const truth = test.flatMap((s) => s.references.map(() => s.category));
+  const classifierAccuracy = categoryAccuracy(refs, truth, loaded.categories);
+  const runs = loraJobs.map((j) => done.get(j.name) as RunRecord);
+  const result = new AblationResult(runs, done.get(zeroShotJob.name) as ZeroShotRecord, constant, classifierAccuracy, runs[0]?.backend ?? backend, config);
+  await result.save(path.join(out, 'ablation.json'));
+  return result;
+}

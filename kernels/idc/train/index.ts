@@ -1,0 +1,9 @@
+/**
+ * Training in a notebook: `ablation(...)` runs the paper's LoRA rank x module grid in worker
+ * processes and scores every run per category beside the zero-shot and constant baselines.
+ * The training itself (model, trainer, backends) runs inside the workers.
+ */
+export { ablation, AblationResult, type AblationOptions, type AblationJson } from './ablation';
+export type { DataSpec } from './dataSpec';
+export type { RunRecord, ZeroShotRecord, TrainSettings } from './jobs';
+export { scoreCaptions, mostCommonCaption, type RunMetrics } from './scoring';

@@ -1,0 +1,82 @@
+/**
+ * One training or evaluation job in its own process (one per core: the WASM backend is
+ * single-threaded). Started by the ablation runner with a job on its IPC channel; reports
+ * progress, writes `result.json` into the job's folder, sends the record and exits. Killed or
+ * crashed, it leaves its checkpoint; the next start of the same job resumes from it.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { loadModel } from '../model/baseModel';
+import { encodeSafetensors } from '../interop/safetensors';
+import { writeFileAtomic } from '../../platform/atomicWrite';
+import { useBackend } from './backend';
+import { loadData } from './dataSpec';
+import { captionSamples } from './evaluateRun';
+import { scoreCaptions } from './scoring';
+import type { Job, RunRecord, WorkerMessage, ZeroShotRecord } from './jobs';
+import { trainLora } from './loraTrainer';
+
+function send(message: WorkerMessage): void {
+  process.send?.(message);
+}
+
+async function run(job: Job): Promise<RunRecord | ZeroShotRecord> {
+  const backend = await useBackend(job.backend);
+  const { model, tokenizer } = await loadModel(job.base);
+  const data = await loadData(job.data);
+  const test = data.samples.filter((s) => s.split === 'test');
+  await fs.promises.mkdir(job.dir, { recursive: true });
+  if (job.kind === 'zero-shot') {
+    const captions = await captionSamples(model, tokenizer, test);
+    return { name: job.name, metrics: scoreCaptions(test, captions, data.categories), backend: backend.name, predictions: Object.fromEntries(captions) };
+  }
+  const result = await trainLora({
+    model,
+    tokenizer,
+    samples: data.samples,
+    lora: { rank: job.rank, modules: job.modules },
+    seed: job.train.seed,
+    learningRate: job.train.learningRate,
+    batchSize: job.train.batchSize,
+    maxEpochs: job.train.maxEpochs,
+    patience: job.train.patience,
+    checkpointDir: path.join(job.dir, 'checkpoint'),
+    checkpointEvery: job.train.checkpointEvery,
+    ...(job.train.maxSteps !== undefined ? { maxSteps: job.train.maxSteps } : {}),
+    onStep: (s) => send({ type: 'progress', name: job.name, ...s }),
+    onEpoch: (e) => send({ type: 'epoch', name: job.name, epoch: e.epoch, validationLoss: e.validationLoss }),
+  });
+  const adapterFile = path.join(job.dir, 'adapter.safetensors');
+  await writeFileAtomic(adapterFile, encodeSafetensors(result.adapter, { rank: String(job.rank), modules: job.modules.join(',') }));
+  const captions = await captionSamples(model, tokenizer, test);
+  return {
+    name: job.name,
+    rank: job.rank,
+    modules: job.modules,
+    trainable_params: result.trainableParameters,
+    adapter_bytes: (await fs.promises.stat(adapterFile)).size,
+    train_seconds: Number(result.seconds.toFixed(1)),
+    steps: result.losses.length,
+    stopped_by: result.stoppedBy,
+    best_epoch: result.bestEpoch,
+    losses: result.losses.map((l) => Number(l.toFixed(5))),
+    validation: result.validation,
+    metrics: scoreCaptions(test, captions, data.categories),
+    backend: backend.name,
+    predictions: Object.fromEntries(captions),
+  };
+}
+
+process.once('message', (job: Job) => {
+  run(job)
+    .then(async (record) => {
+      await writeFileAtomic(path.join(job.dir, 'result.json'), `${JSON.stringify(record)}\n`);
+      send({ type: 'done', name: job.name, record });
+      process.disconnect?.();
+    })
+    .catch((error: unknown) => {
+      send({ type: 'failed', name: job.name, message: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+      process.disconnect?.();
+      process.exitCode = 1;
+    });
+});
