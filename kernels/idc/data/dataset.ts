@@ -5,10 +5,10 @@
  */
 import pLimit from 'p-limit';
 import { ImageDecoder } from './images/decode';
-import { ImageError } from './images/imageBytes';
+import { ImageBytesReader, ImageError, sourceName } from './images/imageBytes';
 import { PairPipeline, type PipelineOptions } from './images/pairPipeline';
 import type { RawImage } from './images/rawImage';
-import { resizeRaw } from './images/stack';
+import { alignReference } from './images/stack';
 import { ProblemLog } from './problems';
 import { SeededRandom } from './random';
 import { summarize, summaryBundle, type DatasetSummary, type SizeCount } from './summary';
@@ -80,7 +80,7 @@ export class Dataset implements RichOutput {
   readonly detectedFrom: string | undefined;
   /** Shared with the pipelines made by `pipeline()`, so images skipped later are counted too. */
   readonly problemLog: ProblemLog;
-  private readonly decoder = new ImageDecoder();
+  private readonly decoder: ImageDecoder;
 
   constructor(init: DatasetInit) {
     this.format = init.format;
@@ -89,6 +89,7 @@ export class Dataset implements RichOutput {
     this.samples = init.samples;
     this.notes = init.notes ?? [];
     this.detectedFrom = init.detectedFrom;
+    this.decoder = new ImageDecoder(undefined, new ImageBytesReader(init.root));
   }
 
   get label(): string {
@@ -123,7 +124,7 @@ export class Dataset implements RichOutput {
 
   /** An image-pair pipeline over this dataset's images that reports into its problems. */
   pipeline(options: PipelineOptions = {}): PairPipeline {
-    return new PairPipeline(options, this.problemLog);
+    return new PairPipeline({ ...(this.root !== undefined ? { root: this.root } : {}), ...options }, this.problemLog);
   }
 
   async summary(options: SummaryOptions = {}): Promise<SummaryOutput> {
@@ -168,6 +169,8 @@ export class Dataset implements RichOutput {
     const selection = this.select(options);
     const offset = options.offset ?? 0;
     const take = options.take ?? 12;
+    if (!Number.isInteger(offset) || offset < 0) throw new RangeError(`dataset.pairs: offset: expected a whole number >= 0, found ${offset}`);
+    if (!Number.isInteger(take) || take < 1) throw new RangeError(`dataset.pairs: take: expected a whole number >= 1, found ${take}`);
     const page = selection.slice(offset, offset + take);
     const views: PairView[] = [];
     const notes: string[] = [];
@@ -176,13 +179,14 @@ export class Dataset implements RichOutput {
       let after: RawImage;
       try {
         [before, after] = await Promise.all([this.decoder.decode(s.before), this.decoder.decode(s.after)]);
+        before = await alignReference(before, after, s.resize, { before: sourceName(s.before), after: sourceName(s.after) });
       } catch (error) {
         if (!(error instanceof ImageError)) throw error;
         this.problemLog.report({ file: error.file, field: error.field, reason: error.reason, sample: s.id });
         notes.push(`${s.id} not shown: ${error.message}`);
         continue;
       }
-      const view: PairView = { id: s.id, before: await resizeRaw(before, after.width, after.height), after, references: s.references, category: s.category, split: s.split };
+      const view: PairView = { id: s.id, before, after, references: s.references, category: s.category, split: s.split };
       const prediction = options.predictions?.[s.id];
       if (prediction !== undefined) view.prediction = prediction;
       const scores = options.scores?.[s.id];

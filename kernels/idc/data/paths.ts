@@ -16,7 +16,8 @@ export function resolveInside(root: string, relative: string): string | undefine
 
 export function isInside(base: string, full: string): boolean {
   const rel = path.relative(base, full);
-  return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel);
+  // '..foo.png' is a file name inside the folder, not a climb out of it.
+  return rel !== '' && rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel);
 }
 
 /** False when an existing file is a link whose target lies outside `root`. */
@@ -24,7 +25,9 @@ export async function staysInside(root: string, full: string): Promise<boolean> 
   try {
     const [realRoot, realFile] = await Promise.all([fs.promises.realpath(root), fs.promises.realpath(full)]);
     return isInside(realRoot, realFile);
-  } catch {
-    return true; // a missing file is reported as missing, not as escaping
+  } catch (error) {
+    // A missing file is reported as missing, not as escaping; any other failure (a link loop,
+    // no permission) cannot prove the file stays inside, so it is refused.
+    return (error as NodeJS.ErrnoException).code === 'ENOENT';
   }
 }

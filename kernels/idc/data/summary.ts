@@ -38,19 +38,24 @@ export function summarize(format: string, samples: readonly IdcSample[], problem
   for (const split of splits) counts[split] = Object.fromEntries(categories.map((c) => [c, 0]));
   const histogram: Record<string, number> = {};
   let refs = 0;
+  // a loop, not Math.min(...lengths): spreading 150k arguments overflows the stack
+  let min = Infinity;
+  let max = 0;
   for (const s of samples) {
     (counts[s.split] as Record<string, number>)[s.category]! += 1;
-    histogram[String(s.references.length)] = (histogram[String(s.references.length)] ?? 0) + 1;
-    refs += s.references.length;
+    const n = s.references.length;
+    histogram[String(n)] = (histogram[String(n)] ?? 0) + 1;
+    refs += n;
+    min = Math.min(min, n);
+    max = Math.max(max, n);
   }
-  const lengths = samples.map((s) => s.references.length);
   return {
     format,
     samples: samples.length,
     counts,
     splits,
     categories,
-    references: { min: lengths.length ? Math.min(...lengths) : 0, mean: samples.length ? refs / samples.length : 0, max: lengths.length ? Math.max(...lengths) : 0, histogram },
+    references: { min: samples.length ? min : 0, mean: samples.length ? refs / samples.length : 0, max, histogram },
     sizes,
     sizesOf,
     images: samples.length * 2,

@@ -63,8 +63,10 @@ export interface DataProblem {
   field?: string;
   /** What was expected and what was found. */
   reason: string;
-  /** The sample that was skipped because of it, if one was. */
+  /** The sample that was skipped because of it (or kept despite it, when `kept`), if one was. */
   sample?: string;
+  /** A documented quirk of the released files: reported, the sample kept (ProblemLog.quirk). */
+  kept?: boolean;
 }
 
 /** `skip` (the default) skips the sample and reports it; `fail` stops at the first problem. */

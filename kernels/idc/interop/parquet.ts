@@ -4,6 +4,7 @@
  * the text columns of a shard of images without reading its image bytes, and the pipeline can
  * read one image without the whole file.
  */
+import { LRUCache } from 'lru-cache';
 import { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects, type AsyncBuffer, type FileMetaData } from 'hyparquet';
 import { compressors } from 'hyparquet-compressors';
 
@@ -26,13 +27,18 @@ interface GroupRows {
   rows: Promise<ParquetRow[]>;
 }
 
+/** Row groups kept decoded per file (see ParquetTable.recent). */
+const RECENT_GROUPS = 4;
+
 export class ParquetTable {
   /** Top-level column names, in schema order. */
   readonly columns: string[];
   /** [start, end) row ranges of the row groups. */
   readonly rowGroups: Array<{ start: number; end: number }>;
-  // The row group last read per column: readers go through images in row order.
-  private readonly recent = new Map<string, GroupRows>();
+  // Recently read row groups (column:group): readers go through images in row order, or
+  // shuffled within a few groups; a handful is kept so a shuffled epoch does not decode a
+  // group once per row. Bounded by count, since a group of images can be tens of megabytes.
+  private readonly recent = new LRUCache<string, GroupRows>({ max: RECENT_GROUPS });
 
   private constructor(
     readonly file: string,
@@ -92,15 +98,17 @@ export class ParquetTable {
     }
   }
 
-  /** One cell, read with the rest of its row group (kept until another group of the column is read). */
+  /** One cell, read with the rest of its row group (kept among the few most recent groups). */
   async cell(row: number, column: string): Promise<unknown> {
     if (!Number.isInteger(row) || row < 0 || row >= this.rowCount) throw new ParquetError(this.file, `row ${row}`, `expected a row in 0..${this.rowCount - 1}`);
-    let group = this.recent.get(column);
-    if (!group || row < group.start || row >= group.end) {
-      const range = this.rowGroups.find((g) => row >= g.start && row < g.end) as { start: number; end: number };
+    const index = this.rowGroups.findIndex((g) => row >= g.start && row < g.end);
+    const key = `${column}:${index}`;
+    let group = this.recent.get(key);
+    if (!group) {
+      const range = this.rowGroups[index] as { start: number; end: number };
       group = { ...range, rows: this.rows([column], range.start, range.end) };
-      this.recent.set(column, group);
-      group.rows.catch(() => this.recent.delete(column));
+      this.recent.set(key, group);
+      group.rows.catch(() => this.recent.delete(key));
     }
     const rows = await group.rows;
     return rows[row - group.start]?.[column];

@@ -89,6 +89,30 @@ describe('Dataset views', () => {
     assert.deepEqual([png.width, png.height], [4 + 96 * 3 + 8 + 4, 4 + 2 * (96 + 4)]);
   });
 
+  it('reports a pair whose sizes differ in a format that stacks without resizing, and rejects a bad page', async () => {
+    const mismatched = new Dataset({
+      format: 'clevr-change',
+      samples: [{ ...sample('m', 'test', 'add', ['r']), after: raw('m-b', 6, 8, 2) }, sample('ok', 'test', 'add', ['r'])],
+    });
+    const pairs = await mismatched.pairs();
+    assert.deepEqual(pairs.payload.pairs.map((p) => p.id), ['ok']);
+    assert.deepEqual(pairs.payload.notes, ['m not shown: m-b: expected the size of its reference m-a (8x8; this format stacks the images without resizing), found 6x8']);
+    assert.equal(mismatched.problemLog.skippedSamples.has('m'), true);
+    await assert.rejects(mismatched.pairs({ take: 0 }), { message: 'dataset.pairs: take: expected a whole number >= 1, found 0' });
+    await assert.rejects(mismatched.pairs({ offset: -1 }), { message: 'dataset.pairs: offset: expected a whole number >= 0, found -1' });
+  });
+
+  it('records a problem met twice once, and a quirk without skipping its sample', () => {
+    const log = new ProblemLog('fail');
+    log.quirk({ file: 'f.json', field: '"1 "[0]', reason: 'wrapped in double quotes', sample: 't/1' });
+    log.quirk({ file: 'f.json', field: '"1 "[0]', reason: 'wrapped in double quotes', sample: 't/1' });
+    assert.equal(log.all.length, 1);
+    assert.equal(log.skippedSamples.size, 0);
+    const skip = new ProblemLog();
+    for (let i = 0; i < 2; i++) skip.report({ file: 'a.png', reason: 'the image file is missing', sample: 'a' });
+    assert.deepEqual(skip.all, [{ file: 'a.png', reason: 'the image file is missing', sample: 'a' }]);
+  });
+
   it('describes itself: format, where it was detected from, splits, categories, skipped pairs', () => {
     assert.equal(
       ds[MIME_BUNDLE]()['text/plain'],

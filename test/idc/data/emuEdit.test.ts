@@ -93,7 +93,19 @@ describe('Emu Edit format (parquet)', () => {
     assert.equal(ds.problems[0]!.file, file);
     assert.equal(ds.problems[0]!.field, 'row 1, column instruction');
     assert.equal(ds.problems[0]!.reason, 'expected the instruction (a non-empty string), found the string ""');
-    await assert.rejects(open(dir, { onError: 'fail' }), (e: unknown) => e instanceof DatasetError && e.message === `${file}: row 1, column instruction: expected the instruction (a non-empty string), found the string "" (sample test/1 skipped)`);
+    await assert.rejects(open(dir, { onError: 'fail' }), (e: unknown) => e instanceof DatasetError && e.message === `${file}: row 1, column instruction: expected the instruction (a non-empty string), found the string "" (at sample test/1)`);
+  });
+
+  it('skips a corrupt shard with its file named and still loads the others; fails at it under onError fail', async () => {
+    await build(['add', 'remove'], ['color']);
+    const bad = path.join(dir, 'data', 'test-00000-of-00001.parquet');
+    fs.writeFileSync(bad, 'this is not parquet');
+    const ds = await open(dir, { format: 'emu-edit' });
+    assert.deepEqual(ds.samples.map((s) => s.id), ['validation/0', 'validation/1']);
+    assert.equal(ds.problems.length, 1);
+    assert.equal(ds.problems[0]!.file, bad);
+    assert.match(ds.problems[0]!.reason, /^expected a parquet file, found something else \(.*\); the rows of this shard are skipped$/);
+    await assert.rejects(open(dir, { format: 'emu-edit', onError: 'fail' }), (e: Error) => e.message.startsWith(`${bad}: expected a parquet file, found something else (`));
   });
 
   it('names the file of a shard that is not parquet, and the columns a shard lacks', async () => {

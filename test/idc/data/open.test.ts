@@ -45,7 +45,27 @@ describe('idc.data.open', () => {
           [path.resolve(dir, 'e3.png'), `the image is a link to a file outside the dataset folder ${dir}; refused`, 'e3'],
         ],
       );
-      await assert.rejects(open(dir, { onError: 'fail' }), (e: unknown) => e instanceof DatasetError && e.message === `${path.resolve(dir, 'e2.png')}: the image file is missing (sample e2 skipped)`);
+      await assert.rejects(open(dir, { onError: 'fail' }), (e: unknown) => e instanceof DatasetError && e.message === `${path.resolve(dir, 'e2.png')}: the image file is missing (at sample e2)`);
+    } finally {
+      fs.rmSync(outside, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a link out of the folder when the images are read, also when opening skipped the file checks', async () => {
+    await tinyTree(dir);
+    const outside = tempFolder('outside');
+    await writePng(path.join(outside, 'secret.png'), 6, 6, 9);
+    try {
+      const ds = await open(dir, { checkFiles: false });
+      fs.rmSync(path.join(dir, 'e3.png'));
+      fs.symlinkSync(path.join(outside, 'secret.png'), path.join(dir, 'e3.png'));
+      const batch = await ds.pipeline({ width: 8, height: 16 }).prepare(ds.samples);
+      assert.deepEqual(batch.samples.map((s) => s.id), ['e1', 'e2']);
+      assert.deepEqual(
+        batch.skipped.map((p) => [p.file, p.reason]),
+        [[path.resolve(dir, 'e3.png'), `the image is a link to a file outside the dataset folder ${dir}; refused`]],
+      );
+      await assert.rejects(ds.pipeline().stacked(ds.samples[2]!), (e: Error) => e.message.includes('the image is a link to a file outside the dataset folder'));
     } finally {
       fs.rmSync(outside, { recursive: true, force: true });
     }

@@ -63,9 +63,22 @@ describe('Syned format', () => {
       ],
     );
     assert.deepEqual(ds.samples[0]!.before, { kind: 'file', path: path.resolve(dir, 'originals/0.png') });
-    assert.equal(ds.problems.length, 1);
-    assert.equal(ds.problems[0]!.field, '[4].image');
-    assert.equal(ds.problems[0]!.reason, `the image path "../../etc/passwd" leaves the dataset folder; expected a path inside ${dir}`);
+    const skipped = ds.problems.filter((p) => !p.kept);
+    assert.equal(skipped.length, 1);
+    assert.equal(skipped[0]!.field, '[4].image');
+    assert.equal(skipped[0]!.reason, `the image path "../../etc/passwd" leaves the dataset folder; expected a path inside ${dir}`);
+    const refs = path.join(dir, 'gt_augmented_test_clean.json');
+    assert.deepEqual(
+      ds.problems.filter((p) => p.kept).map((p) => [p.file, p.field, p.reason, p.sample]),
+      [
+        [refs, '"0 "[1]', 'wrapped in double quotes (kept as released)', 'test/0'],
+        [refs, '"0 "[2]', 'language-model chatter, not a description: "Here are four variations of the instruction:" (kept as released)', 'test/0'],
+        [refs, '"0 "[3]', 'an empty string (kept as released)', 'test/0'],
+        [refs, '"1 "', 'no variations (4 expected): the sample has only its instruction as reference', 'test/1'],
+        [refs, '"2 "', '7 variations (4 expected)', 'test/2'],
+      ],
+    );
+    assert.equal(ds.problemLog.skippedSamples.size, 1);
     assert.ok(ds.notes.includes('1 pairs of augmented_dataset.json have an idx in neither list of splits.json and are left out'));
     assert.ok(
       ds.notes.includes(
@@ -74,6 +87,38 @@ describe('Syned format', () => {
     );
     const stacked = await ds.pipeline().stacked(ds.samples[3]!);
     assert.deepEqual([stacked.width, stacked.height], [8, 16]);
+  });
+
+  it('reports an empty test instruction, a repeated idx line and two keys for one idx; quirks never stop a load under fail', async () => {
+    await buildSyned(dir);
+    fs.writeFileSync(path.join(dir, 'instructions_with_idx_test_split.txt'), '0 <INSTRUCT> Add a hat\n1 <INSTRUCT> \n2 <INSTRUCT> Make the sky pink\n2 <INSTRUCT> Make the sky green\n');
+    writeJson(path.join(dir, 'gt_augmented_test_clean.json'), { '0 ': ['a', 'b', 'c', 'd'], '0': ['e', 'f', 'g', 'h'], '1 ': ['a', 'b', 'c', 'd'], '2 ': ['"a"', 'b', 'c', 'd'] });
+    const ds = await open(dir);
+    const txt = path.join(dir, 'instructions_with_idx_test_split.txt');
+    const refs = path.join(dir, 'gt_augmented_test_clean.json');
+    assert.deepEqual(
+      ds.problems.filter((p) => p.file !== path.join(dir, 'augmented_dataset.json')).map((p) => [p.file, p.field, p.reason, p.sample, p.kept]),
+      [
+        [txt, 'line 2', 'expected an instruction after idx 1, found none', 'test/1', undefined],
+        [txt, 'line 4', 'idx 2 appears again (first on line 3); the first line is kept', undefined, undefined],
+        // JSON object keys: integer-like keys come first, so "0" is met before "0 "
+        [refs, '"0 "', 'idx 0 already has the key "0"; expected one key per idx, this one is left out', undefined, undefined],
+        [txt, undefined, 'expected a line for idx 1 (it has variations in gt_augmented_test_clean.json), found none', 'test/1', undefined],
+        [refs, '"2 "[0]', 'wrapped in double quotes (kept as released)', 'test/2', true],
+      ],
+    );
+    assert.deepEqual(ds.samples.filter((s) => s.split === 'test').map((s) => [s.id, s.references]), [
+      ['test/0', ['Add a hat', 'e', 'f', 'g', 'h']],
+      ['test/2', ['Make the sky pink', '"a"', 'b', 'c', 'd']],
+    ]);
+    // the quirks alone do not stop a load under fail; the empty instruction does
+    fs.writeFileSync(path.join(dir, 'instructions_with_idx_test_split.txt'), '0 <INSTRUCT> Add a hat\n1 <INSTRUCT> Remove\n2 <INSTRUCT> Make the sky pink\n');
+    writeJson(path.join(dir, 'gt_augmented_test_clean.json'), { '0 ': ['"a"', 'b'], '1 ': [], '2 ': ['c'] });
+    fs.writeFileSync(path.join(dir, 'augmented_dataset.json'), JSON.stringify([{ idx: 0, image: 'originals/0.png', edited_image: 'edits/e0a.png', instruction: 'add a hat', task: 'Add' }]));
+    const strict = await open(dir, { onError: 'fail' });
+    assert.equal(strict.problems.filter((p) => p.kept).length, 4);
+    fs.writeFileSync(txt, '0 <INSTRUCT> Add a hat\n1 <INSTRUCT>\n');
+    await assert.rejects(open(dir, { onError: 'fail' }), { message: `${txt}: line 2: expected an instruction after idx 1, found none (at sample test/1)` });
   });
 
   it('cleans the references when asked', async () => {

@@ -9,7 +9,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { FormatContext, FormatReader, LoadedFormat } from './format';
-import { findShards, openShard, shardRows, shardsHaveColumns } from './parquetShards';
+import { findShards, ShardReader, shardsHaveColumns } from './parquetShards';
 import { describe, expectArray, expectObject, readJsonFile } from '../jsonFile';
 import { stratifiedSplit } from '../splits';
 import type { IdcSample, Split } from '../types';
@@ -51,9 +51,10 @@ export async function readEmuEditRows(context: FormatContext, root = context.roo
   if (shards.length === 0) context.problems.fatal({ file: path.join(root, 'data'), reason: 'expected Emu Edit parquet shards (validation-*.parquet, test-*.parquet), found none' });
   const out: EmuEditRow[] = [];
   const seen = new Map<string, string>();
+  const reader = new ShardReader(context.problems);
   for (const shard of shards) {
-    const table = await openShard(shard, [...TEXT_COLUMNS, ...IMAGE_COLUMNS]);
-    const rows = await shardRows(table, TEXT_COLUMNS);
+    const rows = await reader.rows(shard, [...TEXT_COLUMNS, ...IMAGE_COLUMNS], TEXT_COLUMNS);
+    if (!rows) continue;
     rows.forEach((r, row) => {
       const field = (name: string) => `row ${row}, column ${name}`;
       const idx = typeof r['idx'] === 'bigint' ? Number(r['idx']) : r['idx'];
@@ -81,6 +82,7 @@ export async function readEmuEditRows(context: FormatContext, root = context.roo
       out.push({ split: shard.split as 'validation' | 'test', idx, instruction, task: task.trim().toLowerCase(), file: shard.file, row });
     });
   }
+  reader.finish();
   return out;
 }
 

@@ -33,11 +33,12 @@ function hasImages(root: string): boolean {
 
 /** The sample id: the uid, or the entry's position when the uid is missing or already taken. */
 function sampleId(context: FormatContext, e: Record<string, unknown>, at: { file: string; name: string; index: number }, used: Map<string, string>): string {
-  const uid = e['uid'];
+  // some copies of the files write the uid as a number; it names the sample just as well
+  const uid = typeof e['uid'] === 'number' && Number.isInteger(e['uid']) ? String(e['uid']) : e['uid'];
   const fallback = `${at.name}[${at.index}]`;
   const field = fieldPath(at.index, 'uid');
   if (typeof uid !== 'string' || uid === '') {
-    context.problems.report({ file: at.file, field, reason: `expected a uid (a non-empty string), found ${describe(uid)}; the sample is kept as ${fallback}` });
+    context.problems.report({ file: at.file, field, reason: `expected a uid (a non-empty string or an integer), found ${describe(uid)}; the sample is kept as ${fallback}` });
     return fallback;
   }
   if (used.has(uid)) {

@@ -6,7 +6,7 @@
  */
 import path from 'node:path';
 import type { FormatReader, LoadedFormat } from './format';
-import { findShards, openShard, shardRows, shardsHaveColumns } from './parquetShards';
+import { findShards, ShardReader, shardsHaveColumns } from './parquetShards';
 import { describe } from '../jsonFile';
 import type { IdcSample, Split } from '../types';
 
@@ -28,10 +28,11 @@ export const magicBrushReader: FormatReader = {
     if (shards.length === 0) context.problems.fatal({ file: path.join(context.root, 'data'), reason: 'expected MagicBrush parquet shards (train-*.parquet, dev-*.parquet), found none' });
     const samples: IdcSample[] = [];
     const seen = new Set<string>();
+    const reader = new ShardReader(context.problems);
     for (const shard of shards) {
       const split = SPLIT_NAMES[shard.split] as Split;
-      const table = await openShard(shard, [...TEXT_COLUMNS, ...IMAGE_COLUMNS]);
-      const rows = await shardRows(table, TEXT_COLUMNS);
+      const rows = await reader.rows(shard, [...TEXT_COLUMNS, ...IMAGE_COLUMNS], TEXT_COLUMNS);
+      if (!rows) continue;
       rows.forEach((r, row) => {
         const field = (name: string) => `row ${row}, column ${name}`;
         const imgId = typeof r['img_id'] === 'bigint' ? String(r['img_id']) : r['img_id'];
@@ -62,6 +63,7 @@ export const magicBrushReader: FormatReader = {
         });
       });
     }
+    reader.finish();
     return { samples, notes: ['MagicBrush has one reference per pair and no change categories (category "unknown"); dev is read as the validation split'] };
   },
 };

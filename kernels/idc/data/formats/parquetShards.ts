@@ -5,7 +5,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { ParquetError, ParquetTable } from '../../interop/parquet';
-import { DatasetError } from '../problems';
+import type { ProblemLog } from '../problems';
+import type { DataProblem } from '../types';
 
 export interface Shard {
   /** The split named by the file (`validation`, `test`, `train`, `dev`, ...). */
@@ -34,25 +35,41 @@ export function findShards(root: string): Shard[] {
   return shards;
 }
 
-/** Opens a shard; a file that is not parquet is a DatasetError naming it. */
-export async function openShard(shard: Shard, columns: readonly string[]): Promise<ParquetTable> {
-  try {
-    const table = await ParquetTable.open(shard.file);
-    table.require(columns);
-    return table;
-  } catch (error) {
-    if (error instanceof ParquetError) throw new DatasetError({ file: error.file, field: error.field, reason: error.reason });
-    throw error;
-  }
-}
+/** Reads the shards of one dataset, a shard at a time, keeping what goes wrong. */
+export class ShardReader {
+  private read = 0;
+  private readonly failed: DataProblem[] = [];
 
-/** Rows of the given columns, a failure to decode them being a DatasetError naming the file. */
-export async function shardRows(table: ParquetTable, columns: readonly string[]): Promise<Array<Record<string, unknown>>> {
-  try {
-    return await table.rows(columns);
-  } catch (error) {
-    if (error instanceof ParquetError) throw new DatasetError({ file: error.file, field: error.field, reason: error.reason });
-    throw error;
+  constructor(private readonly problems: ProblemLog) {}
+
+  /**
+   * The rows of one shard (the text `columns` only: the image columns stay in the file), or
+   * undefined when the shard cannot be read: its problem is reported with the file, and under
+   * the skip policy the other shards still load. `required` are the columns it must have.
+   */
+  async rows(shard: Shard, required: readonly string[], columns: readonly string[]): Promise<Array<Record<string, unknown>> | undefined> {
+    try {
+      const table = await ParquetTable.open(shard.file);
+      table.require(required);
+      const rows = await table.rows(columns);
+      this.read++;
+      return rows;
+    } catch (error) {
+      if (!(error instanceof ParquetError)) throw error;
+      const problem: DataProblem = { file: error.file, field: error.field, reason: error.reason };
+      this.failed.push(problem);
+      this.problems.report({ ...problem, reason: `${problem.reason}; the rows of this shard are skipped` });
+      return undefined;
+    }
+  }
+
+  /** A dataset whose every shard failed cannot be read, whatever the policy: its first problem says why. */
+  finish(): void {
+    const first = this.failed[0];
+    if (this.read === 0 && first) {
+      const more = this.failed.length > 1 ? ` (and ${this.failed.length - 1} more shards could not be read)` : '';
+      this.problems.fatal({ ...first, reason: `${first.reason}${more}` });
+    }
   }
 }
 

@@ -113,14 +113,27 @@ async function readInstructions(context: FormatContext): Promise<Map<number, str
     throw new DatasetError({ file, reason: `cannot read the file (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})` });
   }
   const out = new Map<number, string>();
+  const lineOf = new Map<number, number>();
   text.split(/\r?\n/).forEach((line, i) => {
     if (line.trim() === '') return;
-    const m = /^\s*(\d+)\s+(?:<INSTRUCT>\s*)?(.*)$/.exec(line);
+    const m = /^\s*(\d+)(?:\s+(?:<INSTRUCT>\s*)?(.*))?$/.exec(line);
     if (!m) {
       context.problems.report({ file, field: `line ${i + 1}`, reason: `expected "<idx> <INSTRUCT> <instruction>", found ${describe(line)}` });
       return;
     }
-    out.set(Number(m[1]), (m[2] as string).trim());
+    const idx = Number(m[1]);
+    const instruction = (m[2] ?? '').trim();
+    if (instruction === '') {
+      context.problems.report({ file, field: `line ${i + 1}`, reason: `expected an instruction after idx ${idx}, found none`, sample: `test/${idx}` });
+      return;
+    }
+    const first = lineOf.get(idx);
+    if (first !== undefined) {
+      context.problems.report({ file, field: `line ${i + 1}`, reason: `idx ${idx} appears again (first on line ${first}); the first line is kept` });
+      return;
+    }
+    lineOf.set(idx, i + 1);
+    out.set(idx, instruction);
   });
   return out;
 }
@@ -141,6 +154,7 @@ async function readTest(context: FormatContext, notes: string[]): Promise<IdcSam
   const emuRows = new Map((await readEmuEditRows(context, emuRoot)).filter((r) => r.split === 'test').map((r) => [r.idx, r]));
   const quirks = emptyQuirks();
   const samples: IdcSample[] = [];
+  const keyOf = new Map<number, string>();
   for (const [key, value] of Object.entries(variations)) {
     const idx = /^\s*(\d+)\s*$/.exec(key)?.[1];
     const sample = `test/${idx ?? key}`;
@@ -148,6 +162,13 @@ async function readTest(context: FormatContext, notes: string[]): Promise<IdcSam
       context.problems.report({ file: refsFile, field: JSON.stringify(key), reason: 'expected a key "<idx> " (a number)', sample });
       continue;
     }
+    const other = keyOf.get(Number(idx));
+    if (other !== undefined) {
+      // "12" and "12 " are both idx 12: the first key wins, the second is reported, not merged
+      context.problems.report({ file: refsFile, field: JSON.stringify(key), reason: `idx ${idx} already has the key ${JSON.stringify(other)}; expected one key per idx, this one is left out` });
+      continue;
+    }
+    keyOf.set(Number(idx), key);
     if (!Array.isArray(value) || value.some((v) => typeof v !== 'string')) {
       context.problems.report({ file: refsFile, field: JSON.stringify(key), reason: `expected a list of variation strings, found ${describe(value)}`, sample });
       continue;
@@ -162,7 +183,12 @@ async function readTest(context: FormatContext, notes: string[]): Promise<IdcSam
       context.problems.report({ file: emuRoot, field: `test idx ${idx}`, reason: 'expected an Emu Edit test row with this idx (for the images and the category), found none', sample });
       continue;
     }
-    const refs = [instruction, ...checkVariations(value as string[], quirks, context.options.cleanReferences)];
+    const refs = [
+      instruction,
+      ...checkVariations(value as string[], quirks, context.options.cleanReferences, (index, reason) =>
+        context.problems.quirk({ file: refsFile, field: `${JSON.stringify(key)}${index === undefined ? '' : `[${index}]`}`, reason, sample }),
+      ),
+    ];
     samples.push(emuEditSample(row, 'test', refs));
   }
   notes.push(describeQuirks(quirks, context.options.cleanReferences));

@@ -32,23 +32,46 @@ export function isLeftover(text: string): boolean {
   return LEFTOVER.test(text.trim());
 }
 
-/** Counts the quirks of one key's variations into `quirks`; returns them cleaned when asked. */
-export function checkVariations(variations: readonly string[], quirks: SynedQuirks, clean: boolean): string[] {
-  if (variations.length === 0) quirks.noVariations++;
-  else if (variations.length < 4) quirks.fewerVariations++;
-  else if (variations.length > 4) quirks.moreVariations++;
+/** Where a quirk was found (an index into the key's list, or the list itself) and what it is. */
+export type QuirkReport = (index: number | undefined, reason: string) => void;
+
+/**
+ * Counts the quirks of one key's variations into `quirks`, reporting each one; returns the
+ * variations, cleaned when asked.
+ */
+export function checkVariations(variations: readonly string[], quirks: SynedQuirks, clean: boolean, report: QuirkReport = () => undefined): string[] {
+  if (variations.length === 0) {
+    quirks.noVariations++;
+    report(undefined, 'no variations (4 expected): the sample has only its instruction as reference');
+  } else if (variations.length < 4) {
+    quirks.fewerVariations++;
+    report(undefined, `${variations.length} variations (4 expected)`);
+  } else if (variations.length > 4) {
+    quirks.moreVariations++;
+    report(undefined, `${variations.length} variations (4 expected)`);
+  }
   const out: string[] = [];
-  for (const v of variations) {
+  variations.forEach((v, i) => {
     const quoted = QUOTED.exec(v);
-    if (quoted) quirks.quoted++;
     const text = quoted ? (quoted[1] as string) : v;
     const empty = text.trim() === '';
     const leftover = !empty && isLeftover(text);
-    if (empty) quirks.empty++;
-    if (leftover) quirks.leftovers++;
+    const action = clean ? 'dropped' : 'kept as released';
+    if (quoted) {
+      quirks.quoted++;
+      report(i, `wrapped in double quotes (${clean ? 'stripped' : 'kept as released'})`);
+    }
+    if (empty) {
+      quirks.empty++;
+      report(i, `an empty string (${action})`);
+    }
+    if (leftover) {
+      quirks.leftovers++;
+      report(i, `language-model chatter, not a description: ${JSON.stringify(text.length > 60 ? `${text.slice(0, 57)}...` : text)} (${action})`);
+    }
     if (!clean) out.push(v);
     else if (!empty && !leftover) out.push(text.trim());
-  }
+  });
   return out;
 }
 

@@ -3,6 +3,7 @@
  * are opened once per file and read a row group at a time (ParquetTable.cell).
  */
 import fs from 'node:fs';
+import { isInside } from '../paths';
 import { ParquetError, ParquetTable, imageCellBytes } from '../../interop/parquet';
 import { describe } from '../jsonFile';
 import type { ImageSource } from '../types';
@@ -38,14 +39,28 @@ export function sourceLocation(source: ImageSource): { file: string; field?: str
 export class ImageBytesReader {
   private readonly tables = new Map<string, Promise<ParquetTable>>();
 
+  /**
+   * @param root the dataset folder image files must stay inside: checked on every read (not
+   *   only when the dataset is opened), and the file is read through its real path, so a file
+   *   swapped for a link afterwards cannot lead out either.
+   */
+  constructor(private readonly root?: string) {}
+
   async read(source: Exclude<ImageSource, { kind: 'raw' }>): Promise<Uint8Array> {
     switch (source.kind) {
       case 'bytes':
         return source.bytes;
       case 'file':
         try {
-          return await fs.promises.readFile(source.path);
+          let file = source.path;
+          if (this.root !== undefined) {
+            const [realRoot, realFile] = await Promise.all([fs.promises.realpath(this.root), fs.promises.realpath(source.path)]);
+            if (!isInside(realRoot, realFile)) throw new ImageError(source.path, undefined, `the image is a link to a file outside the dataset folder ${this.root}; refused`);
+            file = realFile;
+          }
+          return await fs.promises.readFile(file);
         } catch (error) {
+          if (error instanceof ImageError) throw error;
           const code = (error as NodeJS.ErrnoException).code;
           throw new ImageError(source.path, undefined, code === 'ENOENT' ? 'the image file is missing' : `cannot read the image file (${code ?? (error as Error).message})`);
         }

@@ -14,7 +14,7 @@ import { LRUCache } from 'lru-cache';
 import pLimit from 'p-limit';
 import { augment, validateAugment, type AugmentOptions } from './augment';
 import { ImageDecoder, DEFAULT_MAX_PIXELS } from './decode';
-import { ImageError, sourceName } from './imageBytes';
+import { ImageBytesReader, ImageError, sourceName } from './imageBytes';
 import { CLIP_MEAN, CLIP_STD, normalizeInto } from './normalize';
 import type { RawImage } from './rawImage';
 import { resizeRaw, stackPair } from './stack';
@@ -41,6 +41,8 @@ export interface PipelineOptions {
   /** Decompression-bomb limit, pixels per image (default 50 million). */
   maxPixels?: number;
   onError?: ErrorPolicy;
+  /** The dataset folder image files must stay inside (set by `dataset.pipeline()`). */
+  root?: string;
 }
 
 export interface PreparedBatch {
@@ -83,7 +85,7 @@ export class PairPipeline {
     this.augmentation = options.augment === undefined || options.augment === false ? undefined : validateAugment(options.augment);
     this.seed = options.seed ?? 42;
     this.limit = pLimit(positiveInteger(options.concurrency ?? 4, 'concurrency'));
-    this.decoder = new ImageDecoder(options.maxPixels ?? DEFAULT_MAX_PIXELS);
+    this.decoder = new ImageDecoder(options.maxPixels ?? DEFAULT_MAX_PIXELS, new ImageBytesReader(options.root));
     this.problems = problems ?? new ProblemLog(options.onError ?? 'skip');
     this.cache = new LRUCache<string, CacheValue>({
       maxSize: Math.max(1, options.cacheBytes ?? 256 * 1024 * 1024),
@@ -117,12 +119,18 @@ export class PairPipeline {
     const epoch = options.epoch ?? 0;
     const order = options.shuffleSeed === undefined ? [...samples] : new SeededRandom(hashSeed(`${options.shuffleSeed}:${epoch}`)).shuffled(samples);
     let next = order.length > 0 ? this.prepare(order.slice(0, batchSize), epoch) : undefined;
-    for (let start = 0; next; start += batchSize) {
-      const current = await next;
-      const following = start + batchSize;
-      next = following < order.length ? this.prepare(order.slice(following, following + batchSize), epoch) : undefined;
-      throwIfInterrupted();
-      yield current;
+    try {
+      for (let start = 0; next; start += batchSize) {
+        const current = await next;
+        const following = start + batchSize;
+        next = following < order.length ? this.prepare(order.slice(following, following + batchSize), epoch) : undefined;
+        throwIfInterrupted();
+        yield current;
+      }
+    } finally {
+      // A consumer that stops early (break, an interrupt) leaves the prefetched batch behind:
+      // its failure, if any, belongs to nobody and must not surface as an unhandled rejection.
+      next?.catch(() => undefined);
     }
   }
 

@@ -17,19 +17,25 @@ export async function resizeRaw(image: RawImage, width: number, height: number):
   return { width, height, data: new Uint8Array(data.buffer, data.byteOffset, data.length) };
 }
 
+/**
+ * The reference as it is stacked: resized to the modified image's size where the format asks
+ * for it; where it does not, a size mismatch is the pair's problem, not something to hide.
+ */
+export async function alignReference(before: RawImage, after: RawImage, resize: PairResize, names: { before: string; after: string }): Promise<RawImage> {
+  if (before.width === after.width && before.height === after.height) return before;
+  if (resize === 'stack') {
+    throw new ImageError(
+      names.after,
+      undefined,
+      `expected the size of its reference ${names.before} (${before.width}x${before.height}; this format stacks the images without resizing), found ${after.width}x${after.height}`,
+    );
+  }
+  return resizeRaw(before, after.width, after.height);
+}
+
 /** The stacked pair: (before.height' + after.height) x after.width, reference rows first. */
 export async function stackPair(before: RawImage, after: RawImage, resize: PairResize, names: { before: string; after: string }): Promise<RawImage> {
-  let top = before;
-  if (before.width !== after.width || before.height !== after.height) {
-    if (resize === 'stack') {
-      throw new ImageError(
-        names.after,
-        undefined,
-        `expected the size of its reference ${names.before} (${before.width}x${before.height}; this format stacks the images without resizing), found ${after.width}x${after.height}`,
-      );
-    }
-    top = await resizeRaw(before, after.width, after.height);
-  }
+  const top = await alignReference(before, after, resize, names);
   const data = new Uint8Array(top.data.length + after.data.length);
   data.set(top.data, 0);
   data.set(after.data, top.data.length);

@@ -60,12 +60,14 @@ describe('Image Editing Request (IER) format', () => {
       { img0: 'pic2_0.jpg', img1: 'pic2_1.png', sents: [], uid: 'c' },
       { img0: 'pic3_0.jpg', img1: 'pic3_1.png', sents: ['no uid'] },
       { img0: 'pic4_0.jpg', img1: 'pic4_1.png', sents: ['same uid'], uid: 'Reddit_5' },
+      { img0: 'pic1_0.jpg', img1: 'pic1_1.png', sents: ['a uid written as a number'], uid: 17 },
     ]);
     const ctx = tree.context();
     const { samples } = await ierReader.load(ctx);
     assert.deepEqual(samples.map((s) => [s.id, s.split]), [
       ['train.json[3]', 'train'],
       ['Reddit_5', 'train'],
+      ['17', 'train'],
       ['valid.json[0]', 'validation'],
       ['Reddit_1052', 'test'],
     ]);
@@ -74,7 +76,7 @@ describe('Image Editing Request (IER) format', () => {
       { file: train, field: '[0].img0', reason: `the image path "../outside.png" leaves the dataset folder; expected a path inside ${path.join(tree.root, 'images')}`, sample: 'a' },
       { file: train, field: '[1].img0', reason: 'expected an image file name in images/, found nothing (the field is missing)', sample: 'b' },
       { file: train, field: '[2].sents', reason: 'expected at least one reference caption, found an empty list', sample: 'c' },
-      { file: train, field: '[3].uid', reason: 'expected a uid (a non-empty string), found nothing (the field is missing); the sample is kept as train.json[3]' },
+      { file: train, field: '[3].uid', reason: 'expected a uid (a non-empty string or an integer), found nothing (the field is missing); the sample is kept as train.json[3]' },
       { file: tree.path('valid.json'), field: '[0].uid', reason: 'uid "Reddit_5" is already used by train.json[4]; this sample is kept as valid.json[0]' },
     ]);
     assert.deepEqual([...ctx.problems.skippedSamples], ['a', 'b', 'c']);
@@ -85,7 +87,7 @@ describe('Image Editing Request (IER) format', () => {
     tree.json('valid.json', [{ img0: '../outside.png', img1: 'pic3_1.png', sents: ['x'], uid: 'v' }]);
     await assert.rejects(
       ierReader.load(tree.context('fail')),
-      (e: unknown) => e instanceof DatasetError && e.message === `${tree.path('valid.json')}: [0].img0: the image path "../outside.png" leaves the dataset folder; expected a path inside ${path.join(tree.root, 'images')} (sample v skipped)`,
+      (e: unknown) => e instanceof DatasetError && e.message === `${tree.path('valid.json')}: [0].img0: the image path "../outside.png" leaves the dataset folder; expected a path inside ${path.join(tree.root, 'images')} (at sample v)`,
     );
   });
 

@@ -80,7 +80,7 @@ describe('Spot-the-Diff format', () => {
   it('stops at the first problem under the fail policy, and fails on malformed JSON', async () => {
     tree.folder('resized_images');
     tree.json('annotations/train.json', [{ img_id: '1', sentences: [] }]);
-    await assert.rejects(spotTheDiffReader.load(tree.context('fail')), (e: unknown) => e instanceof DatasetError && e.message === `${tree.path('annotations', 'train.json')}: [0].sentences: expected at least one reference caption, found an empty list (sample 1 skipped)`);
+    await assert.rejects(spotTheDiffReader.load(tree.context('fail')), (e: unknown) => e instanceof DatasetError && e.message === `${tree.path('annotations', 'train.json')}: [0].sentences: expected at least one reference caption, found an empty list (at sample 1)`);
     tree.text('annotations/train.json', '[{"img_id": "1", "sentences": ["a"]}');
     await assert.rejects(spotTheDiffReader.load(tree.context()), { name: 'DatasetError', message: `${tree.path('annotations', 'train.json')}: expected JSON, found a syntax error at line 1, column 37 (close bracket expected)` });
     tree.json('annotations/train.json', { img_id: '1' });

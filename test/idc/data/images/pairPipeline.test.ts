@@ -81,7 +81,7 @@ describe('image-pair pipeline', () => {
     assert.equal(batch.skipped[2]!.reason, 'the image has more pixels than the limit of 50,000 (a decompression bomb?); expected a smaller image');
     assert.equal(pipeline.problems.skippedSamples.size, 3);
     const failing = new PairPipeline({ width: 4, height: 8, onError: 'fail' });
-    await assert.rejects(failing.prepare([sample('missing', at('nope.png'), at('ok.png'))]), (e: unknown) => e instanceof DatasetError && e.message === `${at('nope.png')}: the image file is missing (sample missing skipped)`);
+    await assert.rejects(failing.prepare([sample('missing', at('nope.png'), at('ok.png'))]), (e: unknown) => e instanceof DatasetError && e.message === `${at('nope.png')}: the image file is missing (at sample missing)`);
   });
 
   it('caches prepared tensors by file contents and settings', async () => {
