@@ -1,0 +1,60 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { ablation } from '../../../kernels/idc/train/ablation';
+import { saveModel } from '../../../kernels/idc/model/baseModel';
+import { Blip2Idc } from '../../../kernels/idc/model/blip2idc';
+import { WordTokenizer } from '../../../kernels/idc/model/tokenizer';
+import { useBackend } from '../../../kernels/idc/train/backend';
+import { generateSynthetic } from '../../../kernels/idc/data/synthetic/generate';
+import { MIME_BUNDLE } from '../../../kernels/idc/display/richOutput';
+import { IDC_MIME } from '../../../kernels/idc/display/mime';
+import { tinyConfig } from '../model/tinyModel';
+import { tempFolder } from '../data/pngFixtures';
+
+describe('LoRA ablation runner', () => {
+  let dir: string;
+  const data = { synthetic: { pairs: 48, size: 32, seed: 2 } };
+  before(async () => {
+    dir = tempFolder('ablation');
+    await useBackend('wasm');
+    const refs = generateSynthetic(data.synthetic).samples.flatMap((s) => s.references);
+    const tokenizer = WordTokenizer.fromCaptions(refs);
+    const model = new Blip2Idc(tinyConfig(tokenizer.size), 1);
+    await saveModel(path.join(dir, 'base'), model, tokenizer, { made: 'test' });
+    model.dispose();
+  });
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('runs the grid in worker processes, scores runs and baselines, saves the JSON, and skips finished runs when run again', async () => {
+    const options = { base: path.join(dir, 'base'), data, ranks: [1, 2], modules: [['llm'], ['vit', 'llm']] as Array<Array<'vit' | 'llm'>>, maxSteps: 2, batchSize: 8, workers: 2, out: path.join(dir, 'out') };
+    const result = await ablation(options);
+    assert.deepEqual(result.runs.map((r) => [r.rank, r.modules.join('+'), r.steps]), [[1, 'llm', 2], [1, 'vit+llm', 2], [2, 'llm', 2], [2, 'vit+llm', 2]]);
+    // decoder q, k, v in 2 layers, each r(16 + 16); the ViT's fused qkv adds 2 x r(16 + 48)
+    assert.deepEqual(result.runs.map((r) => r.trainable_params), [192, 320, 384, 640]);
+    for (const r of result.runs) {
+      assert.ok(r.adapter_bytes > 4 * r.trainable_params);
+      assert.ok(Object.keys(r.metrics.per_category).length > 0);
+      assert.equal(typeof r.metrics.overall.CIDEr, 'number');
+    }
+    assert.equal(result.classifierAccuracy, 1);
+    const saved = JSON.parse(fs.readFileSync(path.join(dir, 'out', 'ablation.json'), 'utf8'));
+    assert.deepEqual(Object.keys(saved), ['runs', 'baselines', 'classifier_accuracy_on_references', 'backend', 'config']);
+    assert.deepEqual(Object.keys(saved.runs[0]).filter((k) => ['rank', 'modules', 'trainable_params', 'adapter_bytes', 'train_seconds', 'metrics'].includes(k)).length, 6);
+    assert.deepEqual(Object.keys(saved.baselines), ['zero_shot', 'constant']);
+    assert.deepEqual(Object.keys(saved.runs[0].metrics), ['overall', 'per_category', 'category_accuracy', 'distinct_captions']);
+    assert.equal(saved.backend, 'wasm');
+    assert.ok(result.chart()[MIME_BUNDLE]()[IDC_MIME.categoryChart]);
+    assert.ok(result.curves()[MIME_BUNDLE]()[IDC_MIME.training]);
+    assert.match(result.tableText(), /^run +trainable/);
+
+    // finished runs are read back: the same records, no training
+    const again = await ablation(options);
+    assert.deepEqual(again.runs.map((r) => r.train_seconds), result.runs.map((r) => r.train_seconds));
+  });
+
+  it('explains a missing base model and bad grid settings', async () => {
+    await assert.rejects(ablation({ base: path.join(dir, 'nothing') }), { message: `${path.join(dir, 'nothing')}: expected a base model folder (config.json, model.safetensors, tokenizer.json), found none; run \`npm run pretrain\` or pass {base}` });
+    await assert.rejects(ablation({ base: path.join(dir, 'base'), ranks: [0] }), { message: 'lora: rank: expected a positive integer, found 0' });
+  });
+});
