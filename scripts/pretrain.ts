@@ -21,14 +21,18 @@ async function main(): Promise<void> {
   const backend = await useBackend(option('backend', 'wasm') as BackendName);
   console.log(`pretraining ${steps} steps, seed ${seed}, ${describeBackend(backend)}`);
   let window: number[] = [];
+  let parse: number[] = [];
   const { model, tokenizer, log, quality } = await pretrainBase({
     steps,
     seed,
     onLog: (e) => {
       if (e.kind === 'image') window.push(e.loss);
+      if (e.parseLoss !== undefined) parse.push(e.parseLoss);
       if (e.step % 50 === 0) {
-        console.log(`step ${e.step}: image loss ${(window.reduce((a, b) => a + b, 0) / Math.max(1, window.length)).toFixed(3)}, ${(e.seconds / e.step).toFixed(2)} s/step`);
+        const mean = (xs: number[]) => (xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length)).toFixed(3);
+        console.log(`step ${e.step}: caption loss ${mean(window)}${parse.length ? `, scene-parsing loss ${mean(parse)}` : ''}, ${(e.seconds / e.step).toFixed(2)} s/step`);
         window = [];
+        parse = [];
       }
     },
   });

@@ -248,9 +248,13 @@ export class Blip2Idc {
 
   /** Patches [B, N, P] -> the decoder's prefix [B, Q, dd]. */
   encode(patches: tf.Tensor3D, options: ForwardOptions = {}): tf.Tensor3D {
+    return this.queryPrefix(this.encodeImage(patches, options));
+  }
+
+  /** ViT: patches [B, N, P] -> patch features [B, N, dv] (after the final norm). */
+  encodeImage(patches: tf.Tensor3D, options: ForwardOptions = {}): tf.Tensor3D {
     this.begin(options);
-    const { vit, qformer } = this.config;
-    const [b] = patches.shape;
+    const { vit } = this.config;
     // ViT: [B, N, P] -> [B, N, dv]
     let x = tf.add(this.linear(patches, 'vit.patch'), this.params.get('vit.pos')) as tf.Tensor3D;
     if (options.captureAttention) this.capturedAttention = [];
@@ -262,8 +266,13 @@ export class Blip2Idc {
       x = tf.add(x, this.linear(out, `${blk}.attn.out`)) as tf.Tensor3D;
       x = tf.add(x, this.mlp(this.norm(x, `${blk}.ln2`), `${blk}.mlp`)) as tf.Tensor3D;
     }
-    const image = this.norm(x, 'vit.ln') as tf.Tensor3D;
+    return this.norm(x, 'vit.ln') as tf.Tensor3D;
+  }
 
+  /** Q-Former and projection: patch features [B, N, dv] -> the decoder's prefix [B, Q, dd]. */
+  queryPrefix(image: tf.Tensor3D): tf.Tensor3D {
+    const { qformer } = this.config;
+    const [b] = image.shape;
     // Q-Former: [Q, dq] queries -> [B, Q, dq]
     let h = tf.tile(tf.expandDims(this.params.get('qformer.queries'), 0), [b, 1, 1]) as tf.Tensor3D;
     for (let i = 0; i < qformer.layers; i++) {

@@ -10,12 +10,15 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import '@tensorflow/tfjs-backend-cpu';
 import { setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { installWebGpu, type WebGpuAdapterInfo } from './webgpu';
 
 export const BACKENDS = ['tensorflow-gpu', 'tensorflow', 'webgpu', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof BACKENDS)[number];
 
 export interface BackendChoice {
   name: BackendName;
+  /** The adapter, when the backend is WebGPU. */
+  adapter?: WebGpuAdapterInfo;
   /** Why each backend before it was passed over. */
   skipped: Array<{ name: BackendName; reason: string }>;
 }
@@ -30,7 +33,10 @@ function wasmDirectory(): string {
   return path.join(path.dirname(require.resolve(id)), 'dist');
 }
 
-async function tryBackend(name: BackendName): Promise<string | undefined> {
+let adapter: WebGpuAdapterInfo | undefined;
+
+/** Starts one backend; undefined when it runs, else why not. `named`: the user asked for it by name. */
+async function tryBackend(name: BackendName, named: boolean): Promise<string | undefined> {
   try {
     switch (name) {
       case 'tensorflow-gpu':
@@ -39,8 +45,15 @@ async function tryBackend(name: BackendName): Promise<string | undefined> {
       case 'tensorflow':
         await import(/* optional */ '@tensorflow/tfjs-node' as string);
         return (await tf.setBackend('tensorflow')) ? undefined : 'tfjs-node loaded but its backend did not start';
-      case 'webgpu':
-        return 'not set up in this build';
+      case 'webgpu': {
+        // a software adapter runs the same shaders (what the gradient checks need) but slower
+        // than WASM: used only when asked for by name
+        const info = await installWebGpu(named);
+        await import('@tensorflow/tfjs-backend-webgpu'); // bundled: it must share tfjs-core's engine
+        if (!(await tf.setBackend('webgpu'))) return 'the WebGPU backend did not start';
+        adapter = info;
+        return undefined;
+      }
       case 'wasm':
         setWasmPaths(`${wasmDirectory()}${path.sep}`);
         // one thread per process: the ablation runs one process per core instead
@@ -65,10 +78,10 @@ export async function useBackend(prefer?: BackendName | readonly BackendName[]):
   if (chosen && order.includes(chosen.name) && order[0] === chosen.name) return chosen;
   const skipped: BackendChoice['skipped'] = [];
   for (const name of order) {
-    const reason = await tryBackend(name);
+    const reason = await tryBackend(name, order.length === 1);
     if (reason === undefined) {
       await tf.ready();
-      chosen = { name, skipped };
+      chosen = { name, skipped, ...(name === 'webgpu' && adapter ? { adapter } : {}) };
       return chosen;
     }
     skipped.push({ name, reason });
@@ -78,5 +91,7 @@ export async function useBackend(prefer?: BackendName | readonly BackendName[]):
 
 export function describeBackend(choice: BackendChoice): string {
   const passed = choice.skipped.map((s) => `${s.name}: ${s.reason}`).join('; ');
-  return `backend ${choice.name}${passed ? ` (passed over ${passed})` : ''}`;
+  const a = choice.adapter;
+  const device = a ? ` on ${a.description || a.device || a.vendor} (${a.backend}${a.software ? ', software' : ''})` : '';
+  return `backend ${choice.name}${device}${passed ? ` (passed over ${passed})` : ''}`;
 }

@@ -10,11 +10,14 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { Blip2Idc } from '../model/blip2idc';
-import { DEFAULT_CONFIG, type ModelConfig } from '../model/config';
+import { DEFAULT_CONFIG, patchGrid, type ModelConfig } from '../model/config';
 import { greedyDecode } from '../model/decoding';
 import { WordTokenizer, words } from '../model/tokenizer';
 import { AdamW } from './adamw';
 import { captionBatch, disposeBatch, patchTensor, stackNormalised } from './captionBatch';
+import { PARSE_CLASSES, PARSE_HEADS, parseLabels, type ParseHead } from './sceneParsing';
+import { dense, maskedCrossEntropy } from '../model/ops';
+import { normalValues } from '../model/init';
 import { SeededRandom } from '../data/random';
 import { generateSceneCaptions, generateSynthetic, type SceneCaption } from '../data/synthetic/generate';
 import { OBJECT_COLOUR_NAMES, SHAPES } from '../data/synthetic/palette';
@@ -27,6 +30,8 @@ export interface PretrainOptions {
   /** Scenes to caption (default 4000); 200 more are held out for the quality check. */
   scenes?: number;
   textEvery?: number;
+  /** Weight of the dense scene-parsing loss on the ViT's patch features (0 turns it off; default 1). */
+  parseWeight?: number;
   config?: Partial<Omit<ModelConfig, 'vocabSize'>>;
   onLog?: (entry: PretrainLogEntry) => void;
   signal?: AbortSignal;
@@ -35,7 +40,10 @@ export interface PretrainOptions {
 export interface PretrainLogEntry {
   step: number;
   kind: 'image' | 'text';
+  /** The caption (or text) loss: the scene-parsing loss is logged apart. */
   loss: number;
+  /** Mean cross-entropy of the parsing heads, on image steps with parsing on. */
+  parseLoss?: number;
   seconds: number;
 }
 
@@ -121,7 +129,18 @@ export async function pretrainBase(options: PretrainOptions = {}): Promise<{ mod
   const rng = new SeededRandom(seed + 7);
   const per = config.image.width * config.image.height * 3;
   const log: PretrainLogEntry[] = [];
-  const variables = model.params.base;
+  const parseWeight = options.parseWeight ?? 1;
+  // the parsing heads are scaffolding for pretraining: trained here, never saved with the base
+  const heads = new Map<string, tf.Variable>();
+  if (parseWeight > 0) {
+    for (const head of PARSE_HEADS) {
+      const n = PARSE_CLASSES[head];
+      heads.set(`parse.${head}.weight`, tf.variable(tf.tensor2d(normalValues(config.vit.dim * n, 0.02, rng), [config.vit.dim, n])));
+      heads.set(`parse.${head}.bias`, tf.variable(tf.zeros([n])));
+    }
+  }
+  const variables = new Map([...model.params.base, ...heads]);
+  const grid = patchGrid(config);
   const started = performance.now();
   for (let step = 0; step < steps; step++) {
     if (options.signal?.aborted) break;
@@ -132,6 +151,8 @@ export async function pretrainBase(options: PretrainOptions = {}): Promise<{ mod
     const text = step % textEvery === textEvery - 1;
     let lossFn: () => tf.Scalar;
     let dispose: () => void;
+    let parse: tf.Scalar | undefined;
+    let captionPart: tf.Scalar | undefined;
     if (text) {
       const captions = Array.from({ length: batchSize }, () => rng.pick(sentences));
       const rows = captions.map((c) => tokenizer.teacherForcing(c, config.decoder.maxTokens));
@@ -143,35 +164,56 @@ export async function pretrainBase(options: PretrainOptions = {}): Promise<{ mod
     } else {
       const pixels = new Float32Array(batchSize * per);
       const captions: string[] = [];
+      const labels: Record<ParseHead, number[]> = { colour: [], shape: [], pattern: [], tone: [] };
       for (let i = 0; i < batchSize; i++) {
         const top = rng.pick(scenes);
+        let bottom = top;
         if (rng.chance(0.5)) {
-          stackNormalised(rawOf(top), rawOf(top), pixels, i * per);
           captions.push(rng.pick(top.captions));
         } else {
-          let bottom = rng.pick(scenes);
           while (bottom === top) bottom = rng.pick(scenes);
-          stackNormalised(rawOf(top), rawOf(bottom), pixels, i * per);
           captions.push(`top: ${top.brief} bottom: ${bottom.brief}`);
         }
+        stackNormalised(rawOf(top), rawOf(bottom), pixels, i * per);
+        const l = parseLabels(top.scene, bottom.scene, grid.columns, grid.rows / 2);
+        for (const head of PARSE_HEADS) labels[head].push(...l[head]);
       }
       const batch = captionBatch(pixels, captions, config, tokenizer);
-      lossFn = () => model.loss(batch);
-      dispose = () => disposeBatch(batch);
+      const targets = parseWeight > 0 ? PARSE_HEADS.map((head) => tf.tensor1d(labels[head], 'int32')) : [];
+      const ones = parseWeight > 0 ? tf.ones([batchSize * grid.tokens]) as tf.Tensor1D : undefined;
+      lossFn = () => {
+        const image = model.encodeImage(batch.patches);
+        const logits = model.decode(model.queryPrefix(image), batch.inputs);
+        const caption = maskedCrossEntropy(tf.reshape(logits, [-1, config.vocabSize]) as tf.Tensor2D, batch.targets, batch.mask);
+        if (!ones) return caption;
+        const flat = tf.reshape(image, [-1, config.vit.dim]);
+        const parts = PARSE_HEADS.map((head, h) =>
+          maskedCrossEntropy(dense(flat, heads.get(`parse.${head}.weight`) as tf.Variable as tf.Tensor2D, heads.get(`parse.${head}.bias`) as tf.Variable as tf.Tensor1D, true) as tf.Tensor2D, targets[h] as tf.Tensor1D, ones),
+        );
+        parse = tf.keep(tf.div(tf.addN(parts), PARSE_HEADS.length) as tf.Scalar);
+        captionPart = tf.keep(caption);
+        return tf.add(caption, tf.mul(parse, parseWeight)) as tf.Scalar;
+      };
+      dispose = () => {
+        disposeBatch(batch);
+        tf.dispose([...targets, ...(ones ? [ones] : []), ...(parse ? [parse] : []), ...(captionPart ? [captionPart] : [])]);
+      };
     }
     const { value, grads } = tf.variableGrads(lossFn, [...variables.values()]);
     const named: Record<string, tf.Tensor> = {};
     for (const [name, v] of variables) named[name] = grads[v.name] as tf.Tensor;
     optimizer.apply(variables, named);
-    const loss = (await value.data())[0] as number;
+    const loss = ((await (captionPart ?? value).data())[0] as number);
+    const parseLoss = parse ? ((await parse.data())[0] as number) : undefined;
     tf.dispose([value, ...Object.values(grads)]);
     dispose();
-    const entry: PretrainLogEntry = { step: step + 1, kind: text ? 'text' : 'image', loss, seconds: (performance.now() - started) / 1000 };
+    const entry: PretrainLogEntry = { step: step + 1, kind: text ? 'text' : 'image', loss, ...(parseLoss !== undefined ? { parseLoss } : {}), seconds: (performance.now() - started) / 1000 };
     log.push(entry);
     options.onLog?.(entry);
     await new Promise((resolve) => setImmediate(resolve)); // let interrupts and output through
   }
   optimizer.dispose();
+  for (const v of heads.values()) v.dispose();
   const quality = sceneCaptionQuality(model, tokenizer, heldOut);
   return { model, tokenizer, log, quality, heldOut };
 }

@@ -21,7 +21,7 @@ function maxRelative(a: Float32Array, b: Float32Array, floor = 1e-12): number {
   return diff / Math.max(maxAbs(b), floor);
 }
 
-async function gradients(backend: 'cpu' | 'wasm', lora: boolean): Promise<Map<string, Float32Array>> {
+async function gradients(backend: 'cpu' | 'wasm' | 'webgpu', lora: boolean): Promise<Map<string, Float32Array>> {
   await useBackend(backend);
   const { model, tokenizer } = tinyModel();
   if (lora) {
@@ -44,18 +44,22 @@ describe('BLIP2IDC-mini', () => {
     await useBackend('cpu');
   });
 
-  it('has the same loss and gradients on the WASM backend as on the plain CPU backend (within 1e-4 relative)', async () => {
-    for (const lora of [false, true]) {
-      const cpu = await gradients('cpu', lora);
-      const wasm = await gradients('wasm', lora);
-      assert.deepEqual([...wasm.keys()], [...cpu.keys()]);
-      const scale = Math.max(...[...cpu].filter(([n]) => n !== 'loss').map(([, g]) => maxAbs(g)));
-      for (const [name, g] of cpu) {
-        const error = maxRelative(wasm.get(name) as Float32Array, g, 1e-3 * scale);
-        assert.ok(error < 1e-4, `${lora ? 'LoRA' : 'base'} ${name}: relative error ${error}`);
+  for (const backend of ['wasm', 'webgpu'] as const) {
+    const where = backend === 'wasm' ? 'the WASM backend' : 'WebGPU (Dawn; the OpenGL ES software adapter where there is no GPU)';
+    it(`has the same loss and gradients on ${where} as on the plain CPU backend (within 1e-4 relative)`, async function () {
+      this.timeout(240_000); // a software GPU compiles every shader on first use
+      for (const lora of [false, true]) {
+        const cpu = await gradients('cpu', lora);
+        const other = await gradients(backend, lora);
+        assert.deepEqual([...other.keys()], [...cpu.keys()]);
+        const scale = Math.max(...[...cpu].filter(([n]) => n !== 'loss').map(([, g]) => maxAbs(g)));
+        for (const [name, g] of cpu) {
+          const error = maxRelative(other.get(name) as Float32Array, g, 1e-3 * scale);
+          assert.ok(error < 1e-4, `${backend} ${lora ? 'LoRA' : 'base'} ${name}: relative error ${error}`);
+        }
       }
-    }
-  });
+    });
+  }
 
   it('starts a LoRA adapter as the base model (B = 0), merges and unmerges to the same outputs', async () => {
     await useBackend('cpu');

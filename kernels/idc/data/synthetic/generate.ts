@@ -43,6 +43,8 @@ export interface SceneCaption {
   captions: string[];
   /** The objects in a few words, for captions that describe two scenes half by half. */
   brief: string;
+  /** What was drawn: objects with their positions, background, sign (for dense labels). */
+  scene: Scene;
   split: Split;
 }
 
@@ -109,6 +111,7 @@ export function generateSynthetic(options: SyntheticOptions = {}): SyntheticData
   const originals: ImageSource[] = [];
   const sceneCaptions: string[][] = [];
   const briefs: string[] = [];
+  const drawn: Scene[] = [];
   const pending: Array<Omit<IdcSample, 'id' | 'split'>> = [];
   const originalOf: number[] = [];
   for (let k = 0; k < sceneCount; k++) {
@@ -117,6 +120,7 @@ export function generateSynthetic(options: SyntheticOptions = {}): SyntheticData
     originals.push(raw(`synthetic scene ${k} (seed ${o.seed})`, scene, o.size));
     sceneCaptions.push(describeScene(scene, rng));
     briefs.push(briefScene(scene));
+    drawn.push(scene);
     for (let c = 0; c < perScene && k * perScene + c < o.pairs; c++) {
       const category = o.categories[c] as SyntheticCategory;
       const { after, change } = applyEdit(category, scene, rng);
@@ -134,7 +138,7 @@ export function generateSynthetic(options: SyntheticOptions = {}): SyntheticData
   const splits = stratifiedSplit([...pending.keys()], { category: () => 'all', group: (p) => String(originalOf[p]) }, o.fractions, o.seed);
   const samples = pending.map((s, p) => ({ id: `${splits[p] as Split}/${p}`, ...s, split: splits[p] as Split }));
   const sceneSplit = new Map(originalOf.map((k, p) => [k, splits[p] as Split]));
-  const scenes = originals.map((image, k) => ({ id: `scene/${k}`, image, captions: sceneCaptions[k] as string[], brief: briefs[k] as string, split: sceneSplit.get(k) as Split }));
+  const scenes = originals.map((image, k) => ({ id: `scene/${k}`, image, captions: sceneCaptions[k] as string[], brief: briefs[k] as string, scene: drawn[k] as Scene, split: sceneSplit.get(k) as Split }));
   return { options: o, samples, originalOf, originals, scenes };
 }
 
@@ -163,6 +167,6 @@ export function generateSceneCaptions(options: SceneCaptionOptions = {}): Array<
   return Array.from({ length: count }, (_, k) => {
     const rng = new SeededRandom(master.int(-(2 ** 31), 2 ** 31 - 1));
     const scene = randomScene(rng, kind);
-    return { id: `scene/${k}`, image: raw(`synthetic scene ${k} (seed ${seed}, captions)`, scene, size), captions: describeScene(scene, rng), brief: briefScene(scene) };
+    return { id: `scene/${k}`, image: raw(`synthetic scene ${k} (seed ${seed}, captions)`, scene, size), captions: describeScene(scene, rng), brief: briefScene(scene), scene };
   });
 }
