@@ -22,17 +22,22 @@ async function main(): Promise<void> {
   console.log(`pretraining ${steps} steps, seed ${seed}, ${describeBackend(backend)}`);
   let window: number[] = [];
   let parse: number[] = [];
+  let query: number[] = [];
+  const queryWeight = Number(option('query-weight', '0'));
   const { model, tokenizer, log, quality } = await pretrainBase({
     steps,
     seed,
+    queryWeight,
     onLog: (e) => {
       if (e.kind === 'image') window.push(e.loss);
       if (e.parseLoss !== undefined) parse.push(e.parseLoss);
+      if (e.queryLoss !== undefined) query.push(e.queryLoss);
       if (e.step % 50 === 0) {
         const mean = (xs: number[]) => (xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length)).toFixed(3);
-        console.log(`step ${e.step}: caption loss ${mean(window)}${parse.length ? `, scene-parsing loss ${mean(parse)}` : ''}, ${(e.seconds / e.step).toFixed(2)} s/step`);
+        console.log(`step ${e.step}: caption loss ${mean(window)}${parse.length ? `, scene-parsing loss ${mean(parse)}` : ''}${query.length ? `, contents loss ${mean(query)}` : ''}, ${(e.seconds / e.step).toFixed(2)} s/step`);
         window = [];
         parse = [];
+        query = [];
       }
     },
   });

@@ -7,5 +7,6 @@ export { sleep, abortable, currentSignal, throwIfInterrupted } from './context';
 export { MIME_BUNDLE, type RichOutput } from './display/richOutput';
 export * as metrics from './metrics/index';
 export * as data from './data/index';
+export * as model from './model/index';
 export * as train from './train/index';
 export const version = '0.1.0';

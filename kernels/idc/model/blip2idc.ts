@@ -13,7 +13,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { patchGrid, validateConfig, type ModelConfig } from './config';
-import { normalValues, uniformValues } from './init';
+import { normalValues, sincosPositions, uniformValues } from './init';
 import { loraTargets, validateLora, type LoraSettings } from './lora';
 import { attention, causalMask, dense, embed, gelu, layerNorm, maskedCrossEntropy, matmul2d } from './ops';
 import { Parameters } from './parameters';
@@ -84,7 +84,8 @@ export class Blip2Idc {
 
     // 1/sqrt(fan-in) for the patch projection: with 0.02 the image barely reaches the decoder
     linear('vit.patch', grid.patchSize, vit.dim, 1 / Math.sqrt(grid.patchSize));
-    normal('vit.pos', [grid.tokens, vit.dim]);
+    // learned, but started from 2-D sine-cosine values so that rows (and the two halves) differ
+    p.add('vit.pos', [grid.tokens, vit.dim], vit.dim % 4 === 0 ? sincosPositions(grid.rows, grid.columns, vit.dim) : normalValues(grid.tokens * vit.dim, 0.02, rng));
     for (let i = 0; i < vit.layers; i++) {
       const b = `vit.blocks.${i}`;
       norm(`${b}.ln1`, vit.dim);

@@ -21,3 +21,29 @@ export function uniformValues(count: number, bound: number, rng: SeededRandom): 
   for (let i = 0; i < count; i++) out[i] = (2 * rng.float() - 1) * bound;
   return out;
 }
+
+/**
+ * 2-D sine-cosine position values [rows * columns, dim] (MAE's layout: the first half of the
+ * channels encode the row, the second half the column, each as sin and cos at geometric
+ * frequencies). Used as the starting value of learned position embeddings: at unit scale
+ * the patches' rows (top half or bottom half) are told apart from the first step, where
+ * small random values leave position to be discovered.
+ */
+export function sincosPositions(rows: number, columns: number, dim: number): Float32Array {
+  if (dim % 4 !== 0) throw new RangeError(`sincosPositions: dim must be a multiple of 4, found ${dim}`);
+  const out = new Float32Array(rows * columns * dim);
+  const quarter = dim / 4;
+  for (let r = 0; r < rows; r++) {
+    for (let c = 0; c < columns; c++) {
+      const base = (r * columns + c) * dim;
+      for (let i = 0; i < quarter; i++) {
+        const frequency = 1 / 10000 ** (i / quarter);
+        out[base + i] = Math.sin(r * frequency);
+        out[base + quarter + i] = Math.cos(r * frequency);
+        out[base + 2 * quarter + i] = Math.sin(c * frequency);
+        out[base + 3 * quarter + i] = Math.cos(c * frequency);
+      }
+    }
+  }
+  return out;
+}

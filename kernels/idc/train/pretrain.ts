@@ -32,6 +32,11 @@ export interface PretrainOptions {
   textEvery?: number;
   /** Weight of the dense scene-parsing loss on the ViT's patch features (0 turns it off; default 1). */
   parseWeight?: number;
+  /**
+   * Weight of the query-level loss: from the decoder's prefix, which colours, shapes and signs
+   * each half holds (multi-label, pooled over the queries); 0 turns it off.
+   */
+  queryWeight?: number;
   config?: Partial<Omit<ModelConfig, 'vocabSize'>>;
   onLog?: (entry: PretrainLogEntry) => void;
   signal?: AbortSignal;
@@ -44,6 +49,8 @@ export interface PretrainLogEntry {
   loss: number;
   /** Mean cross-entropy of the parsing heads, on image steps with parsing on. */
   parseLoss?: number;
+  /** Binary cross-entropy of the query-level contents head, when it is on. */
+  queryLoss?: number;
   seconds: number;
 }
 
@@ -139,6 +146,12 @@ export async function pretrainBase(options: PretrainOptions = {}): Promise<{ mod
       heads.set(`parse.${head}.bias`, tf.variable(tf.zeros([n])));
     }
   }
+  const queryWeight = options.queryWeight ?? 0;
+  const halfLabels = OBJECT_COLOUR_NAMES.length + SHAPES.length + 1;
+  if (queryWeight > 0) {
+    heads.set('query.weight', tf.variable(tf.tensor2d(normalValues(config.decoder.dim * 2 * halfLabels, 0.02, rng), [config.decoder.dim, 2 * halfLabels])));
+    heads.set('query.bias', tf.variable(tf.zeros([2 * halfLabels])));
+  }
   const variables = new Map([...model.params.base, ...heads]);
   const grid = patchGrid(config);
   const started = performance.now();
@@ -153,6 +166,7 @@ export async function pretrainBase(options: PretrainOptions = {}): Promise<{ mod
     let dispose: () => void;
     let parse: tf.Scalar | undefined;
     let captionPart: tf.Scalar | undefined;
+    let queryPart: tf.Scalar | undefined;
     if (text) {
       const captions = Array.from({ length: batchSize }, () => rng.pick(sentences));
       const rows = captions.map((c) => tokenizer.teacherForcing(c, config.decoder.maxTokens));
@@ -165,6 +179,7 @@ export async function pretrainBase(options: PretrainOptions = {}): Promise<{ mod
       const pixels = new Float32Array(batchSize * per);
       const captions: string[] = [];
       const labels: Record<ParseHead, number[]> = { colour: [], shape: [], pattern: [], tone: [] };
+      const contents: number[] = [];
       for (let i = 0; i < batchSize; i++) {
         const top = rng.pick(scenes);
         let bottom = top;
@@ -177,26 +192,45 @@ export async function pretrainBase(options: PretrainOptions = {}): Promise<{ mod
         stackNormalised(rawOf(top), rawOf(bottom), pixels, i * per);
         const l = parseLabels(top.scene, bottom.scene, grid.columns, grid.rows / 2);
         for (const head of PARSE_HEADS) labels[head].push(...l[head]);
+        for (const half of [top.scene, bottom.scene]) {
+          const present = new Float32Array(halfLabels);
+          for (const o of half.objects) {
+            present[OBJECT_COLOUR_NAMES.indexOf(o.colour)] = 1;
+            present[OBJECT_COLOUR_NAMES.length + SHAPES.indexOf(o.shape)] = 1;
+          }
+          if (half.sign) present[halfLabels - 1] = 1;
+          contents.push(...present);
+        }
       }
       const batch = captionBatch(pixels, captions, config, tokenizer);
       const targets = parseWeight > 0 ? PARSE_HEADS.map((head) => tf.tensor1d(labels[head], 'int32')) : [];
       const ones = parseWeight > 0 ? tf.ones([batchSize * grid.tokens]) as tf.Tensor1D : undefined;
+      const present = queryWeight > 0 ? tf.tensor2d(contents, [batchSize, 2 * halfLabels]) : undefined;
       lossFn = () => {
         const image = model.encodeImage(batch.patches);
-        const logits = model.decode(model.queryPrefix(image), batch.inputs);
-        const caption = maskedCrossEntropy(tf.reshape(logits, [-1, config.vocabSize]) as tf.Tensor2D, batch.targets, batch.mask);
-        if (!ones) return caption;
+        const prefix = model.queryPrefix(image);
+        const logits = model.decode(prefix, batch.inputs);
+        const captionLoss = maskedCrossEntropy(tf.reshape(logits, [-1, config.vocabSize]) as tf.Tensor2D, batch.targets, batch.mask);
+        captionPart = tf.keep(captionLoss);
+        let total = captionLoss;
+        if (present) {
+          // a smooth maximum over the queries: some query has to find each object
+          const scores = tf.logSumExp(dense(prefix, heads.get('query.weight') as tf.Variable as tf.Tensor2D, heads.get('query.bias') as tf.Variable as tf.Tensor1D, true), 1); // [B, 2 * halfLabels]
+          const bce = tf.mean(tf.sub(tf.softplus(scores), tf.mul(present, scores))) as tf.Scalar;
+          queryPart = tf.keep(bce);
+          total = tf.add(total, tf.mul(bce, queryWeight)) as tf.Scalar;
+        }
+        if (!ones) return total;
         const flat = tf.reshape(image, [-1, config.vit.dim]);
         const parts = PARSE_HEADS.map((head, h) =>
           maskedCrossEntropy(dense(flat, heads.get(`parse.${head}.weight`) as tf.Variable as tf.Tensor2D, heads.get(`parse.${head}.bias`) as tf.Variable as tf.Tensor1D, true) as tf.Tensor2D, targets[h] as tf.Tensor1D, ones),
         );
         parse = tf.keep(tf.div(tf.addN(parts), PARSE_HEADS.length) as tf.Scalar);
-        captionPart = tf.keep(caption);
-        return tf.add(caption, tf.mul(parse, parseWeight)) as tf.Scalar;
+        return tf.add(total, tf.mul(parse, parseWeight)) as tf.Scalar;
       };
       dispose = () => {
         disposeBatch(batch);
-        tf.dispose([...targets, ...(ones ? [ones] : []), ...(parse ? [parse] : []), ...(captionPart ? [captionPart] : [])]);
+        tf.dispose([...targets, ...(ones ? [ones] : []), ...(present ? [present] : []), ...(parse ? [parse] : []), ...(captionPart ? [captionPart] : []), ...(queryPart ? [queryPart] : [])]);
       };
     }
     const { value, grads } = tf.variableGrads(lossFn, [...variables.values()]);
@@ -205,9 +239,10 @@ export async function pretrainBase(options: PretrainOptions = {}): Promise<{ mod
     optimizer.apply(variables, named);
     const loss = ((await (captionPart ?? value).data())[0] as number);
     const parseLoss = parse ? ((await parse.data())[0] as number) : undefined;
+    const queryLoss = queryPart ? ((await queryPart.data())[0] as number) : undefined;
     tf.dispose([value, ...Object.values(grads)]);
     dispose();
-    const entry: PretrainLogEntry = { step: step + 1, kind: text ? 'text' : 'image', loss, ...(parseLoss !== undefined ? { parseLoss } : {}), seconds: (performance.now() - started) / 1000 };
+    const entry: PretrainLogEntry = { step: step + 1, kind: text ? 'text' : 'image', loss, ...(parseLoss !== undefined ? { parseLoss } : {}), ...(queryLoss !== undefined ? { queryLoss } : {}), seconds: (performance.now() - started) / 1000 };
     log.push(entry);
     options.onLog?.(entry);
     await new Promise((resolve) => setImmediate(resolve)); // let interrupts and output through

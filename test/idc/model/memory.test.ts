@@ -19,6 +19,8 @@ import {
   PAPER_DTYPE_ROWS,
   type Blip2Shape,
 } from '../../../kernels/idc/model/memory';
+import { memory } from '../../../kernels/idc/model/index';
+import { MIME_BUNDLE } from '../../../kernels/idc/display/richOutput';
 import { useBackend } from '../../../kernels/idc/train/backend';
 import { tinyConfig } from './tinyModel';
 
@@ -267,5 +269,19 @@ describe('bad input', () => {
     assert.throws(() => countParameters(withField('qformer', 'encoderWidth', 768)), /memory: qformer\.encoderWidth: expected the vision width 1408, found 768/);
     assert.throws(() => countParameters(withField('projection', 'to', 2048)), /memory: projection\.to: expected the LLM width 2560, found 2048/);
     assert.throws(() => countParameters(withField('llm', 'tiedOutput', 'yes')), /memory: llm\.tiedOutput: expected true or false, found "yes"/);
+  });
+});
+
+describe('idc.model.memory (the calculator as a cell output)', () => {
+  it('shows the paper model by default, ours on request, and explains bad options', () => {
+    const paper = memory();
+    const text = paper[MIME_BUNDLE]()['text/plain'] as string;
+    assert.match(text, /^Memory of BLIP-2 OPT-2\.7B/);
+    assert.ok(text.includes('14.43 GB') && text.includes('57.72 GB'));
+    assert.deepEqual(paper.rows.lora.map((l) => l.rank), [8, 16, 32]);
+    const mini = memory({ model: 'mini', ranks: [2, 4], targets: ['llm'] });
+    assert.deepEqual(mini.rows.lora.map((l) => [l.rank, l.vit, l.qformer]), [[2, 0, 0], [4, 0, 0]]);
+    assert.throws(() => memory({ model: 'opt' as never }), { message: 'idc.model.memory: model: expected "blip2-opt-2.7b", "mini" or a model config, found "opt"' });
+    assert.throws(() => memory({ rank: 8 } as never), { message: 'idc.model.memory: unknown option "rank"; expected model, ranks or targets' });
   });
 });
