@@ -15,7 +15,7 @@ export interface ModelConfig {
 export const DEFAULT_CONFIG: Omit<ModelConfig, 'vocabSize'> = {
   image: { width: 64, height: 128, patch: 16 },
   vit: { dim: 128, layers: 4, heads: 4, mlpRatio: 4 },
-  qformer: { dim: 128, layers: 2, heads: 4, queries: 8, crossEvery: 2, mlpRatio: 4 },
+  qformer: { dim: 128, layers: 2, heads: 4, queries: 16, crossEvery: 2, mlpRatio: 4 },
   decoder: { dim: 128, layers: 3, heads: 4, mlpRatio: 4, maxTokens: 24 },
 };
 

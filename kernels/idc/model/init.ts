@@ -23,27 +23,42 @@ export function uniformValues(count: number, bound: number, rng: SeededRandom): 
 }
 
 /**
- * 2-D sine-cosine position values [rows * columns, dim] (MAE's layout: the first half of the
- * channels encode the row, the second half the column, each as sin and cos at geometric
- * frequencies). Used as the starting value of learned position embeddings: at unit scale
- * the patches' rows (top half or bottom half) are told apart from the first step, where
- * small random values leave position to be discovered.
+ * 2-D sine-cosine position codes [positions, dim] for (row, column) positions on a grid of
+ * `rows` x `columns` (positions may be fractional). The frequencies are the grid's own
+ * Fourier frequencies, 2 pi m / rows and 2 pi m / columns: the dot product of two codes is then
+ * a sharp peak where the positions meet (a Dirichlet kernel), and moving by half the rows
+ * (from one image of the pair to the same place in the other) is an exact linear map of the
+ * code, (-1)^m per row frequency. Each attention head's slice of the channels holds the whole
+ * code, as groups (sin row f, cos row f, sin column g, cos column g), frequencies cycled.
  */
-export function sincosPositions(rows: number, columns: number, dim: number): Float32Array {
-  if (dim % 4 !== 0) throw new RangeError(`sincosPositions: dim must be a multiple of 4, found ${dim}`);
-  const out = new Float32Array(rows * columns * dim);
-  const quarter = dim / 4;
-  for (let r = 0; r < rows; r++) {
-    for (let c = 0; c < columns; c++) {
-      const base = (r * columns + c) * dim;
-      for (let i = 0; i < quarter; i++) {
-        const frequency = 1 / 10000 ** (i / quarter);
-        out[base + i] = Math.sin(r * frequency);
-        out[base + quarter + i] = Math.cos(r * frequency);
-        out[base + 2 * quarter + i] = Math.sin(c * frequency);
-        out[base + 3 * quarter + i] = Math.cos(c * frequency);
+export function positionCodes(positions: ReadonlyArray<readonly [number, number]>, dim: number, heads: number, rows: number, columns: number): Float32Array {
+  const perHead = dim / heads;
+  if (!Number.isInteger(perHead) || perHead % 4 !== 0) throw new RangeError(`positionCodes: expected dim / heads to be a multiple of 4, found ${dim} / ${heads}`);
+  const groups = perHead / 4;
+  const out = new Float32Array(positions.length * dim);
+  positions.forEach(([row, column], p) => {
+    for (let h = 0; h < heads; h++) {
+      for (let k = 0; k < groups; k++) {
+        const f = (2 * Math.PI * rowHarmonic(k, rows)) / rows;
+        const g = (2 * Math.PI * rowHarmonic(k, columns)) / columns;
+        const at = p * dim + h * perHead + 4 * k;
+        out[at] = Math.sin(row * f);
+        out[at + 1] = Math.cos(row * f);
+        out[at + 2] = Math.sin(column * g);
+        out[at + 3] = Math.cos(column * g);
       }
     }
-  }
+  });
   return out;
+}
+
+/** The harmonic m (1 .. max(1, floor(n / 2))) of frequency group k on an axis of n cells. */
+export function rowHarmonic(k: number, n: number): number {
+  const top = Math.max(1, Math.floor(n / 2));
+  return (k % top) + 1;
+}
+
+/** The (row, column) of each cell of a grid, row-major. */
+export function gridPositions(rows: number, columns: number): Array<[number, number]> {
+  return Array.from({ length: rows * columns }, (_, i) => [Math.floor(i / columns), i % columns] as [number, number]);
 }

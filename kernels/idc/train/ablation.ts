@@ -34,7 +34,10 @@ export interface AblationOptions {
   batchSize?: number;
   maxEpochs?: number;
   patience?: number;
-  /** Optimizer steps per run at most: the time budget of a run. */
+  /**
+   * Optimizer steps per run at most: the time budget of a run (default 300: the four-rank grid
+   * on two cores in about ten minutes; pass Infinity to stop only by patience or epochs).
+   */
   maxSteps?: number;
   seed?: number;
   /** Worker processes (default: one per core). */
@@ -210,7 +213,7 @@ export async function ablation(options: AblationOptions = {}): Promise<AblationR
     patience: options.patience ?? 10,
     seed: options.seed ?? 42,
     checkpointEvery: options.checkpointEvery ?? 25,
-    ...(options.maxSteps !== undefined ? { maxSteps: options.maxSteps } : {}),
+    ...(options.maxSteps === Infinity ? {} : { maxSteps: options.maxSteps ?? 300 }),
   };
   const backend = options.backend ?? 'wasm';
   const out = path.resolve(options.out ?? path.join('out', 'ablation'));

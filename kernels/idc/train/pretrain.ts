@@ -214,8 +214,10 @@ export async function pretrainBase(options: PretrainOptions = {}): Promise<{ mod
         captionPart = tf.keep(captionLoss);
         let total = captionLoss;
         if (present) {
-          // a smooth maximum over the queries: some query has to find each object
-          const scores = tf.logSumExp(dense(prefix, heads.get('query.weight') as tf.Variable as tf.Tensor2D, heads.get('query.bias') as tf.Variable as tf.Tensor1D, true), 1); // [B, 2 * halfLabels]
+          // the maximum over the queries: some query has to find each object. A soft maximum
+          // (log-sum-exp) or a mean gives every query a sixteenth of the gradient and was
+          // measured not to move from the prior in 400 steps; the maximum learns.
+          const scores = tf.max(dense(prefix, heads.get('query.weight') as tf.Variable as tf.Tensor2D, heads.get('query.bias') as tf.Variable as tf.Tensor1D, true), 1); // [B, 2 * halfLabels]
           const bce = tf.mean(tf.sub(tf.softplus(scores), tf.mul(present, scores))) as tf.Scalar;
           queryPart = tf.keep(bce);
           total = tf.add(total, tf.mul(bce, queryWeight)) as tf.Scalar;

@@ -2,6 +2,9 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import { useBackend } from '../../../kernels/idc/train/backend';
 import { loraParameterCount, loraTargets } from '../../../kernels/idc/model/lora';
+import { Blip2Idc } from '../../../kernels/idc/model/blip2idc';
+import { positionSeeded, queryCentres } from '../../../kernels/idc/model/seeding';
+import { DEFAULT_CONFIG, patchGrid } from '../../../kernels/idc/model/config';
 import { tinyBatch, tinyModel } from './tinyModel';
 
 function maxAbs(a: Float32Array): number {
@@ -82,6 +85,47 @@ describe('BLIP2IDC-mini', () => {
     model.detachLora();
     // W + d - d is W up to float rounding
     assert.ok(Math.abs(((await model.loss(batch).data())[0] as number) - base) < 1e-5);
+    model.dispose();
+  });
+
+  it('starts each query reading its own block of patches (position-seeded), with no effect of capturing on the outputs', async () => {
+    await useBackend('cpu');
+    const config = { ...DEFAULT_CONFIG, vocabSize: 12 };
+    assert.equal(positionSeeded(config), true);
+    const model = new Blip2Idc(config, 4);
+    const grid = patchGrid(config);
+    const patches = tf.randomNormal([2, grid.tokens, grid.patchSize], 0, 1, 'float32', 5) as tf.Tensor3D;
+    const plain = await model.encode(patches).data();
+    const captured = await model.encode(patches, { captureAttention: true }).data();
+    assert.deepEqual(captured, plain);
+    assert.equal(model.capturedAttention.length, config.vit.layers);
+    assert.equal(model.capturedCrossAttention.length, 1);
+    const weights = model.capturedCrossAttention[0] as tf.Tensor3D; // [B*heads, Q, N]
+    assert.deepEqual(weights.shape, [2 * config.qformer.heads, config.qformer.queries, grid.tokens]);
+    const mean = (await tf.mean(weights, 0).array()) as number[][]; // [Q, N]
+    // the first ViT block's head 0 (of B*heads, head-major per image): each patch looks most at
+    // the patch at the same place in the other image
+    const vitWeights = (await (model.capturedAttention[0] as tf.Tensor3D).array()) as number[][][];
+    for (let n = 0; n < grid.tokens; n++) {
+      const row = (vitWeights[0] as number[][])[n] as number[];
+      const counterpart = ((Math.floor(n / grid.columns) + grid.rows / 2) % grid.rows) * grid.columns + (n % grid.columns);
+      assert.equal(row.indexOf(Math.max(...row)), counterpart, `patch ${n} looks most at patch ${row.indexOf(Math.max(...row))}, not ${counterpart}`);
+    }
+    // where each query looks: most of its attention in its own image, around its own row
+    const centres = queryCentres(config);
+    mean.forEach((weights, q) => {
+      const [r] = centres[q] as [number, number];
+      const half = r < grid.rows / 2 ? 0 : 1;
+      let ownHalf = 0;
+      let atRow = 0;
+      weights.forEach((w, n) => {
+        const row = Math.floor(n / grid.columns);
+        if ((row < grid.rows / 2 ? 0 : 1) === half) ownHalf += w;
+        atRow += w * row;
+      });
+      assert.ok(ownHalf > 0.6 && Math.abs(atRow - r) < 2.5, `query ${q} (row ${r}) gives ${ownHalf.toFixed(2)} of its attention to its own image, centred on row ${atRow.toFixed(2)}`);
+    });
+    tf.dispose([patches]);
     model.dispose();
   });
 
