@@ -1,7 +1,8 @@
 /**
  * `npm run pretrain`: pretrains the base captioner from a seed and writes media/base (weights,
- * config, tokenizer, training log with held-out caption quality). Options: --steps N,
- * --seed N, --out folder, --backend name.
+ * config, tokenizer, training log with held-out caption quality). Options: --steps N (1500),
+ * --seed N (42), --out folder, --backend name (wasm), --parse-weight and --query-weight (the
+ * scaffolding losses, 1 each; 0 turns one off), --renderings plain|varied (scene looks).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -23,11 +24,15 @@ async function main(): Promise<void> {
   let window: number[] = [];
   let parse: number[] = [];
   let query: number[] = [];
-  const queryWeight = Number(option('query-weight', '0'));
+  const queryWeight = Number(option('query-weight', '1'));
+  const parseWeight = Number(option('parse-weight', '1'));
+  const renderings = option('renderings', 'plain') as 'plain' | 'varied';
   const { model, tokenizer, log, quality } = await pretrainBase({
     steps,
     seed,
     queryWeight,
+    parseWeight,
+    renderings,
     onLog: (e) => {
       if (e.kind === 'image') window.push(e.loss);
       if (e.parseLoss !== undefined) parse.push(e.parseLoss);
@@ -43,7 +48,7 @@ async function main(): Promise<void> {
   });
   console.log(`held-out scenes: colour recall ${quality.colourRecall.toFixed(3)}, shape recall ${quality.shapeRecall.toFixed(3)}, object count ${quality.countAccuracy.toFixed(3)}`);
   for (const e of quality.examples) console.log(`  ${e.truth}\n    -> ${e.caption}`);
-  await saveModel(out, model, tokenizer, { steps, seed, backend: backend.name, batchSize: 32, learningRate: 1e-3, made: 'npm run pretrain' });
+  await saveModel(out, model, tokenizer, { steps, seed, backend: backend.name, batchSize: 32, learningRate: 1e-3, parseWeight, queryWeight, renderings, made: `npm run pretrain -- --steps ${steps} --seed ${seed}` });
   fs.writeFileSync(path.join(out, 'training-log.json'), `${JSON.stringify({ steps, seed, backend: backend.name, quality, log: log.map((e) => [e.step, e.kind, Number(e.loss.toFixed(5)), Number(e.seconds.toFixed(2))]) })}\n`);
   console.log(`wrote ${out}`);
   model.dispose();

@@ -64,7 +64,7 @@ async function tryBackend(name: BackendName, named: boolean): Promise<string | u
     }
   } catch (error) {
     const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
-    return /Cannot find module|MODULE_NOT_FOUND/.test(message ?? '') ? 'not installed' : message;
+    return /Cannot find (module|package)|MODULE_NOT_FOUND/.test(message ?? '') ? 'not installed' : message;
   }
 }
 

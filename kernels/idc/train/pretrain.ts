@@ -30,11 +30,13 @@ export interface PretrainOptions {
   /** Scenes to caption (default 4000); 200 more are held out for the quality check. */
   scenes?: number;
   textEvery?: number;
+  /** Scenes as daylight photos only (`plain`, the default), or two in five in another style or light (`varied`). */
+  renderings?: 'plain' | 'varied';
   /** Weight of the dense scene-parsing loss on the ViT's patch features (0 turns it off; default 1). */
   parseWeight?: number;
   /**
    * Weight of the query-level loss: from the decoder's prefix, which colours, shapes and signs
-   * each half holds (multi-label, pooled over the queries); 0 turns it off.
+   * each half holds (multi-label, the maximum over the queries; default 1, 0 turns it off).
    */
   queryWeight?: number;
   config?: Partial<Omit<ModelConfig, 'vocabSize'>>;
@@ -125,7 +127,7 @@ export async function pretrainBase(options: PretrainOptions = {}): Promise<{ mod
   const peak = options.learningRate ?? 1e-3;
   const seed = options.seed ?? 42;
   const textEvery = options.textEvery ?? 4;
-  const all = generateSceneCaptions({ count: (options.scenes ?? 4000) + 200, size: 64, seed });
+  const all = generateSceneCaptions({ count: (options.scenes ?? 4000) + 200, size: 64, seed, renderings: options.renderings ?? 'plain' });
   const heldOut = all.slice(-200);
   const scenes = all.slice(0, -200);
   const sentences = editSentences(seed + 1000);
@@ -146,7 +148,7 @@ export async function pretrainBase(options: PretrainOptions = {}): Promise<{ mod
       heads.set(`parse.${head}.bias`, tf.variable(tf.zeros([n])));
     }
   }
-  const queryWeight = options.queryWeight ?? 0;
+  const queryWeight = options.queryWeight ?? 1;
   const halfLabels = OBJECT_COLOUR_NAMES.length + SHAPES.length + 1;
   if (queryWeight > 0) {
     heads.set('query.weight', tf.variable(tf.tensor2d(normalValues(config.decoder.dim * 2 * halfLabels, 0.02, rng), [config.decoder.dim, 2 * halfLabels])));

@@ -309,12 +309,25 @@ export function describeScene(scene: Scene, rng: SeededRandom, count = REFERENCE
     (r) => withSign(`a picture of ${list('material', r, r.shuffled(objects))}`, r),
     (r) => withSign(`${n} shapes on ${backgroundWords(scene.background, r.chance(0.5))}`, r),
   ];
-  return distinct(bank, count, rng);
+  return distinct(bank, count, rng).map((caption, i) => rendered(scene, caption, i));
 }
 
 /** The objects of a scene in a few words ("a red circle, a blue square and a sign"), for half-by-half captions. */
 export function briefScene(scene: Scene): string {
   const parts = [...scene.objects].sort((p, q) => p.cell - q.cell).map((o) => `a ${o.colour} ${o.shape}`);
   if (scene.sign) parts.push('a sign');
-  return parts.length <= 1 ? (parts[0] ?? 'nothing') : `${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1] as string}`;
+  return rendered(scene, parts.length <= 1 ? (parts[0] ?? 'nothing') : `${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1] as string}`, 0);
+}
+
+const MOOD_PHRASES: Record<Exclude<Mood, 'day'>, string> = { night: 'at night', sunset: 'at sunset', fog: 'in fog', snow: 'in the snow' };
+
+/** A caption of a scene drawn in a style other than a photo, or in a light other than day, says so. */
+function rendered(scene: Scene, caption: string, variant: number): string {
+  let out = caption;
+  if (scene.style !== 'photo') {
+    const nouns = STYLE_NAMES[scene.style].nouns;
+    out = `${nouns[variant % nouns.length] as string} of ${out}`;
+  }
+  if (scene.mood !== 'day') out = `${out} ${MOOD_PHRASES[scene.mood]}`;
+  return out;
 }

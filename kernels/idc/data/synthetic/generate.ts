@@ -11,7 +11,8 @@ import { applyEdit, CLEVR_CATEGORIES, EMU_CATEGORIES, ALL_CATEGORIES, type Synth
 import { briefScene, describeChange, describeScene } from './captions';
 import { randomScene, type Scene, type SceneKind } from './scene';
 import { renderScene } from './render';
-import { SeededRandom } from '../random';
+import { hashSeed, SeededRandom } from '../random';
+import { MOODS, STYLES } from './palette';
 import { DEFAULT_FRACTIONS, stratifiedSplit, type SplitFractions } from '../splits';
 import type { IdcSample, ImageSource, Split } from '../types';
 
@@ -147,6 +148,13 @@ export interface SceneCaptionOptions {
   size?: number;
   seed?: number;
   kind?: SceneKind;
+  /**
+   * `plain` (default): every scene a daylight photo, as the generator's pairs start; `varied`:
+   * two in five drawn in another style and two in five in another light, captioned so ("a
+   * pencil sketch of ...", "... at night"), the words a captioner should know before it is
+   * adapted to differences.
+   */
+  renderings?: 'plain' | 'varied';
 }
 
 /**
@@ -155,18 +163,27 @@ export interface SceneCaptionOptions {
  */
 export function generateSceneCaptions(options: SceneCaptionOptions = {}): Array<Omit<SceneCaption, 'split'>> {
   for (const key of Object.keys(options)) {
-    if (!['count', 'size', 'seed', 'kind'].includes(key)) throw new TypeError(`idc.data.sceneCaptions: unknown option ${JSON.stringify(key)}; expected one of count, size, seed, kind`);
+    if (!['count', 'size', 'seed', 'kind', 'renderings'].includes(key)) throw new TypeError(`idc.data.sceneCaptions: unknown option ${JSON.stringify(key)}; expected one of count, size, seed, kind, renderings`);
   }
   const count = integerOption('idc.data.sceneCaptions', 'count', options.count, 1000, 1, 1_000_000);
   const size = integerOption('idc.data.sceneCaptions', 'size', options.size, 64, MIN_SIZE, MAX_SIZE);
   const seed = integerOption('idc.data.sceneCaptions', 'seed', options.seed, 1, -(2 ** 31), 2 ** 31 - 1);
   const kind = options.kind ?? 'emu';
   if (kind !== 'emu' && kind !== 'clevr') throw new RangeError(`idc.data.sceneCaptions: kind: expected "emu" or "clevr", found ${JSON.stringify(kind)}`);
+  const renderings = options.renderings ?? 'plain';
+  if (renderings !== 'plain' && renderings !== 'varied') throw new RangeError(`idc.data.sceneCaptions: renderings: expected "plain" or "varied", found ${JSON.stringify(renderings)}`);
+  const varied = renderings === 'varied';
   // a different stream from generateSynthetic's for the same seed: these scenes are new ones
   const master = new SeededRandom(seed ^ 0x5ce4e);
   return Array.from({ length: count }, (_, k) => {
     const rng = new SeededRandom(master.int(-(2 ** 31), 2 ** 31 - 1));
     const scene = randomScene(rng, kind);
+    if (varied) {
+      // drawn from their own stream, so the plain scenes of a seed stay the same
+      const look = new SeededRandom(hashSeed(`${seed}:look:${k}`));
+      if (look.chance(0.4)) scene.style = look.pick(STYLES.filter((x) => x !== 'photo'));
+      if (look.chance(0.4)) scene.mood = look.pick(MOODS.filter((x) => x !== 'day'));
+    }
     return { id: `scene/${k}`, image: raw(`synthetic scene ${k} (seed ${seed}, captions)`, scene, size), captions: describeScene(scene, rng), brief: briefScene(scene), scene };
   });
 }

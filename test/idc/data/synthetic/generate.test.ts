@@ -119,6 +119,23 @@ describe('synthetic generator', () => {
     assert.equal(JSON.stringify(generateSceneCaptions({ count: 3, size: 32, seed: 5 })), JSON.stringify(scenes.slice(0, 3)));
   });
 
+  it('draws two in five pretraining scenes in another style or light when asked, and says so in every caption', () => {
+    const plain = generateSceneCaptions({ count: 200, size: 32, seed: 5 });
+    const varied = generateSceneCaptions({ count: 200, size: 32, seed: 5, renderings: 'varied' });
+    assert.ok(plain.every((s) => s.scene.style === 'photo' && s.scene.mood === 'day'));
+    // the same scenes underneath: only the look changes
+    assert.deepEqual(varied.map((s) => s.scene.objects), plain.map((s) => s.scene.objects));
+    const styled = varied.filter((s) => s.scene.style !== 'photo').length;
+    const lit = varied.filter((s) => s.scene.mood !== 'day').length;
+    assert.ok(styled > 55 && styled < 105 && lit > 55 && lit < 105, `${styled} styled, ${lit} in another light`);
+    const night = varied.find((s) => s.scene.mood === 'night' && s.scene.style === 'photo');
+    assert.ok(night && night.captions.every((c) => c.endsWith(' at night')) && night.brief.endsWith(' at night'), JSON.stringify(night?.captions));
+    const sketch = varied.find((s) => s.scene.style === 'sketch');
+    assert.ok(sketch && sketch.captions.every((c) => /^(a pencil sketch|a sketch|a line drawing|a pencil drawing) of /.test(c)), JSON.stringify(sketch?.captions));
+    assert.ok(changedPixels(pixels((night as { image: Parameters<typeof pixels>[0] }).image), pixels((plain[varied.indexOf(night!)] as { image: Parameters<typeof pixels>[0] }).image)) > 0);
+    assert.throws(() => generateSceneCaptions({ renderings: 'fancy' as never }), { message: 'idc.data.sceneCaptions: renderings: expected "plain" or "varied", found "fancy"' });
+  });
+
   it('explains bad options', () => {
     assert.throws(() => generateSynthetic({ pairs: 0 }), { message: 'idc.data.synthetic: pairs: expected an integer from 1 to 1000000, found 0' });
     assert.throws(() => generateSynthetic({ size: 8 }), { message: 'idc.data.synthetic: size: expected an integer from 32 to 1024, found 8' });
