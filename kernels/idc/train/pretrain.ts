@@ -10,14 +10,13 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { Blip2Idc } from '../model/blip2idc';
-import { DEFAULT_CONFIG, patchGrid, type ModelConfig } from '../model/config';
+import { DEFAULT_CONFIG, type ModelConfig } from '../model/config';
 import { greedyDecode } from '../model/decoding';
 import { WordTokenizer, words } from '../model/tokenizer';
 import { AdamW } from './adamw';
 import { captionBatch, disposeBatch, patchTensor, stackNormalised } from './captionBatch';
-import { PARSE_CLASSES, PARSE_HEADS, parseLabels, type ParseHead } from './sceneParsing';
-import { dense, maskedCrossEntropy } from '../model/ops';
-import { normalValues } from '../model/init';
+import { ScaffoldingHeads, scaffoldingTargets } from './scaffolding';
+import { maskedCrossEntropy } from '../model/ops';
 import { SeededRandom } from '../data/random';
 import { generateSceneCaptions, generateSynthetic, type SceneCaption } from '../data/synthetic/generate';
 import { OBJECT_COLOUR_NAMES, SHAPES } from '../data/synthetic/palette';
@@ -138,24 +137,9 @@ export async function pretrainBase(options: PretrainOptions = {}): Promise<{ mod
   const rng = new SeededRandom(seed + 7);
   const per = config.image.width * config.image.height * 3;
   const log: PretrainLogEntry[] = [];
-  const parseWeight = options.parseWeight ?? 1;
-  // the parsing heads are scaffolding for pretraining: trained here, never saved with the base
-  const heads = new Map<string, tf.Variable>();
-  if (parseWeight > 0) {
-    for (const head of PARSE_HEADS) {
-      const n = PARSE_CLASSES[head];
-      heads.set(`parse.${head}.weight`, tf.variable(tf.tensor2d(normalValues(config.vit.dim * n, 0.02, rng), [config.vit.dim, n])));
-      heads.set(`parse.${head}.bias`, tf.variable(tf.zeros([n])));
-    }
-  }
-  const queryWeight = options.queryWeight ?? 1;
-  const halfLabels = OBJECT_COLOUR_NAMES.length + SHAPES.length + 1;
-  if (queryWeight > 0) {
-    heads.set('query.weight', tf.variable(tf.tensor2d(normalValues(config.decoder.dim * 2 * halfLabels, 0.02, rng), [config.decoder.dim, 2 * halfLabels])));
-    heads.set('query.bias', tf.variable(tf.zeros([2 * halfLabels])));
-  }
-  const variables = new Map([...model.params.base, ...heads]);
-  const grid = patchGrid(config);
+  // scaffolding heads: trained here, never saved with the base
+  const scaffolding = new ScaffoldingHeads(config, options.parseWeight ?? 1, options.queryWeight ?? 1, rng);
+  const variables = new Map([...model.params.base, ...scaffolding.variables]);
   const started = performance.now();
   for (let step = 0; step < steps; step++) {
     if (options.signal?.aborted) break;
@@ -180,8 +164,7 @@ export async function pretrainBase(options: PretrainOptions = {}): Promise<{ mod
     } else {
       const pixels = new Float32Array(batchSize * per);
       const captions: string[] = [];
-      const labels: Record<ParseHead, number[]> = { colour: [], shape: [], pattern: [], tone: [] };
-      const contents: number[] = [];
+      const pairs: Array<[Scene['scene'], Scene['scene']]> = [];
       for (let i = 0; i < batchSize; i++) {
         const top = rng.pick(scenes);
         let bottom = top;
@@ -192,49 +175,24 @@ export async function pretrainBase(options: PretrainOptions = {}): Promise<{ mod
           captions.push(`top: ${top.brief} bottom: ${bottom.brief}`);
         }
         stackNormalised(rawOf(top), rawOf(bottom), pixels, i * per);
-        const l = parseLabels(top.scene, bottom.scene, grid.columns, grid.rows / 2);
-        for (const head of PARSE_HEADS) labels[head].push(...l[head]);
-        for (const half of [top.scene, bottom.scene]) {
-          const present = new Float32Array(halfLabels);
-          for (const o of half.objects) {
-            present[OBJECT_COLOUR_NAMES.indexOf(o.colour)] = 1;
-            present[OBJECT_COLOUR_NAMES.length + SHAPES.indexOf(o.shape)] = 1;
-          }
-          if (half.sign) present[halfLabels - 1] = 1;
-          contents.push(...present);
-        }
+        pairs.push([top.scene, bottom.scene]);
       }
       const batch = captionBatch(pixels, captions, config, tokenizer);
-      const targets = parseWeight > 0 ? PARSE_HEADS.map((head) => tf.tensor1d(labels[head], 'int32')) : [];
-      const ones = parseWeight > 0 ? tf.ones([batchSize * grid.tokens]) as tf.Tensor1D : undefined;
-      const present = queryWeight > 0 ? tf.tensor2d(contents, [batchSize, 2 * halfLabels]) : undefined;
+      const targets = scaffoldingTargets(pairs, config);
       lossFn = () => {
         const image = model.encodeImage(batch.patches);
         const prefix = model.queryPrefix(image);
         const logits = model.decode(prefix, batch.inputs);
         const captionLoss = maskedCrossEntropy(tf.reshape(logits, [-1, config.vocabSize]) as tf.Tensor2D, batch.targets, batch.mask);
         captionPart = tf.keep(captionLoss);
-        let total = captionLoss;
-        if (present) {
-          // the maximum over the queries: some query has to find each object. A soft maximum
-          // (log-sum-exp) or a mean gives every query a sixteenth of the gradient and was
-          // measured not to move from the prior in 400 steps; the maximum learns.
-          const scores = tf.max(dense(prefix, heads.get('query.weight') as tf.Variable as tf.Tensor2D, heads.get('query.bias') as tf.Variable as tf.Tensor1D, true), 1); // [B, 2 * halfLabels]
-          const bce = tf.mean(tf.sub(tf.softplus(scores), tf.mul(present, scores))) as tf.Scalar;
-          queryPart = tf.keep(bce);
-          total = tf.add(total, tf.mul(bce, queryWeight)) as tf.Scalar;
-        }
-        if (!ones) return total;
-        const flat = tf.reshape(image, [-1, config.vit.dim]);
-        const parts = PARSE_HEADS.map((head, h) =>
-          maskedCrossEntropy(dense(flat, heads.get(`parse.${head}.weight`) as tf.Variable as tf.Tensor2D, heads.get(`parse.${head}.bias`) as tf.Variable as tf.Tensor1D, true) as tf.Tensor2D, targets[h] as tf.Tensor1D, ones),
-        );
-        parse = tf.keep(tf.div(tf.addN(parts), PARSE_HEADS.length) as tf.Scalar);
-        return tf.add(total, tf.mul(parse, parseWeight)) as tf.Scalar;
+        const withScaffolding = scaffolding.addTo(captionLoss, image, prefix, targets);
+        parse = withScaffolding.parse;
+        queryPart = withScaffolding.contents;
+        return withScaffolding.total;
       };
       dispose = () => {
         disposeBatch(batch);
-        tf.dispose([...targets, ...(ones ? [ones] : []), ...(present ? [present] : []), ...(parse ? [parse] : []), ...(captionPart ? [captionPart] : []), ...(queryPart ? [queryPart] : [])]);
+        tf.dispose([...(parse ? [parse] : []), ...(captionPart ? [captionPart] : []), ...(queryPart ? [queryPart] : [])]);
       };
     }
     const { value, grads } = tf.variableGrads(lossFn, [...variables.values()]);
@@ -252,7 +210,7 @@ export async function pretrainBase(options: PretrainOptions = {}): Promise<{ mod
     await new Promise((resolve) => setImmediate(resolve)); // let interrupts and output through
   }
   optimizer.dispose();
-  for (const v of heads.values()) v.dispose();
+  scaffolding.dispose();
   const quality = sceneCaptionQuality(model, tokenizer, heldOut);
   return { model, tokenizer, log, quality, heldOut };
 }
