@@ -14,7 +14,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { patchGrid, validateConfig, type ModelConfig } from './config';
 import { gridPositions, normalValues, positionCodes, uniformValues } from './init';
-import { counterpartHead, nearIdentity, positionSeeded, queryCentres, SEEDED_ATTENTION_GAIN } from './seeding';
+import { seedCounterpartHead, nearIdentity, positionSeeded, queryCentres, SEEDED_ATTENTION_GAIN } from './seeding';
 import { loraTargets, validateLora, type LoraSettings } from './lora';
 import { attention, causalMask, dense, embed, gelu, layerNorm, maskedCrossEntropy, matmul2d } from './ops';
 import { Parameters } from './parameters';
@@ -105,8 +105,7 @@ export class Blip2Idc {
       if (seeded && i === 0) {
         // head 0 of the first block starts as a correspondence head: each patch attends to the
         // patch at the same place in the other image and subtracts it (see seeding.ts)
-        const head = counterpartHead(this.config);
-        head.apply(p.get('vit.patch.weight'), p.get(`${b}.attn.qkv.weight`), p.get(`${b}.attn.out.weight`));
+        seedCounterpartHead(this.config, p.get('vit.patch.weight'), p.get(`${b}.attn.qkv.weight`), p.get(`${b}.attn.out.weight`));
       }
       norm(`${b}.ln2`, vit.dim);
       mlp(`${b}.mlp`, vit.dim, vit.mlpRatio, vit.layers);

@@ -56,31 +56,27 @@ export function nearIdentity(n: number, gain: number, rng: SeededRandom): Float3
  * output subtracts them there: x_i -= x_c(i) on channels h .. 2h-1, the pair's difference
  * from the first block on.
  */
-export function counterpartHead(config: ModelConfig): { apply(patch: tf.Variable, qkv: tf.Variable, out: tf.Variable): void } {
+export function seedCounterpartHead(config: ModelConfig, patch: tf.Variable, qkv: tf.Variable, out: tf.Variable): void {
   const grid = patchGrid(config);
   const d = config.vit.dim;
   const h = d / config.vit.heads;
-  return {
-    apply(patch: tf.Variable, qkv: tf.Variable, out: tf.Variable): void {
-      const pw = patch.arraySync() as number[][]; // [P, d]
-      for (const row of pw) for (let a = 0; a < h; a++) row[a] = 0;
-      const w = qkv.arraySync() as number[][]; // [d, 3d]
-      const o = out.arraySync() as number[][]; // [d, d]
-      for (let a = 0; a < d; a++) {
-        for (let b = 0; b < h; b++) {
-          // channel b of the head's code: group b >> 2; 0, 1 the row pair, 2, 3 the column pair
-          const sign = b % 4 < 2 && rowHarmonic(b >> 2, grid.rows) % 2 === 1 ? -1 : 1;
-          (w[a] as number[])[b] = a === b ? COUNTERPART_GAIN : 0;
-          (w[a] as number[])[d + b] = a === b ? COUNTERPART_GAIN * sign : 0;
-          (w[a] as number[])[2 * d + b] = a === h + b ? 1 : 0;
-        }
-      }
-      for (let a = 0; a < h; a++) for (let b = 0; b < d; b++) (o[a] as number[])[b] = b === h + a ? -1 : 0;
-      const tensors = [tf.tensor2d(pw), tf.tensor2d(w), tf.tensor2d(o)];
-      patch.assign(tensors[0] as tf.Tensor2D);
-      qkv.assign(tensors[1] as tf.Tensor2D);
-      out.assign(tensors[2] as tf.Tensor2D);
-      tf.dispose(tensors);
-    },
-  };
+  const pw = patch.arraySync() as number[][]; // [P, d]
+  for (const row of pw) for (let a = 0; a < h; a++) row[a] = 0;
+  const w = qkv.arraySync() as number[][]; // [d, 3d]
+  const o = out.arraySync() as number[][]; // [d, d]
+  for (let a = 0; a < d; a++) {
+    for (let b = 0; b < h; b++) {
+      // channel b of the head's code: group b >> 2; 0, 1 the row pair, 2, 3 the column pair
+      const sign = b % 4 < 2 && rowHarmonic(b >> 2, grid.rows) % 2 === 1 ? -1 : 1;
+      (w[a] as number[])[b] = a === b ? COUNTERPART_GAIN : 0;
+      (w[a] as number[])[d + b] = a === b ? COUNTERPART_GAIN * sign : 0;
+      (w[a] as number[])[2 * d + b] = a === h + b ? 1 : 0;
+    }
+  }
+  for (let a = 0; a < h; a++) for (let b = 0; b < d; b++) (o[a] as number[])[b] = b === h + a ? -1 : 0;
+  const tensors = [tf.tensor2d(pw), tf.tensor2d(w), tf.tensor2d(o)];
+  patch.assign(tensors[0] as tf.Tensor2D);
+  qkv.assign(tensors[1] as tf.Tensor2D);
+  out.assign(tensors[2] as tf.Tensor2D);
+  tf.dispose(tensors);
 }

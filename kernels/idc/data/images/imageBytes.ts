@@ -46,6 +46,9 @@ export class ImageBytesReader {
    */
   constructor(private readonly root?: string) {}
 
+  // the folder's own real path is resolved once; each file's is resolved at every read
+  private realRoot: Promise<string> | undefined;
+
   async read(source: Exclude<ImageSource, { kind: 'raw' }>): Promise<Uint8Array> {
     switch (source.kind) {
       case 'bytes':
@@ -54,7 +57,8 @@ export class ImageBytesReader {
         try {
           let file = source.path;
           if (this.root !== undefined) {
-            const [realRoot, realFile] = await Promise.all([fs.promises.realpath(this.root), fs.promises.realpath(source.path)]);
+            this.realRoot ??= fs.promises.realpath(this.root);
+            const [realRoot, realFile] = await Promise.all([this.realRoot, fs.promises.realpath(source.path)]);
             if (!isInside(realRoot, realFile)) throw new ImageError(source.path, undefined, `the image is a link to a file outside the dataset folder ${this.root}; refused`);
             file = realFile;
           }
