@@ -2,7 +2,10 @@
  * `npm run pretrain`: pretrains the base captioner from a seed and writes media/base (weights,
  * config, tokenizer, training log with held-out caption quality). Options: --steps N (1500),
  * --seed N (42), --out folder, --backend name (wasm), --parse-weight and --query-weight (the
- * scaffolding losses, 1 each; 0 turns one off), --renderings plain|varied (scene looks).
+ * scaffolding losses, 1 each; 0 turns one off), --renderings plain|varied (scene looks), and
+ * three choices measured and left off (README, "What was tried"): --edited-halves F (share of
+ * half-by-half steps whose bottom is the top scene edited), --change-weight W (the per-patch
+ * change head), --rectifier (the first MLP seeded to rectify the pair's difference).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -27,28 +30,37 @@ async function main(): Promise<void> {
   const queryWeight = Number(option('query-weight', '1'));
   const parseWeight = Number(option('parse-weight', '1'));
   const renderings = option('renderings', 'plain') as 'plain' | 'varied';
+  const editedHalves = Number(option('edited-halves', '0'));
+  const changeWeight = Number(option('change-weight', '0'));
+  const rectifier = process.argv.includes('--rectifier');
+  let change: number[] = [];
   const { model, tokenizer, log, quality } = await pretrainBase({
     steps,
     seed,
     queryWeight,
     parseWeight,
     renderings,
+    editedHalves,
+    changeWeight,
+    rectifier,
     onLog: (e) => {
       if (e.kind === 'image') window.push(e.loss);
       if (e.parseLoss !== undefined) parse.push(e.parseLoss);
       if (e.queryLoss !== undefined) query.push(e.queryLoss);
+      if (e.changeLoss !== undefined) change.push(e.changeLoss);
       if (e.step % 50 === 0) {
         const mean = (xs: number[]) => (xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length)).toFixed(3);
-        console.log(`step ${e.step}: caption loss ${mean(window)}${parse.length ? `, scene-parsing loss ${mean(parse)}` : ''}${query.length ? `, contents loss ${mean(query)}` : ''}, ${(e.seconds / e.step).toFixed(2)} s/step`);
+        console.log(`step ${e.step}: caption loss ${mean(window)}${parse.length ? `, scene-parsing loss ${mean(parse)}` : ''}${query.length ? `, contents loss ${mean(query)}` : ''}${change.length ? `, change loss ${mean(change)}` : ''}, ${(e.seconds / e.step).toFixed(2)} s/step`);
         window = [];
         parse = [];
         query = [];
+        change = [];
       }
     },
   });
   console.log(`held-out scenes: colour recall ${quality.colourRecall.toFixed(3)}, shape recall ${quality.shapeRecall.toFixed(3)}, object count ${quality.countAccuracy.toFixed(3)}`);
   for (const e of quality.examples) console.log(`  ${e.truth}\n    -> ${e.caption}`);
-  await saveModel(out, model, tokenizer, { steps, seed, backend: backend.name, batchSize: 32, learningRate: 1e-3, parseWeight, queryWeight, renderings, made: `npm run pretrain -- --steps ${steps} --seed ${seed}` });
+  await saveModel(out, model, tokenizer, { steps, seed, backend: backend.name, batchSize: 32, learningRate: 1e-3, parseWeight, queryWeight, renderings, editedHalves, changeWeight, rectifier, made: `npm run pretrain -- --steps ${steps} --seed ${seed}` });
   fs.writeFileSync(path.join(out, 'training-log.json'), `${JSON.stringify({ steps, seed, backend: backend.name, quality, log: log.map((e) => [e.step, e.kind, Number(e.loss.toFixed(5)), Number(e.seconds.toFixed(2))]) })}\n`);
   console.log(`wrote ${out}`);
   model.dispose();

@@ -14,7 +14,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { patchGrid, validateConfig, type ModelConfig } from './config';
 import { gridPositions, normalValues, positionCodes, uniformValues } from './init';
-import { seedCounterpartHead, nearIdentity, positionSeeded, queryCentres, SEEDED_ATTENTION_GAIN } from './seeding';
+import { seedCounterpartHead, seedRectifier, nearIdentity, positionSeeded, queryCentres, SEEDED_ATTENTION_GAIN } from './seeding';
 import { loraTargets, validateLora, type LoraSettings } from './lora';
 import { attention, causalMask, dense, embed, gelu, layerNorm, maskedCrossEntropy, matmul2d } from './ops';
 import { Parameters } from './parameters';
@@ -26,6 +26,12 @@ export interface ForwardOptions {
   dropoutSeed?: number;
   /** Keep the ViT's attention weights per layer ([B*heads, N, N]) for the attention maps. */
   captureAttention?: boolean;
+}
+
+/** Choices of the seeded start that are off by default (kept to reproduce the README's measurements). */
+export interface StartOptions {
+  /** Seed the first ViT block's MLP as a rectifier of the correspondence head's difference (seeding.ts). */
+  rectifier?: boolean;
 }
 
 export interface CaptionBatch {
@@ -59,14 +65,14 @@ export class Blip2Idc {
   capturedCrossAttention: tf.Tensor3D[] = [];
   private capturing = false;
 
-  constructor(config: ModelConfig, seed = 42) {
+  constructor(config: ModelConfig, seed = 42, start: StartOptions = {}) {
     this.config = validateConfig(config);
-    this.initBase(new SeededRandom(seed));
+    this.initBase(new SeededRandom(seed), start);
   }
 
   // ---- parameters ---------------------------------------------------------------------
 
-  private initBase(rng: SeededRandom): void {
+  private initBase(rng: SeededRandom, start: StartOptions): void {
     const { vit, qformer, decoder, vocabSize } = this.config;
     const grid = patchGrid(this.config);
     const p = this.params;
@@ -109,6 +115,8 @@ export class Blip2Idc {
       }
       norm(`${b}.ln2`, vit.dim);
       mlp(`${b}.mlp`, vit.dim, vit.mlpRatio, vit.layers);
+      // optionally its MLP rectifies the difference the head left (measured: no better, see README)
+      if (seeded && i === 0 && start.rectifier === true) seedRectifier(this.config, p.get(`${b}.mlp.fc1.weight`), p.get(`${b}.mlp.fc2.weight`));
     }
     norm('vit.ln', vit.dim);
 

@@ -80,3 +80,39 @@ export function seedCounterpartHead(config: ModelConfig, patch: tf.Variable, qkv
   out.assign(tensors[2] as tf.Tensor2D);
   tf.dispose(tensors);
 }
+
+/** Gain of the rectifier's hidden units on the normalised difference. */
+const RECTIFIER_GAIN = 1;
+
+/**
+ * The MLP of the first ViT block starts with a rectifier beside its random units: two hidden
+ * units per difference channel (h .. 2h-1, where the correspondence head left x_i - x_c(i)),
+ * reading it with opposite signs, so gelu(u) + gelu(-u), about |u|, is added to channel a of
+ * head 0. The signed difference cancels wherever it is pooled over a region or both halves
+ * (a query reading a block, a mean); its magnitude does not, and "how much differs here, and
+ * in which channels" is what a caption of the change needs (a linear probe reads the change
+ * category from |top - bottom| of the ViT's features 91% of the time, from the features
+ * themselves 57%). Head 0's channels hold only positions, and block 0 has used them already.
+ */
+export function seedRectifier(config: ModelConfig, fc1: tf.Variable, fc2: tf.Variable): void {
+  const d = config.vit.dim;
+  const h = d / config.vit.heads;
+  const hidden = d * config.vit.mlpRatio;
+  if (hidden < 2 * h) return;
+  const w1 = fc1.arraySync() as number[][]; // [d, hidden]
+  const w2 = fc2.arraySync() as number[][]; // [hidden, d]
+  for (let a = 0; a < h; a++) {
+    for (let k = 0; k < d; k++) {
+      (w1[k] as number[])[2 * a] = k === h + a ? RECTIFIER_GAIN : 0;
+      (w1[k] as number[])[2 * a + 1] = k === h + a ? -RECTIFIER_GAIN : 0;
+    }
+    for (let k = 0; k < d; k++) {
+      (w2[2 * a] as number[])[k] = k === a ? 1 : 0;
+      (w2[2 * a + 1] as number[])[k] = k === a ? 1 : 0;
+    }
+  }
+  const tensors = [tf.tensor2d(w1), tf.tensor2d(w2)];
+  fc1.assign(tensors[0] as tf.Tensor2D);
+  fc2.assign(tensors[1] as tf.Tensor2D);
+  tf.dispose(tensors);
+}

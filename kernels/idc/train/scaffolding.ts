@@ -14,7 +14,7 @@ import { dense, maskedCrossEntropy } from '../model/ops';
 import type { SeededRandom } from '../data/random';
 import type { Scene } from '../data/synthetic/scene';
 import { OBJECT_COLOUR_NAMES, SHAPES } from '../data/synthetic/palette';
-import { PARSE_CLASSES, PARSE_HEADS, parseLabels, type ParseHead } from './sceneParsing';
+import { changeLabels, PARSE_CLASSES, PARSE_HEADS, parseLabels, type ParseHead } from './sceneParsing';
 
 /** Labels per half for the contents head: colours, then shapes, then the sign. */
 const HALF_LABELS = OBJECT_COLOUR_NAMES.length + SHAPES.length + 1;
@@ -24,14 +24,19 @@ export interface ScaffoldingTargets {
   parse: Record<ParseHead, number[]>;
   /** [batch * 2 * HALF_LABELS], 0 or 1. */
   contents: number[];
+  /** [batch * tokens], 0 or 1: whether the patch's place differs between the halves (both halves alike). */
+  change: number[];
 }
 
 export function scaffoldingTargets(pairs: ReadonlyArray<readonly [Scene, Scene]>, config: ModelConfig): ScaffoldingTargets {
   const grid = patchGrid(config);
   const parse: Record<ParseHead, number[]> = { colour: [], shape: [], pattern: [], tone: [] };
   const contents: number[] = [];
+  const change: number[] = [];
   for (const [top, bottom] of pairs) {
     const l = parseLabels(top, bottom, grid.columns, grid.rows / 2);
+    const changed = changeLabels(top, bottom, grid.columns, grid.rows / 2);
+    change.push(...changed, ...changed);
     for (const head of PARSE_HEADS) parse[head].push(...l[head]);
     for (const half of [top, bottom]) {
       const present = new Array<number>(HALF_LABELS).fill(0);
@@ -43,7 +48,7 @@ export function scaffoldingTargets(pairs: ReadonlyArray<readonly [Scene, Scene]>
       contents.push(...present);
     }
   }
-  return { parse, contents };
+  return { parse, contents, change };
 }
 
 export interface ScaffoldingLosses {
@@ -53,6 +58,8 @@ export interface ScaffoldingLosses {
   parse?: tf.Scalar;
   /** Binary cross-entropy of the contents head (kept: the caller disposes it). */
   contents?: tf.Scalar;
+  /** Binary cross-entropy of the change head (kept: the caller disposes it). */
+  change?: tf.Scalar;
 }
 
 export class ScaffoldingHeads {
@@ -63,6 +70,7 @@ export class ScaffoldingHeads {
     private readonly config: ModelConfig,
     readonly parseWeight: number,
     readonly contentsWeight: number,
+    readonly changeWeight: number,
     rng: SeededRandom,
   ) {
     const head = (name: string, inputs: number, outputs: number) => {
@@ -71,6 +79,7 @@ export class ScaffoldingHeads {
     };
     if (parseWeight > 0) for (const h of PARSE_HEADS) head(`parse.${h}`, config.vit.dim, PARSE_CLASSES[h]);
     if (contentsWeight > 0) head('query', config.decoder.dim, 2 * HALF_LABELS);
+    if (changeWeight > 0) head('change', config.vit.dim, 1);
   }
 
   private w(name: string): tf.Tensor2D {
@@ -95,6 +104,13 @@ export class ScaffoldingHeads {
       const present = tf.tensor2d(targets.contents, [batch, 2 * HALF_LABELS]);
       out.contents = tf.keep(tf.mean(tf.sub(tf.softplus(scores), tf.mul(present, scores))) as tf.Scalar);
       out.total = tf.add(out.total, tf.mul(out.contents, this.contentsWeight)) as tf.Scalar;
+    }
+    if (this.changeWeight > 0) {
+      // per patch: does this place differ in the other half (binary cross-entropy on a logit)
+      const logits = tf.reshape(dense(tf.reshape(image, [-1, this.config.vit.dim]), this.w('change'), this.b('change'), true), [-1]);
+      const changed = tf.tensor1d(targets.change, 'float32');
+      out.change = tf.keep(tf.mean(tf.sub(tf.softplus(logits), tf.mul(changed, logits))) as tf.Scalar);
+      out.total = tf.add(out.total, tf.mul(out.change, this.changeWeight)) as tf.Scalar;
     }
     if (this.parseWeight > 0) {
       const flat = tf.reshape(image, [-1, this.config.vit.dim]);

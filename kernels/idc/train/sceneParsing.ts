@@ -50,3 +50,27 @@ export function parseLabels(top: Scene, bottom: Scene, columns: number, rowsPerH
   });
   return out;
 }
+
+/**
+ * Where the two halves differ, per patch of a half ([rows * columns], 1 = changed): the
+ * object centred in the patch (any attribute), the sign's word, or the whole half (background,
+ * style, light). Distractors (a small shift, a change of brightness) change no label: the
+ * head learns that those are not differences, as the captions say.
+ */
+export function changeLabels(top: Scene, bottom: Scene, columns: number, rowsPerHalf: number): Uint8Array {
+  const perHalf = columns * rowsPerHalf;
+  const out = new Uint8Array(perHalf);
+  const bg = (s: Scene) => `${s.background.pattern}/${s.background.tone}/${s.background.accent}/${s.style}/${s.mood}`;
+  if (bg(top) !== bg(bottom)) return out.fill(1);
+  const at = (x: number, y: number) => Math.min(rowsPerHalf - 1, Math.floor(y * rowsPerHalf)) * columns + Math.min(columns - 1, Math.floor(x * columns));
+  const signature = (scene: Scene): string[] => {
+    const cells = new Array<string>(perHalf).fill('');
+    for (const o of scene.objects) cells[at(o.x, o.y)] += `${o.shape}/${o.colour}/${o.size}/${o.material};`;
+    if (scene.sign) cells[at(scene.sign.x, scene.sign.y)] += `sign:${scene.sign.word};`;
+    return cells;
+  };
+  const a = signature(top);
+  const b = signature(bottom);
+  for (let i = 0; i < perHalf; i++) out[i] = a[i] === b[i] ? 0 : 1;
+  return out;
+}

@@ -129,6 +129,29 @@ describe('BLIP2IDC-mini', () => {
     model.dispose();
   });
 
+  it('starts the first MLP as a rectifier of the correspondence head\'s difference only when asked', async () => {
+    await useBackend('cpu');
+    const config = { ...DEFAULT_CONFIG, vocabSize: 12 };
+    const h = config.vit.dim / config.vit.heads;
+    const hidden = config.vit.dim * config.vit.mlpRatio;
+    const seeded = new Blip2Idc(config, 4, { rectifier: true });
+    const plain = new Blip2Idc(config, 4);
+    const fc1 = (await seeded.params.get('vit.blocks.0.mlp.fc1.weight').array()) as number[][];
+    const fc2 = (await seeded.params.get('vit.blocks.0.mlp.fc2.weight').array()) as number[][];
+    // hidden units 2a and 2a+1 read difference channel h+a with opposite signs and write channel a
+    for (const a of [0, 5, h - 1]) {
+      assert.deepEqual(fc1.map((row) => [row[2 * a], row[2 * a + 1]]).filter(([p, n]) => p !== 0 || n !== 0), [[1, -1]]);
+      assert.equal(fc1[h + a]?.[2 * a], 1);
+      assert.deepEqual([fc2[2 * a]?.indexOf(1), fc2[2 * a + 1]?.indexOf(1), fc2[2 * a]?.filter((v) => v !== 0).length], [a, a, 1]);
+    }
+    // the other hidden units keep their random start, and without the option nothing is seeded
+    assert.ok(Math.abs((fc1[0] as number[])[2 * h] as number) < 0.2 && fc1.some((row) => row[hidden - 1] !== 0));
+    const plainFc1 = (await plain.params.get('vit.blocks.0.mlp.fc1.weight').array()) as number[][];
+    assert.notEqual(plainFc1[h]?.[0], 1);
+    seeded.dispose();
+    plain.dispose();
+  });
+
   it('adapts the paper\'s targets and counts their parameters exactly', () => {
     const { model } = tinyModel();
     const targets = loraTargets(model.config, ['vit', 'qformer', 'llm']).map((t) => t.layer);
