@@ -9,4 +9,5 @@ export * as metrics from './metrics/index';
 export * as data from './data/index';
 export * as model from './model/index';
 export * as train from './train/index';
+export * as interop from './interop/index';
 export const version = '0.1.0';

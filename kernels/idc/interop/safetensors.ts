@@ -74,8 +74,10 @@ export function decodeSafetensors(bytes: Uint8Array, file: string): { tensors: T
   } catch (error) {
     throw new SafetensorsError(file, `header: expected JSON, found a syntax error (${(error as Error).message})`);
   }
+  if (typeof header !== 'object' || header === null || Array.isArray(header)) throw new SafetensorsError(file, `header: expected a JSON object, found ${JSON.stringify(header)}`);
   const dataStart = 8 + length;
   const tensors: TensorMap = new Map();
+  const ranges: Array<[number, number, string]> = [];
   let metadata: Record<string, string> = {};
   for (const [name, entry] of Object.entries(header)) {
     if (name === '__metadata__') {
@@ -92,6 +94,7 @@ export function decodeSafetensors(bytes: Uint8Array, file: string): { tensors: T
     if (width === 0) throw new SafetensorsError(file, `${name}.dtype: expected F32, F16 or BF16, found ${JSON.stringify(e.dtype)}`);
     const [begin, end] = offsets as [number, number];
     if (end - begin !== count * width || dataStart + end > bytes.length) throw new SafetensorsError(file, `${name}.data_offsets: [${begin}, ${end}] does not hold ${count} ${e.dtype} values inside the file`);
+    ranges.push([begin, end, name]);
     const data = new Float32Array(count);
     const at = dataStart + begin;
     for (let i = 0; i < count; i++) {
@@ -101,6 +104,15 @@ export function decodeSafetensors(bytes: Uint8Array, file: string): { tensors: T
     }
     tensors.set(name, { shape: shape as number[], data });
   }
+  // the format's rule: the tensors tile the byte buffer, no holes and no overlaps (a file
+  // edited by hand or cut short breaks it)
+  ranges.sort((a, b) => a[0] - b[0]);
+  let expected = 0;
+  for (const [begin, end, name] of ranges) {
+    if (begin !== expected) throw new SafetensorsError(file, `${name}.data_offsets: expected to begin at byte ${expected} (tensors tile the data without holes or overlaps), found ${begin}`);
+    expected = end;
+  }
+  if (dataStart + expected !== bytes.length) throw new SafetensorsError(file, `expected the tensor data to end the file at byte ${dataStart + expected}, found ${bytes.length - dataStart - expected} bytes more`);
   return { tensors, metadata };
 }
 

@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { loadModel } from '../model/baseModel';
 import { encodeSafetensors } from '../interop/safetensors';
+import { savePeftAdapter } from '../interop/peftAdapter';
 import { writeFileAtomic } from '../../platform/atomicWrite';
 import { useBackend } from './backend';
 import { loadData } from './dataSpec';
@@ -47,7 +48,9 @@ async function run(job: Job): Promise<RunRecord | ZeroShotRecord> {
     onEpoch: (e) => send({ type: 'epoch', name: job.name, epoch: e.epoch, validationLoss: e.validationLoss }),
   });
   const adapterFile = path.join(job.dir, 'adapter.safetensors');
-  await writeFileAtomic(adapterFile, encodeSafetensors(result.adapter, { rank: String(job.rank), modules: job.modules.join(',') }));
+  await writeFileAtomic(adapterFile, encodeSafetensors(result.adapter, { rank: String(job.rank), modules: job.modules.join(','), alpha: String(result.settings.alpha), dropout: String(result.settings.dropout) }));
+  // the same adapter in PEFT's layout, for the Python side (peft.PeftModel.from_pretrained)
+  await savePeftAdapter(path.join(job.dir, 'peft'), model, { baseModel: job.base });
   const captions = await captionSamples(model, tokenizer, test);
   return {
     name: job.name,

@@ -57,4 +57,22 @@ describe('safetensors', () => {
     other.set(header, 8);
     assert.throws(() => decodeSafetensors(other, 'int.safetensors'), { message: 'int.safetensors: t.dtype: expected F32, F16 or BF16, found "I64"' });
   });
+
+  it('refuses a tampered file: a hole or an overlap between tensors, bytes after the data, a header that is not an object', () => {
+    const file = (header: unknown, dataBytes: number) => {
+      const json = Buffer.from(JSON.stringify(header));
+      const out = new Uint8Array(8 + json.length + dataBytes);
+      new DataView(out.buffer).setBigUint64(0, BigInt(json.length), true);
+      out.set(json, 8);
+      return out;
+    };
+    const f32 = (begin: number) => ({ dtype: 'F32', shape: [1], data_offsets: [begin, begin + 4] });
+    assert.throws(() => decodeSafetensors(file({ a: f32(0), b: f32(8) }, 12), 'hole.safetensors'), { message: 'hole.safetensors: b.data_offsets: expected to begin at byte 4 (tensors tile the data without holes or overlaps), found 8' });
+    assert.throws(() => decodeSafetensors(file({ a: { dtype: 'F32', shape: [2], data_offsets: [0, 8] }, b: f32(4) }, 8), 'overlap.safetensors'), { message: 'overlap.safetensors: b.data_offsets: expected to begin at byte 8 (tensors tile the data without holes or overlaps), found 4' });
+    assert.throws(() => decodeSafetensors(file({ a: f32(0) }, 12), 'tail.safetensors'), /^SafetensorsError: tail\.safetensors: expected the tensor data to end the file at byte \d+, found 8 bytes more$/);
+    assert.throws(() => decodeSafetensors(file([1, 2], 0), 'list.safetensors'), { message: 'list.safetensors: header: expected a JSON object, found [1,2]' });
+    // the writer's own files pass the same checks
+    assert.equal(decodeSafetensors(encodeSafetensors(tensors), 'ok.safetensors').tensors.size, tensors.size);
+  });
 });
+
