@@ -35,6 +35,8 @@ export interface PairsOptions extends SelectOptions {
   predictions?: Readonly<Record<string, string>>;
   /** Per-sample scores to show, by sample id. */
   scores?: Readonly<Record<string, Record<string, number>>>;
+  /** The dataset's order (default), or the order of `ids` (for example worst first). */
+  order?: 'dataset' | 'ids';
 }
 
 export interface SummaryOptions {
@@ -166,7 +168,11 @@ export class Dataset implements RichOutput {
 
   /** A page of pairs as an image-pair output (PNG and text fallbacks included). */
   async pairs(options: PairsOptions = {}): Promise<ImagePairs> {
-    const selection = this.select(options);
+    let selection = this.select(options);
+    if (options.order === 'ids' && options.ids) {
+      const rank = new Map(options.ids.map((id, i) => [id, i]));
+      selection = [...selection].sort((a, b) => (rank.get(a.id) as number) - (rank.get(b.id) as number));
+    }
     const offset = options.offset ?? 0;
     const take = options.take ?? 12;
     if (!Number.isInteger(offset) || offset < 0) throw new RangeError(`dataset.pairs: offset: expected a whole number >= 0, found ${offset}`);
