@@ -10,4 +10,5 @@ export * as data from './data/index';
 export * as model from './model/index';
 export * as train from './train/index';
 export * as interop from './interop/index';
+export * as viz from './viz/index';
 export const version = '0.1.0';

@@ -97,3 +97,36 @@ export interface ImagePairItem {
   /** Per-sample scores, for example {CIDEr: 0.83}. */
   scores?: Record<string, number>;
 }
+
+/**
+ * A matrix of attention weights quantised to 8 bits: value = byte * scale, bytes row-major,
+ * base64. Each row of softmax weights sums to 1 within rows' length * scale / 2.
+ */
+export interface QuantisedMatrix {
+  rows: number;
+  columns: number;
+  scale: number;
+  data: string;
+}
+
+/**
+ * application/vnd.idc-lab.attention+json: where the heads of the model look on one stacked
+ * pair. `grid` is the patch grid over `image` (row-major patch order, as the model reads
+ * them); the bottom image starts at patch row `boundaryRow`.
+ */
+export interface AttentionPayload {
+  v: 1;
+  title: string;
+  image: EncodedImage;
+  grid: { rows: number; columns: number; patch: number };
+  boundaryRow: number;
+  /** The caption the model gives the pair, when one was generated. */
+  caption?: string;
+  /** ViT self-attention: per layer, per head, patches x patches (a row: where that patch looks). */
+  layers: Array<{ layer: number; heads: Array<{ head: number; weights: QuantisedMatrix }> }>;
+  /** Q-Former cross-attention: per cross layer, per head, queries x patches. */
+  cross?: Array<{ layer: number; heads: Array<{ head: number; weights: QuantisedMatrix }> }>;
+  /** Attention rollout across every ViT layer (heads averaged, residual added), patches x patches. */
+  rollout?: QuantisedMatrix;
+  notes: string[];
+}

@@ -5,7 +5,6 @@
  * most common training reference). Every run works in its own folder under `out`; a grid
  * started again skips finished runs and resumes the others from their checkpoints.
  */
-import { fork, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -22,6 +21,7 @@ import type { BackendName } from './backend';
 import { loadData, type DataSpec } from './dataSpec';
 import { mostCommonCaption, scoreCaptions, type RunMetrics } from './scoring';
 import type { Job, LoraJob, RunRecord, TrainSettings, WorkerMessage, ZeroShotRecord } from './jobs';
+import { runJobs } from './workerPool';
 
 export interface AblationOptions {
   /** The base model folder (default: the shipped media/base). */
@@ -56,17 +56,12 @@ export interface AblationJson {
   config: Record<string, unknown>;
 }
 
-function defaultBase(): string {
+export function defaultBase(): string {
   // beside the bundle (dist/ -> media/base) or in the source tree (kernels/idc/train -> media/base)
   for (const candidate of [path.join(__dirname, '..', 'media', 'base'), path.join(__dirname, '..', '..', '..', 'media', 'base')]) {
     if (fs.existsSync(path.join(candidate, 'config.json'))) return candidate;
   }
   return path.resolve('media', 'base');
-}
-
-function workerEntry(): { file: string; execArgv: string[] } {
-  if (__filename.endsWith('.ts')) return { file: path.join(__dirname, 'trainWorker.ts'), execArgv: ['--import', 'tsx'] };
-  return { file: path.join(__dirname, 'trainWorker.js'), execArgv: [] };
 }
 
 const runName = (rank: number, modules: readonly LoraModule[]) => `r${rank} ${modules.join('+')}`;
@@ -146,59 +141,6 @@ export class AblationResult implements RichOutput {
   }
 }
 
-interface Pending {
-  job: Job;
-  resolve: (record: RunRecord | ZeroShotRecord) => void;
-  reject: (error: Error) => void;
-}
-
-/** Runs jobs in at most `workers` child processes; progress messages go to `onMessage`. */
-async function runJobs(jobs: Job[], workers: number, signal: AbortSignal, onMessage: (m: WorkerMessage) => void): Promise<Array<RunRecord | ZeroShotRecord>> {
-  const entry = workerEntry();
-  const children = new Set<ChildProcess>();
-  const queue: Pending[] = [];
-  const results = jobs.map((job) => new Promise<RunRecord | ZeroShotRecord>((resolve, reject) => queue.push({ job, resolve, reject })));
-  const abort = () => {
-    for (const c of children) c.kill('SIGTERM'); // each leaves its last checkpoint
-  };
-  signal.addEventListener('abort', abort, { once: true });
-  const start = async (): Promise<void> => {
-    const next = queue.shift();
-    if (!next) return;
-    if (signal.aborted) {
-      next.reject(new Error('interrupted'));
-      return start();
-    }
-    await new Promise<void>((done) => {
-      const child = fork(entry.file, [], { execArgv: entry.execArgv, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
-      children.add(child);
-      let stderr = '';
-      let settled = false;
-      child.stderr?.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
-      child.on('message', (m: WorkerMessage) => {
-        onMessage(m);
-        if (m.type === 'done') {
-          settled = true;
-          next.resolve(m.record);
-        } else if (m.type === 'failed') {
-          settled = true;
-          next.reject(new Error(`${m.name}: ${m.message}`));
-        }
-      });
-      child.on('exit', (code, sig) => {
-        children.delete(child);
-        if (!settled) next.reject(new Error(`${next.job.name}: the worker stopped (${sig ?? `exit ${code}`}) before finishing${stderr ? `: ${stderr.trim().split('\n').slice(-3).join(' | ')}` : ''}`));
-        done();
-      });
-      child.send(next.job);
-    });
-    return start();
-  };
-  await Promise.all(Array.from({ length: Math.max(1, workers) }, () => start()));
-  signal.removeEventListener('abort', abort);
-  return Promise.all(results);
-}
-
 export async function ablation(options: AblationOptions = {}): Promise<AblationResult> {
   const ranks = options.ranks ?? [2, 4, 8, 16];
   const moduleSets = options.modules ?? [['vit', 'qformer', 'llm']];
@@ -252,7 +194,7 @@ export async function ablation(options: AblationOptions = {}): Promise<AblationR
   const signal = currentSignal();
   let records: Array<RunRecord | ZeroShotRecord>;
   try {
-    records = await runJobs(todo, workers, signal, onMessage);
+    records = (await runJobs(todo, workers, signal, onMessage)) as Array<RunRecord | ZeroShotRecord>;
   } catch (error) {
     for (const r of live.runs) if (r.state === 'running' || r.state === 'waiting') r.state = signal.aborted ? 'interrupted' : r.state;
     show(true);

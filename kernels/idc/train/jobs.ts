@@ -6,6 +6,7 @@ import type { LoraModule } from '../model/lora';
 import type { BackendName } from './backend';
 import type { DataSpec } from './dataSpec';
 import type { RunMetrics } from './scoring';
+import type { AttentionPayload } from '../display/contracts';
 
 export interface TrainSettings {
   learningRate: number;
@@ -39,7 +40,22 @@ export interface ZeroShotJob {
   backend: BackendName;
 }
 
-export type Job = LoraJob | ZeroShotJob;
+/** Attention maps of one pair, for `idc.viz.attention` (the kernel never loads TensorFlow.js). */
+export interface AttentionJob {
+  kind: 'attention';
+  name: string;
+  base: string;
+  /** A run's adapter.safetensors, or a PEFT adapter folder; none for the base alone. */
+  adapter?: string;
+  data: DataSpec;
+  /** The pair (default: the first test pair). */
+  sampleId?: string;
+  layers?: number[];
+  heads?: number[];
+  backend: BackendName;
+}
+
+export type Job = LoraJob | ZeroShotJob | AttentionJob;
 
 export interface RunRecord {
   name: string;
@@ -65,8 +81,19 @@ export interface ZeroShotRecord {
   predictions: Record<string, string>;
 }
 
+export interface AttentionRecord {
+  name: string;
+  /** The attention payload (JSON) and its fallbacks; the PNG as base64 (IPC carries JSON). */
+  payload: AttentionPayload;
+  png: string;
+  text: string;
+  backend: string;
+}
+
+export type JobRecord = RunRecord | ZeroShotRecord | AttentionRecord;
+
 export type WorkerMessage =
   | { type: 'progress'; name: string; step: number; epoch: number; loss: number; seconds: number }
   | { type: 'epoch'; name: string; epoch: number; validationLoss: number }
-  | { type: 'done'; name: string; record: RunRecord | ZeroShotRecord }
+  | { type: 'done'; name: string; record: JobRecord }
   | { type: 'failed'; name: string; message: string };

@@ -14,15 +14,17 @@ import { useBackend } from './backend';
 import { loadData } from './dataSpec';
 import { captionSamples } from './evaluateRun';
 import { scoreCaptions } from './scoring';
-import type { Job, RunRecord, WorkerMessage, ZeroShotRecord } from './jobs';
+import type { Job, JobRecord, WorkerMessage } from './jobs';
+import { runAttentionJob } from './attentionJob';
 import { trainLora } from './loraTrainer';
 
 function send(message: WorkerMessage): void {
   process.send?.(message);
 }
 
-async function run(job: Job): Promise<RunRecord | ZeroShotRecord> {
+async function run(job: Job): Promise<JobRecord> {
   const backend = await useBackend(job.backend);
+  if (job.kind === 'attention') return runAttentionJob(job, backend.name);
   const { model, tokenizer } = await loadModel(job.base);
   const data = await loadData(job.data);
   const test = data.samples.filter((s) => s.split === 'test');
@@ -73,7 +75,7 @@ async function run(job: Job): Promise<RunRecord | ZeroShotRecord> {
 process.once('message', (job: Job) => {
   run(job)
     .then(async (record) => {
-      await writeFileAtomic(path.join(job.dir, 'result.json'), `${JSON.stringify(record)}\n`);
+      if (job.kind !== 'attention') await writeFileAtomic(path.join(job.dir, 'result.json'), `${JSON.stringify(record)}\n`);
       send({ type: 'done', name: job.name, record });
       process.disconnect?.();
     })

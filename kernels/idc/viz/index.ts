@@ -1,0 +1,65 @@
+/**
+ * Looking inside the model from a cell (`idc.viz`). The maps are computed in a worker
+ * process, like training: the kernel never loads TensorFlow.js.
+ */
+import path from 'node:path';
+import { currentSignal } from '../context';
+import type { AttentionPayload } from '../display/contracts';
+import { IDC_MIME, type JsonValue, type MimeBundle } from '../display/mime';
+import { MIME_BUNDLE, type RichOutput } from '../display/richOutput';
+import { defaultBase } from '../train/ablation';
+import type { BackendName } from '../train/backend';
+import type { DataSpec } from '../train/dataSpec';
+import type { AttentionJob, AttentionRecord } from '../train/jobs';
+import { runJobs } from '../train/workerPool';
+
+export interface AttentionOptions {
+  /** The base model folder (default: the shipped media/base). */
+  base?: string;
+  /** A run's adapter.safetensors or a PEFT adapter folder (default: the base alone). */
+  adapter?: string;
+  /** The data (default: the embedded synthetic set). */
+  data?: DataSpec;
+  /** The pair's id (default: the first test pair). */
+  id?: string;
+  /** ViT layers and heads to include (default all). */
+  layers?: number[];
+  heads?: number[];
+  backend?: BackendName;
+}
+
+export class AttentionOutput implements RichOutput {
+  constructor(
+    readonly payload: AttentionPayload,
+    private readonly png: Uint8Array,
+    private readonly text: string,
+  ) {}
+
+  [MIME_BUNDLE](): MimeBundle {
+    return { [IDC_MIME.attention]: this.payload as unknown as JsonValue, 'image/png': this.png, 'text/plain': this.text };
+  }
+}
+
+/**
+ * Attention maps of one pair: ViT self-attention per layer and head, Q-Former
+ * cross-attention per query, and rollout, as an attention output.
+ */
+export async function attention(options: AttentionOptions = {}): Promise<AttentionOutput> {
+  for (const key of Object.keys(options)) {
+    if (!['base', 'adapter', 'data', 'id', 'layers', 'heads', 'backend'].includes(key)) throw new TypeError(`idc.viz.attention: unknown option ${JSON.stringify(key)}; expected base, adapter, data, id, layers, heads or backend`);
+  }
+  const job: AttentionJob = {
+    kind: 'attention',
+    name: 'attention',
+    base: path.resolve(options.base ?? defaultBase()),
+    data: options.data ?? { synthetic: { pairs: 2000, size: 64, seed: 1 } },
+    backend: options.backend ?? 'wasm',
+    ...(options.adapter !== undefined ? { adapter: path.resolve(options.adapter) } : {}),
+    ...(options.id !== undefined ? { sampleId: options.id } : {}),
+    ...(options.layers !== undefined ? { layers: options.layers } : {}),
+    ...(options.heads !== undefined ? { heads: options.heads } : {}),
+  };
+  const [record] = (await runJobs([job], 1, currentSignal(), () => undefined)) as AttentionRecord[];
+  if (!record) throw new Error('idc.viz.attention: the worker returned nothing');
+  return new AttentionOutput(record.payload, new Uint8Array(Buffer.from(record.png, 'base64')), record.text);
+}
