@@ -10,7 +10,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Dataset, ImagePairs } from '../data/dataset';
 import type { IdcSample, Split } from '../data/types';
-import type { MimeBundle } from '../display/mime';
+import { IDC_MIME, type JsonValue, type MimeBundle } from '../display/mime';
+import type { CategoryChartPayload } from '../display/contracts';
 import { MIME_BUNDLE, type RichOutput } from '../display/richOutput';
 import { CaptionInputError, csvCandidates, parseCocoResults } from '../metrics/inputs';
 import { score, type MetricsResult } from '../metrics/results';
@@ -127,6 +128,8 @@ export class PredictionsEvaluation implements RichOutput {
 
   [MIME_BUNDLE](): MimeBundle {
     const bundle = this.result[MIME_BUNDLE]();
+    const chart = bundle[IDC_MIME.categoryChart] as unknown as CategoryChartPayload | undefined;
+    if (chart) bundle[IDC_MIME.categoryChart] = { ...chart, notes: [...this.notes, ...chart.notes] } as unknown as JsonValue;
     const text = bundle['text/plain'];
     const header = `${this.file}: ${this.joined.samples.length} predictions scored against ${this.dataset.label}`;
     return { ...bundle, 'text/plain': [header, ...this.notes.map((n) => `note: ${n}`), typeof text === 'string' ? text : ''].join('\n') };

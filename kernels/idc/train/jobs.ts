@@ -1,6 +1,7 @@
 /**
- * What the ablation runner asks of a worker process, and what comes back. Plain JSON: the
- * messages cross process boundaries (IPC), and results are saved as they are.
+ * What the kernel asks of a worker process (ablation runs, the zero-shot baseline, attention
+ * maps), and what comes back. Plain JSON: the messages cross process boundaries (IPC), and
+ * results are saved as they are.
  */
 import type { LoraModule } from '../model/lora';
 import type { BackendName } from './backend';

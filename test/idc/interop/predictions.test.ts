@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { synthetic } from '../../../kernels/idc/data/synthetic/syntheticDataset';
 import { evaluatePredictions, joinPredictions, parsePredictions } from '../../../kernels/idc/interop/predictions';
-import { IDC_MIME, type ImagePairPayload } from '../../../kernels/idc/display/contracts';
+import { IDC_MIME, type CategoryChartPayload, type ImagePairPayload } from '../../../kernels/idc/display/contracts';
 import { MIME_BUNDLE } from '../../../kernels/idc/display/richOutput';
 import { score } from '../../../kernels/idc/metrics/results';
 
@@ -52,8 +52,11 @@ describe('predictions from other tools', () => {
       `${file}: 1 prediction id(s) match no sample of ${dataset.label} (test), left out: "test/not-a-pair"`,
       `2 sample(s) of the test split have no prediction, left out: ${test.slice(-2).map((s) => JSON.stringify(s.id)).join(', ')}`,
     ]);
-    const text = evaluation[MIME_BUNDLE]()['text/plain'] as string;
-    assert.ok(text.includes('left out: "test/not-a-pair"'));
+    const bundle = evaluation[MIME_BUNDLE]();
+    assert.ok((bundle['text/plain'] as string).includes('left out: "test/not-a-pair"'));
+    const chart = bundle[IDC_MIME.categoryChart] as unknown as CategoryChartPayload;
+    assert.equal(chart.notes[0], evaluation.notes[0]);
+    assert.ok(chart.series[0]?.intervals?.CIDEr?.some((i) => i !== null), 'the chart carries the intervals');
 
     // worst first: the wrong captions ("nothing has changed") lead, each with its CIDEr-D
     const page = await evaluation.worst({ take: 3 });
