@@ -30,6 +30,11 @@ export interface AblationOptions {
   data?: DataSpec;
   ranks?: number[];
   modules?: LoraModule[][];
+  /**
+   * Constant AdamW learning rate (default 2e-3: on this model and budget r16 reached 25.5%
+   * category accuracy at 2e-3, 19% at 1e-3 and 15.5% at 3e-3; the paper's 5e-5 to 1e-4 are
+   * for BLIP-2's 3.8 B parameters).
+   */
   learningRate?: number;
   batchSize?: number;
   maxEpochs?: number;
@@ -149,7 +154,7 @@ export async function ablation(options: AblationOptions = {}): Promise<AblationR
   if (!fs.existsSync(path.join(base, 'config.json'))) throw new Error(`${base}: expected a base model folder (config.json, model.safetensors, tokenizer.json), found none; run \`npm run pretrain\` or pass {base}`);
   const data: DataSpec = options.data ?? { synthetic: { pairs: 2000, size: 64, seed: 1 } };
   const train: TrainSettings = {
-    learningRate: options.learningRate ?? 1e-3,
+    learningRate: options.learningRate ?? 2e-3,
     batchSize: options.batchSize ?? 32,
     maxEpochs: options.maxEpochs ?? 100,
     patience: options.patience ?? 10,
