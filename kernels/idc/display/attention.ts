@@ -110,7 +110,7 @@ function overlay(image: RawImage, values: Float32Array, grid: AttentionPayload['
 
 /** The static fallback: a grid of tiles, rows the chosen layers, columns their heads (plus rollout). */
 export async function attentionPng(payload: AttentionPayload, image: RawImage): Promise<Uint8Array> {
-  const scale = Math.max(1, Math.floor(96 / image.width));
+  const scale = Math.max(1, Math.round(128 / image.width)); // tiles about 128 px wide
   const gap = 4;
   const tileW = image.width * scale;
   const tileH = image.height * scale;

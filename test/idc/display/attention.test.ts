@@ -44,9 +44,9 @@ describe('attention output', () => {
 
     const bundle = await attentionBundle(payload, image);
     assert.equal(bundle[IDC_MIME.attention], payload);
-    // tiles of 6x the image (96 px wide): one row for layer 1 (two heads), one for the rollout
+    // tiles of 8x the image (128 px wide): one row for layer 1 (two heads), one for the rollout
     const meta = await sharp(Buffer.from(bundle['image/png'] as Uint8Array)).metadata();
-    assert.deepEqual([meta.width, meta.height], [4 + 2 * (96 + 4), 4 + 2 * (192 + 4)]);
+    assert.deepEqual([meta.width, meta.height], [4 + 2 * (128 + 4), 4 + 2 * (256 + 4)]);
     const text = bundle['text/plain'] as string;
     assert.match(text, /^pair 1: 4x2 patches of 8 px, the bottom image from patch row 2\ncaption: <b>not markup<\/b>\nViT layers 1; heads 0, 2\n {2}layer 1: attention to the other image h0 \d+%, h2 \d+%/);
   });
