@@ -15,6 +15,7 @@ import type { Blip2Idc } from '../model/blip2idc';
 import { validateConfig, type ModelConfig } from '../model/config';
 import { LORA_MODULES, loraTargets, validateLora, type LoraModule, type LoraSettings } from '../model/lora';
 import { writeFileAtomic } from '../../platform/atomicWrite';
+import { readJsonFile } from '../data/jsonFile';
 import { readSafetensors, writeSafetensors, type NamedTensor, type TensorMap } from './safetensors';
 
 export const PEFT_CONFIG_FILE = 'adapter_config.json';
@@ -146,7 +147,7 @@ export async function savePeftAdapter(folder: string, model: Blip2Idc, options: 
  */
 export async function exportAdapterToPeft(adapterFile: string, baseFolder: string, outFolder: string): Promise<PeftLoraConfig> {
   const configFile = path.join(baseFolder, 'config.json');
-  const saved = (await readJson(configFile)) as { model?: ModelConfig };
+  const saved = (await readJsonFile(configFile)) as { model?: ModelConfig };
   if (typeof saved !== 'object' || saved === null || typeof saved.model !== 'object') throw new Error(`${configFile}: model: expected the model's sizes, found ${JSON.stringify((saved as { model?: unknown } | null)?.model)}`);
   const modelConfig = validateConfig(saved.model);
   const { tensors, metadata } = await readSafetensors(adapterFile);
@@ -182,20 +183,6 @@ export function validatePeftConfig(raw: unknown, file: string): LoraSettings & {
   return { rank: c.r as number, alpha: c.lora_alpha, dropout, modules: [] };
 }
 
-async function readJson(file: string): Promise<unknown> {
-  let text: string;
-  try {
-    text = await fs.promises.readFile(file, 'utf8');
-  } catch (error) {
-    throw new Error(`${file}: cannot read the file (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
-  }
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw new Error(`${file}: expected JSON, found a syntax error (${(error as Error).message})`);
-  }
-}
-
 /**
  * Reads a PEFT adapter folder and attaches it to `model` (which must have none). The modules
  * adapted (vit, qformer, llm) follow from the weights' keys, and each must carry every layer
@@ -205,7 +192,7 @@ export async function loadPeftAdapter(folder: string, model: Blip2Idc): Promise<
   if (model.loraSettings) throw new Error('peft: the model already has a LoRA adapter attached; detach it first');
   const configFile = path.join(folder, PEFT_CONFIG_FILE);
   const weightsFile = path.join(folder, PEFT_WEIGHTS_FILE);
-  const partial = validatePeftConfig(await readJson(configFile), configFile);
+  const partial = validatePeftConfig(await readJsonFile(configFile), configFile);
   const { tensors } = await readSafetensors(weightsFile);
   const byLayer = new Map<string, { A?: NamedTensor; B?: NamedTensor }>();
   for (const [key, tensor] of tensors) {
