@@ -93,6 +93,7 @@ const RECTIFIER_GAIN = 1;
  * in which channels" is what a caption of the change needs (a linear probe reads the change
  * category from |top - bottom| of the ViT's features 91% of the time, from the features
  * themselves 57%). Head 0's channels hold only positions, and block 0 has used them already.
+ * Off by default (`StartOptions.rectifier`): a base pretrained from it did no better for LoRA.
  */
 export function seedRectifier(config: ModelConfig, fc1: tf.Variable, fc2: tf.Variable): void {
   const d = config.vit.dim;

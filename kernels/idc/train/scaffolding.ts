@@ -4,7 +4,9 @@
  * - scene parsing, on the ViT's patch features: per patch, the object centred there (colour,
  *   shape, the sign) and its half's background (sceneParsing.ts);
  * - contents, on the decoder's prefix: which colours, shapes and signs each half holds,
- *   multi-label, the maximum over the queries (some query has to find each object).
+ *   multi-label, the maximum over the queries (some query has to find each object);
+ * - change (off unless weighted; measured no better for LoRA), on the ViT's patch features:
+ *   whether the patch's place differs in the other half.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { ModelConfig } from '../model/config';
