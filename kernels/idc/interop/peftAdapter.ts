@@ -140,6 +140,19 @@ export async function savePeftAdapter(folder: string, model: Blip2Idc, options: 
   return peft.config;
 }
 
+/** A run's adapter.safetensors (our layout) with the settings its metadata records (rank, modules, alpha, dropout). */
+export async function readRunAdapter(adapterFile: string): Promise<{ tensors: TensorMap; settings: Required<LoraSettings> }> {
+  const { tensors, metadata } = await readSafetensors(adapterFile);
+  const rank = Number(metadata.rank);
+  if (!Number.isInteger(rank) || rank <= 0) throw new Error(`${adapterFile}: __metadata__.rank: expected the adapter's rank, found ${JSON.stringify(metadata.rank)}`);
+  const modules = (metadata.modules ?? '').split(',').filter((m) => m !== '') as LoraModule[];
+  try {
+    return { tensors, settings: validateLora({ rank, modules, ...(metadata.alpha ? { alpha: Number(metadata.alpha) } : {}), ...(metadata.dropout ? { dropout: Number(metadata.dropout) } : {}) }) };
+  } catch (error) {
+    throw new Error(`${adapterFile}: __metadata__: ${(error as Error).message}`);
+  }
+}
+
 /**
  * An adapter a training run saved (`adapter.safetensors`, our layout, with its rank and
  * modules in the metadata) rewritten in PEFT's layout, without loading the model: the base
@@ -150,16 +163,7 @@ export async function exportAdapterToPeft(adapterFile: string, baseFolder: strin
   const saved = (await readJsonFile(configFile)) as { model?: ModelConfig };
   if (typeof saved !== 'object' || saved === null || typeof saved.model !== 'object') throw new Error(`${configFile}: model: expected the model's sizes, found ${JSON.stringify((saved as { model?: unknown } | null)?.model)}`);
   const modelConfig = validateConfig(saved.model);
-  const { tensors, metadata } = await readSafetensors(adapterFile);
-  const rank = Number(metadata.rank);
-  const modules = (metadata.modules ?? '').split(',').filter((m) => m !== '');
-  if (!Number.isInteger(rank) || rank <= 0) throw new Error(`${adapterFile}: __metadata__.rank: expected the adapter's rank, found ${JSON.stringify(metadata.rank)}`);
-  let settings: Required<LoraSettings>;
-  try {
-    settings = validateLora({ rank, modules: modules as LoraModule[], ...(metadata.alpha ? { alpha: Number(metadata.alpha) } : {}), ...(metadata.dropout ? { dropout: Number(metadata.dropout) } : {}) });
-  } catch (error) {
-    throw new Error(`${adapterFile}: __metadata__: ${(error as Error).message}`);
-  }
+  const { tensors, settings } = await readRunAdapter(adapterFile);
   const peft = adapterToPeft(tensors, settings, modelConfig, { baseModel: baseFolder });
   await writePeft(outFolder, peft);
   return peft.config;

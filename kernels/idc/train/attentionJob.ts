@@ -10,12 +10,10 @@ import { captureAttentionMaps } from '../model/attentionMaps';
 import { greedyDecode } from '../model/decoding';
 import { patchGrid } from '../model/config';
 import type { Blip2Idc } from '../model/blip2idc';
-import type { LoraModule } from '../model/lora';
 import { PairPipeline } from '../data/images/pairPipeline';
 import { denormalize } from '../data/images/normalize';
 import { attentionBundle, attentionPayload } from '../display/attention';
-import { loadPeftAdapter, PEFT_CONFIG_FILE } from '../interop/peftAdapter';
-import { readSafetensors } from '../interop/safetensors';
+import { loadPeftAdapter, PEFT_CONFIG_FILE, readRunAdapter } from '../interop/peftAdapter';
 import { loadData } from './dataSpec';
 import { patchTensor } from './captionBatch';
 import type { AttentionJob, AttentionRecord } from './jobs';
@@ -26,11 +24,8 @@ export async function attachAdapter(model: Blip2Idc, adapter: string): Promise<v
     await loadPeftAdapter(adapter, model);
     return;
   }
-  const { tensors, metadata } = await readSafetensors(adapter);
-  const rank = Number(metadata.rank);
-  if (!Number.isInteger(rank) || rank <= 0) throw new Error(`${adapter}: __metadata__.rank: expected the adapter's rank, found ${JSON.stringify(metadata.rank)}`);
-  const modules = (metadata.modules ?? '').split(',').filter((m) => m !== '') as LoraModule[];
-  model.attachLora({ rank, modules, ...(metadata.alpha ? { alpha: Number(metadata.alpha) } : {}), ...(metadata.dropout ? { dropout: Number(metadata.dropout) } : {}) }, 0);
+  const { tensors, settings } = await readRunAdapter(adapter);
+  model.attachLora(settings, 0);
   model.params.assign(tensors, 'adapter', adapter);
 }
 
