@@ -181,6 +181,11 @@ export class Blip2Idc {
     return this.lora?.settings;
   }
 
+  /** Whether the attached adapter is merged into the base weights (false when none is attached). */
+  get loraMerged(): boolean {
+    return this.lora?.merged === true;
+  }
+
   detachLora(): void {
     if (this.lora?.merged) this.unmergeLora();
     this.params.disposeAdapters();

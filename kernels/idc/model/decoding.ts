@@ -33,13 +33,54 @@ export function greedyDecode(model: Blip2Idc, patches: tf.Tensor3D, maxTokens = 
   return ids.map((row) => row.slice(1));
 }
 
+/** A hypothesis of beam search: its ids from <bos>, summed log-probability, and the live beam it extends. */
+export interface Beam {
+  ids: number[];
+  score: number;
+  parent: number;
+}
+
+/**
+ * One step of beam search: each live beam extended by its `beams` best next tokens
+ * (`logProbs[k]` is beam k's row), best first; hypotheses ending in <eos> move to `finished`.
+ * Returns the next live beams, whose `parent` indexes `live`.
+ */
+export function advanceBeams(live: readonly Beam[], logProbs: ReadonlyArray<ArrayLike<number>>, beams: number, finished: Beam[]): Beam[] {
+  const candidates: Beam[] = [];
+  live.forEach((b, k) => {
+    const row = Array.from(logProbs[k] as ArrayLike<number>);
+    const top = row.map((v, id) => [v, id] as const).sort((a, c) => c[0] - a[0]).slice(0, beams);
+    for (const [v, id] of top) candidates.push({ ids: [...b.ids, id], score: b.score + v, parent: k });
+  });
+  candidates.sort((a, c) => c.score - a.score);
+  const next: Beam[] = [];
+  for (const c of candidates) {
+    if (c.ids[c.ids.length - 1] === EOS) finished.push(c);
+    else if (next.length < beams) next.push(c);
+    if (next.length >= beams && finished.length >= beams) break;
+  }
+  return next;
+}
+
+/** The winner by length-normalised log-probability, without its <bos>. */
+export function bestBeam(finished: readonly Beam[], live: readonly Beam[]): number[] {
+  const norm = (c: Beam) => c.score / Math.max(1, c.ids.length - 1);
+  const pool = [...finished, ...live].sort((a, c) => norm(c) - norm(a));
+  return (pool[0] as Beam).ids.slice(1);
+}
+
+/** The first beam: <bos> alone. */
+export function startBeams(): Beam[] {
+  return [{ ids: [BOS], score: 0, parent: 0 }];
+}
+
 /** Beam search for one image at a time; length-normalised log-probability picks the winner. */
 export function beamDecode(model: Blip2Idc, patches: tf.Tensor3D, beams = 3, maxTokens = model.config.decoder.maxTokens): number[][] {
   const out: number[][] = [];
   for (let i = 0; i < patches.shape[0]; i++) {
     const prefix = tf.tidy(() => model.encode(tf.slice(patches, [i, 0, 0], [1, -1, -1]) as tf.Tensor3D));
-    let live: Array<{ ids: number[]; score: number }> = [{ ids: [BOS], score: 0 }];
-    const finished: Array<{ ids: number[]; score: number }> = [];
+    let live = startBeams();
+    const finished: Beam[] = [];
     try {
       for (let t = 0; t < maxTokens && live.length > 0; t++) {
         const logProbs = tf.tidy(() => {
@@ -49,27 +90,12 @@ export function beamDecode(model: Blip2Idc, patches: tf.Tensor3D, beams = 3, max
         });
         const values = logProbs.arraySync() as number[][];
         logProbs.dispose();
-        const candidates: Array<{ ids: number[]; score: number }> = [];
-        live.forEach((b, k) => {
-          const row = values[k] as number[];
-          const top = row.map((v, id) => [v, id] as const).sort((a, c) => c[0] - a[0]).slice(0, beams);
-          for (const [v, id] of top) candidates.push({ ids: [...b.ids, id], score: b.score + v });
-        });
-        candidates.sort((a, c) => c.score - a.score);
-        live = [];
-        for (const c of candidates) {
-          if (c.ids[c.ids.length - 1] === EOS) finished.push(c);
-          else if (live.length < beams) live.push(c);
-          if (live.length >= beams && finished.length >= beams) break;
-        }
+        live = advanceBeams(live, values, beams, finished);
       }
     } finally {
       prefix.dispose();
     }
-    const pool = [...finished, ...live];
-    const norm = (c: { ids: number[]; score: number }) => c.score / Math.max(1, c.ids.length - 1);
-    pool.sort((a, c) => norm(c) - norm(a));
-    out.push((pool[0] as { ids: number[] }).ids.slice(1));
+    out.push(bestBeam(finished, live));
   }
   return out;
 }

@@ -66,3 +66,20 @@ export function validateLora(settings: LoraSettings): Required<LoraSettings> {
   if (!(dropout >= 0 && dropout < 1)) throw new RangeError(`lora: dropout: expected a number in [0, 1), found ${JSON.stringify(dropout)}`);
   return { rank, alpha, dropout, modules: [...new Set(modules)] };
 }
+
+/**
+ * W + (alpha / r) A B for one target, in plain arrays: W [in, out], A [in, r], B [r, out].
+ * The merged weight an exported model carries instead of the adapter branch.
+ */
+export function mergedWeight(w: Float32Array, a: Float32Array, b: Float32Array, inputs: number, rank: number, outputs: number, scale: number): Float32Array {
+  if (w.length !== inputs * outputs || a.length !== inputs * rank || b.length !== rank * outputs) throw new RangeError(`mergedWeight: expected W ${inputs}x${outputs}, A ${inputs}x${rank}, B ${rank}x${outputs}`);
+  const out = Float32Array.from(w);
+  for (let i = 0; i < inputs; i++) {
+    for (let k = 0; k < rank; k++) {
+      const aik = (a[i * rank + k] as number) * scale;
+      if (aik === 0) continue;
+      for (let j = 0; j < outputs; j++) out[i * outputs + j] = (out[i * outputs + j] as number) + aik * (b[k * outputs + j] as number);
+    }
+  }
+  return out;
+}
