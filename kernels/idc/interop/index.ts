@@ -1,7 +1,28 @@
 /**
  * Moving results between IDC Lab and other tools (`idc.interop`): LoRA adapters in PEFT's
- * layout, and captions other tools wrote, scored against a dataset here. Files only: the
- * kernel process never loads TensorFlow.js.
+ * layout, the model as ONNX graphs, and captions other tools wrote, scored against a dataset
+ * here. Files only: the kernel process never loads TensorFlow.js.
  */
+import path from 'node:path';
+import { defaultBase } from '../model/baseFiles';
+import { exportOnnxFromFiles } from './onnx/exportOnnx';
+import type { OnnxManifest } from './onnx/onnxInterface';
+
+export interface ExportOnnxOptions {
+  /** The base model folder (default: the shipped base). */
+  base?: string;
+  /** A run's adapter.safetensors or a PEFT folder, merged into the weights. */
+  adapter?: string;
+  /** The folder to write the graphs and idc_onnx.json into. */
+  out: string;
+}
+
+/** The model (adapter merged) as ONNX graphs under the documented names (interop/onnx/onnxInterface.ts). */
+export async function exportOnnx(options: ExportOnnxOptions): Promise<{ files: string[]; manifest: OnnxManifest }> {
+  if (typeof options?.out !== 'string' || options.out === '') throw new TypeError('idc.interop.exportOnnx: out: expected the folder to write, found none');
+  return exportOnnxFromFiles({ base: path.resolve(options.base ?? defaultBase()), ...(options.adapter ? { adapter: path.resolve(options.adapter) } : {}), out: path.resolve(options.out) });
+}
+
 export { exportAdapterToPeft, PEFT_CONFIG_FILE, PEFT_WEIGHTS_FILE, type PeftLoraConfig } from './peftAdapter';
 export { evaluatePredictions as predictions, joinPredictions, parsePredictions, PredictionsEvaluation, type PredictionsOptions, type JoinedPredictions } from './predictions';
+export { ONNX_FILES, ONNX_NAMES, type OnnxManifest } from './onnx/onnxInterface';

@@ -188,12 +188,11 @@ export function validatePeftConfig(raw: unknown, file: string): LoraSettings & {
 }
 
 /**
- * Reads a PEFT adapter folder and attaches it to `model` (which must have none). The modules
+ * Reads a PEFT adapter folder into this project's layout for a model of `config`. The modules
  * adapted (vit, qformer, llm) follow from the weights' keys, and each must carry every layer
- * the paper adapts in it. Returns the settings attached.
+ * the paper adapts in it.
  */
-export async function loadPeftAdapter(folder: string, model: Blip2Idc): Promise<Required<LoraSettings>> {
-  if (model.loraSettings) throw new Error('peft: the model already has a LoRA adapter attached; detach it first');
+export async function readPeftAdapter(folder: string, config: ModelConfig): Promise<{ tensors: TensorMap; settings: Required<LoraSettings>; weightsFile: string }> {
   const configFile = path.join(folder, PEFT_CONFIG_FILE);
   const weightsFile = path.join(folder, PEFT_WEIGHTS_FILE);
   const partial = validatePeftConfig(await readJsonFile(configFile), configFile);
@@ -208,15 +207,15 @@ export async function loadPeftAdapter(folder: string, model: Blip2Idc): Promise<
     entry[m[2] as 'A' | 'B'] = tensor;
     byLayer.set(layer, entry);
   }
-  const modules = LORA_MODULES.filter((module) => loraTargets(model.config, [module]).some((t) => byLayer.has(t.layer)));
+  const modules = LORA_MODULES.filter((module) => loraTargets(config, [module]).some((t) => byLayer.has(t.layer)));
   if (modules.length === 0) throw new Error(`${weightsFile}: expected LoRA weights, found none`);
   const settings = validateLora({ rank: partial.rank, alpha: partial.alpha, dropout: partial.dropout, modules: modules as LoraModule[] });
-  const adapted = new Set(loraTargets(model.config, modules).map((t) => t.layer));
+  const adapted = new Set(loraTargets(config, modules).map((t) => t.layer));
   for (const layer of byLayer.keys()) {
     if (!adapted.has(layer)) throw new Error(`${weightsFile}: LoRA weights for ${KEY_PREFIX}${peftModulePath(layer)}: expected only the layers the paper adapts (ViT qkv; Q-Former cross-attention query, every key and value; decoder q, k, v), found this one too`);
   }
   const adapter: TensorMap = new Map();
-  for (const t of loraTargets(model.config, modules)) {
+  for (const t of loraTargets(config, modules)) {
     const entry = byLayer.get(t.layer);
     const key = `${KEY_PREFIX}${peftModulePath(t.layer)}`;
     if (!entry?.A || !entry.B) throw new Error(`${weightsFile}: expected ${key}.lora_${entry?.A ? 'B' : 'A'}.weight (the adapter covers ${modules.join(', ')}, which adapts this layer), found none`);
@@ -227,9 +226,16 @@ export async function loadPeftAdapter(folder: string, model: Blip2Idc): Promise<
     adapter.set(`${t.layer}.lora_A`, transpose(entry.A));
     adapter.set(`${t.layer}.lora_B`, transpose(entry.B));
   }
+  return { tensors: adapter, settings, weightsFile };
+}
+
+/** Reads a PEFT adapter folder and attaches it to `model` (which must have none); returns the settings attached. */
+export async function loadPeftAdapter(folder: string, model: Blip2Idc): Promise<Required<LoraSettings>> {
+  if (model.loraSettings) throw new Error('peft: the model already has a LoRA adapter attached; detach it first');
+  const { tensors, settings, weightsFile } = await readPeftAdapter(folder, model.config);
   model.attachLora(settings, 0);
   try {
-    model.params.assign(adapter, 'adapter', weightsFile);
+    model.params.assign(tensors, 'adapter', weightsFile);
   } catch (error) {
     model.detachLora();
     throw error;

@@ -18,6 +18,7 @@ import { categoryAccuracy } from '../data/synthetic/categoryClassifier';
 import { validateLora, type LoraModule } from '../model/lora';
 import { writeFileAtomic } from '../../platform/atomicWrite';
 import type { BackendName } from './backend';
+import { defaultBase } from '../model/baseFiles';
 import { loadData, type DataSpec } from './dataSpec';
 import { mostCommonCaption, scoreCaptions, type RunMetrics } from './scoring';
 import type { Job, LoraJob, RunRecord, TrainSettings, WorkerMessage, ZeroShotRecord } from './jobs';
@@ -61,13 +62,6 @@ export interface AblationJson {
   config: Record<string, unknown>;
 }
 
-export function defaultBase(): string {
-  // beside the bundle (dist/ -> media/base) or in the source tree (kernels/idc/train -> media/base)
-  for (const candidate of [path.join(__dirname, '..', 'media', 'base'), path.join(__dirname, '..', '..', '..', 'media', 'base')]) {
-    if (fs.existsSync(path.join(candidate, 'config.json'))) return candidate;
-  }
-  return path.resolve('media', 'base');
-}
 
 const runName = (rank: number, modules: readonly LoraModule[]) => `r${rank} ${modules.join('+')}`;
 const folderName = (name: string) => name.replace(/[^a-z0-9]+/gi, '-');
@@ -129,7 +123,7 @@ export class AblationResult implements RichOutput {
     for (const [name, m] of [['zero-shot base', this.zeroShot.metrics], ['constant caption', this.constant]] as const) rows.push([name, '-', '-', '-', fmt(m.overall.CIDEr), fmt(m.overall.Bleu_4), fmt(m.overall.METEOR), fmt(m.overall.ROUGE_L), fmt(m.category_accuracy), String(m.distinct_captions)]);
     const widths = rows[0]!.map((_, k) => Math.max(...rows.map((r) => (r[k] as string).length)));
     const lines = rows.map((r) => r.map((c, k) => (k === 0 ? c.padEnd(widths[k] as number) : c.padStart(widths[k] as number))).join('  '));
-    return [...lines, `scores x100 on the test split; backend ${this.backend}; keyword classifier on the references: ${(100 * this.classifierAccuracy).toFixed(1)}%`].join('\n');
+    return [...lines, `scores x100 on the test split; backend ${this.backend}, test captions by ${this.zeroShot.caption_engine}; keyword classifier on the references: ${(100 * this.classifierAccuracy).toFixed(1)}%`].join('\n');
   }
 
   table(): RichOutput {

@@ -72,6 +72,8 @@ export interface RunRecord {
   validation: Array<{ epoch: number; loss: number }>;
   metrics: RunMetrics;
   backend: string;
+  /** What generated the test captions (evaluateRun.ts): onnxruntime when installed, else tfjs. */
+  caption_engine: string;
   predictions: Record<string, string>;
 }
 
@@ -79,6 +81,8 @@ export interface ZeroShotRecord {
   name: string;
   metrics: RunMetrics;
   backend: string;
+  /** What generated the test captions (evaluateRun.ts): onnxruntime when installed, else tfjs. */
+  caption_engine: string;
   predictions: Record<string, string>;
 }
 

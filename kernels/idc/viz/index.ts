@@ -7,7 +7,7 @@ import { currentSignal } from '../context';
 import type { AttentionPayload } from '../display/contracts';
 import { IDC_MIME, type JsonValue, type MimeBundle } from '../display/mime';
 import { MIME_BUNDLE, type RichOutput } from '../display/richOutput';
-import { defaultBase } from '../train/ablation';
+import { defaultBase } from '../model/baseFiles';
 import type { BackendName } from '../train/backend';
 import type { DataSpec } from '../train/dataSpec';
 import type { AttentionJob, AttentionRecord } from '../train/jobs';

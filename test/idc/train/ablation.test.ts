@@ -44,9 +44,12 @@ describe('LoRA ablation runner', () => {
     assert.deepEqual(Object.keys(saved.baselines), ['zero_shot', 'constant']);
     assert.deepEqual(Object.keys(saved.runs[0].metrics), ['overall', 'per_category', 'category_accuracy', 'distinct_captions']);
     assert.equal(saved.backend, 'wasm');
+    // the test captions come from ONNX Runtime (installed with the project), the model exported in the worker
+    assert.deepEqual([...saved.runs.map((r: { caption_engine: string }) => r.caption_engine), result.zeroShot.caption_engine], ['onnxruntime', 'onnxruntime', 'onnxruntime', 'onnxruntime', 'onnxruntime']);
     assert.ok(result.chart()[MIME_BUNDLE]()[IDC_MIME.categoryChart]);
     assert.ok(result.curves()[MIME_BUNDLE]()[IDC_MIME.training]);
     assert.match(result.tableText(), /^run +trainable/);
+    assert.match(result.tableText(), /backend wasm, test captions by onnxruntime;/);
 
     // finished runs are read back: the same records, no training
     const again = await ablation(options);

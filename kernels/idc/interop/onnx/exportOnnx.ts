@@ -6,7 +6,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Blip2Idc } from '../../model/blip2idc';
 import type { ModelConfig } from '../../model/config';
-import { inferenceWeights } from '../../model/inferenceWeights';
+import { inferenceWeights, mergeAdapterWeights } from '../../model/inferenceWeights';
+import { readBaseConfig, readBaseWeights } from '../../model/baseFiles';
+import { PEFT_CONFIG_FILE, readPeftAdapter, readRunAdapter } from '../peftAdapter';
 import type { NamedArrays } from '../../model/parameters';
 import { BOS, EOS, PAD, UNK, type WordTokenizer } from '../../model/tokenizer';
 import { writeFileAtomic } from '../../../platform/atomicWrite';
@@ -49,7 +51,37 @@ export async function onnxGraphs(model: Blip2Idc, tokenizer?: WordTokenizer): Pr
 
 /** Writes the graphs and `idc_onnx.json` into `dir` (each file atomically); returns the files written. */
 export async function exportOnnx(model: Blip2Idc, dir: string, tokenizer?: WordTokenizer): Promise<string[]> {
-  const graphs = await onnxGraphs(model, tokenizer);
+  return writeGraphs(await onnxGraphs(model, tokenizer), dir);
+}
+
+export interface ExportFromFilesOptions {
+  /** The base model folder (config.json, tokenizer.json, model.safetensors). */
+  base: string;
+  /** An adapter merged in: a run's adapter.safetensors (rank, alpha and modules in its metadata) or a PEFT folder. */
+  adapter?: string;
+  /** The folder to write. */
+  out: string;
+}
+
+/**
+ * The export from files alone, as the kernel does it (`idc.interop.exportOnnx`): no
+ * TensorFlow.js, the adapter merged in plain arrays.
+ */
+export async function exportOnnxFromFiles(options: ExportFromFilesOptions): Promise<{ files: string[]; manifest: OnnxManifest }> {
+  const { config, tokenizer } = await readBaseConfig(options.base);
+  let weights: NamedArrays = await readBaseWeights(options.base);
+  let adapter: OnnxManifest['adapter'];
+  if (options.adapter) {
+    const peft = fs.existsSync(path.join(options.adapter, PEFT_CONFIG_FILE));
+    const run = peft ? await readPeftAdapter(options.adapter, config.model) : await readRunAdapter(options.adapter);
+    weights = mergeAdapterWeights(weights, run.tensors, run.settings, options.adapter);
+    adapter = { rank: run.settings.rank, alpha: run.settings.alpha, modules: [...run.settings.modules] };
+  }
+  const manifest = onnxManifest(config.model, tokenizer, adapter);
+  return { files: await writeGraphs(graphsFromWeights(config.model, weights, manifest), options.out), manifest };
+}
+
+async function writeGraphs(graphs: OnnxGraphs, dir: string): Promise<string[]> {
   await fs.promises.mkdir(dir, { recursive: true });
   const files: Array<[string, string | Uint8Array]> = [
     [ONNX_FILES.vision, graphs.vision],

@@ -55,9 +55,11 @@ function attribute(name: string, value: AttributeValue): AttributeProto {
   return create(AttributeProtoSchema, { name, type: AttributeType.INT, i: BigInt(value) });
 }
 
-function bytesOf(view: Float32Array | BigInt64Array): Uint8Array {
+function bytesOf(view: Float32Array | BigInt64Array): Uint8Array<ArrayBuffer> {
   // raw_data is little-endian, as typed arrays are on every platform Node runs on
-  return new Uint8Array(view.buffer.slice(view.byteOffset, view.byteOffset + view.byteLength));
+  const bytes = new Uint8Array(view.byteLength);
+  bytes.set(new Uint8Array(view.buffer, view.byteOffset, view.byteLength));
+  return bytes;
 }
 
 export class GraphBuilder {

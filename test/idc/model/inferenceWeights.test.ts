@@ -1,0 +1,41 @@
+import assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs-core';
+import { useBackend } from '../../../kernels/idc/train/backend';
+import { Blip2Idc } from '../../../kernels/idc/model/blip2idc';
+import { inferenceWeights } from '../../../kernels/idc/model/inferenceWeights';
+import { mergedWeight } from '../../../kernels/idc/model/lora';
+import { tinyBatch, tinyModel } from './tinyModel';
+
+describe('inference weights (the adapter merged in)', () => {
+  before(async () => {
+    await useBackend('cpu');
+  });
+
+  it('merges W + (alpha / r) A B', () => {
+    // W = I (2x2), A = [1; 2] (2x1), B = [3 4] (1x2), scale 0.5
+    const merged = mergedWeight(Float32Array.of(1, 0, 0, 1), Float32Array.of(1, 2), Float32Array.of(3, 4), 2, 1, 2, 0.5);
+    assert.deepEqual([...merged], [2.5, 2, 3, 5]);
+    assert.throws(() => mergedWeight(new Float32Array(4), new Float32Array(3), new Float32Array(2), 2, 1, 2, 1), /expected W 2x2, A 2x1, B 1x2/);
+  });
+
+  it('gives a plain model the outputs of the adapted one, leaving the adapted model as it was', async () => {
+    const { model, tokenizer } = tinyModel();
+    model.attachLora({ rank: 2, modules: ['vit', 'qformer', 'llm'] }, 5);
+    for (const [name, v] of model.params.adapters) if (name.endsWith('lora_B')) v.assign(tf.randomNormal(v.shape, 0, 0.3, 'float32', 7));
+    const qkvBefore = await model.params.get('vit.blocks.0.attn.qkv.weight').data();
+    const weights = await inferenceWeights(model);
+    assert.deepEqual(await model.params.get('vit.blocks.0.attn.qkv.weight').data(), qkvBefore);
+    assert.notDeepEqual(weights.get('vit.blocks.0.attn.qkv.weight')?.data, qkvBefore);
+    const plain = new Blip2Idc(model.config, 11);
+    plain.params.assign(weights, 'base', 'merged');
+    const batch = tinyBatch(model, tokenizer);
+    const [a, b] = [model, plain].map((m) => tf.tidy(() => m.decode(m.encode(batch.patches), batch.inputs)));
+    const [va, vb] = [(await a!.data()) as Float32Array, (await b!.data()) as Float32Array];
+    let d = 0;
+    for (let i = 0; i < va.length; i++) d = Math.max(d, Math.abs((va[i] as number) - (vb[i] as number)));
+    assert.ok(d < 1e-5, `largest difference ${d}`);
+    tf.dispose([a!, b!, batch.patches, batch.inputs, batch.targets, batch.mask]);
+    model.dispose();
+    plain.dispose();
+  });
+});
