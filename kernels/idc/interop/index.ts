@@ -6,6 +6,8 @@
 import path from 'node:path';
 import { defaultBase } from '../model/baseFiles';
 import { exportOnnxFromFiles } from './onnx/exportOnnx';
+import { captionWithOnnx, type OnnxCaptionOptions } from './onnx/onnxCaptions';
+import type { Dataset } from '../data/dataset';
 import type { OnnxManifest } from './onnx/onnxInterface';
 
 export interface ExportOnnxOptions {
@@ -25,4 +27,12 @@ export async function exportOnnx(options: ExportOnnxOptions): Promise<{ files: s
 
 export { exportAdapterToPeft, PEFT_CONFIG_FILE, PEFT_WEIGHTS_FILE, type PeftLoraConfig } from './peftAdapter';
 export { evaluatePredictions as predictions, joinPredictions, parsePredictions, PredictionsEvaluation, type PredictionsOptions, type JoinedPredictions } from './predictions';
+/**
+ * Captions of a dataset's pairs (the test split by default) from an ONNX model folder, by
+ * sample id; with `out`, also written as a COCO results file for `idc.interop.predictions`.
+ */
+export async function onnxCaptions(modelDir: string, dataset: Pick<Dataset, 'samples'>, options: OnnxCaptionOptions = {}): Promise<Record<string, string>> {
+  return Object.fromEntries(await captionWithOnnx(path.resolve(modelDir), dataset, { ...options, ...(options.out ? { out: path.resolve(options.out) } : {}) }));
+}
+
 export { ONNX_FILES, ONNX_NAMES, type OnnxManifest } from './onnx/onnxInterface';

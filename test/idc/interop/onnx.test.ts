@@ -157,13 +157,23 @@ describe('ONNX export and ONNX Runtime generation', () => {
 
   it('captions a test split through ONNX Runtime with the captions of TensorFlow.js, and says which engine ran', async () => {
     const { model, tokenizer } = adapted();
-    const samples = generateSynthetic({ pairs: 12, size: 32, seed: 4 }).samples;
+    const samples = generateSynthetic({ pairs: 12, size: 32, seed: 4, fractions: { train: 0.5, validation: 0.2, test: 0.3 } }).samples;
     const viaOrt = await captionSamples(model, tokenizer, samples, { batchSize: 5 });
     const viaTfjs = await captionSamples(model, tokenizer, samples, { engine: 'tfjs', batchSize: 5 });
     assert.equal(viaOrt.engine, 'onnxruntime');
     assert.equal(viaTfjs.engine, 'tfjs');
     assert.equal(viaOrt.captions.size, 12);
     assert.deepEqual([...viaOrt.captions], [...viaTfjs.captions]);
+
+    // the same from an exported folder in the kernel (no TensorFlow.js), written as a COCO results file
+    await exportOnnx(model, dir, tokenizer);
+    const resultsFile = path.join(dir, 'results.json');
+    const test = samples.filter((x) => x.split === 'test');
+    const fromFolder = await interop.onnxCaptions(dir, { samples }, { out: resultsFile });
+    assert.deepEqual(Object.keys(fromFolder), test.map((x) => x.id));
+    assert.deepEqual(fromFolder, Object.fromEntries(test.map((x) => [x.id, viaTfjs.captions.get(x.id)])));
+    assert.deepEqual(interop.parsePredictions(fs.readFileSync(resultsFile, 'utf8'), resultsFile), new Map(Object.entries(fromFolder)));
+    await assert.rejects(interop.onnxCaptions(dir, { samples }, { split: 'dev' }), /split: expected a split with pairs, found none in "dev"/);
     model.dispose();
   });
 });
