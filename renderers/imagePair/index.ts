@@ -1,9 +1,19 @@
-// placeholder until the renderer lands
+/**
+ * Notebook renderer for application/vnd.idc-lab.image-pair+json (activation only; the
+ * viewer is in ./render). An in-place update calls renderOutputItem again with the same
+ * element: the shadow root is reused, its content replaced, and the reader's mode, page and
+ * zoom, kept per root, carry over.
+ */
 import type { ActivationFunction } from '../rendererApi';
-import { renderProblem } from '../shared/dom';
+import { readJson, renderProblem } from '../shared/dom';
+import { renderImagePairs } from './render';
 
 export const activate: ActivationFunction = () => ({
-  renderOutputItem(_item, element) {
-    renderProblem(element.shadowRoot ?? element.attachShadow({ mode: 'open' }), 'output', 'renderer not built yet');
+  renderOutputItem(item, element) {
+    const root = element.shadowRoot ?? element.attachShadow({ mode: 'open' });
+    const json = readJson(item);
+    if (!json.ok) return renderProblem(root, 'image-pair output', json.problem);
+    renderImagePairs(json.value, root);
   },
+  disposeOutputItem() {},
 });
