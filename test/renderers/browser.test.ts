@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
@@ -315,6 +316,30 @@ describe('renderers in Chromium', function () {
     assert.deepEqual([requests, dialogs, errors], [[], [], []]);
     assert.equal(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss), undefined);
     await page.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('the example notebooks run headless with --html: every rich output of every notebook drawn in Chromium', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'idc-notebooks-'));
+    const notebooks = fs.readdirSync(path.join(REPO, 'notebooks')).filter((f) => f.endsWith('.idcnb'));
+    assert.ok(notebooks.length > 0);
+    for (const name of notebooks) {
+      const html = path.join(dir, `${name}.html`);
+      execFileSync(process.execPath, [path.join(REPO, 'bin', 'idc-lab.js'), 'run', path.join(REPO, 'notebooks', name), '--out', path.join(dir, name), '--html', html, '--param', 'quick=true'], { stdio: 'pipe' });
+      const page = await browser.newPage();
+      const errors: string[] = [];
+      page.on('pageerror', (e) => errors.push(e.message));
+      await page.goto(`file://${html}`);
+      await page.waitForFunction(() => [...document.querySelectorAll('.output.rich')].every((h) => h.querySelector('.rendered')?.shadowRoot || (h as HTMLElement).dataset.renderError), undefined, { timeout: 30_000 });
+      const shown = await page.evaluate(() =>
+        [...document.querySelectorAll('.output.rich')].map((h) => [(h as HTMLElement).dataset.renderError ?? null, h.querySelector('.rendered')?.shadowRoot?.querySelector('.error:not([hidden])')?.textContent ?? null, ((h.querySelector('.rendered') as HTMLElement | null)?.getBoundingClientRect().height ?? 0) > 10]),
+      );
+      assert.ok(shown.length > 0, `${name} has rich outputs`);
+      for (const [k, o] of shown.entries()) assert.deepEqual(o, [null, null, true], `${name}, rich output ${k}`);
+      await page.screenshot({ path: path.join(ARTIFACTS, `notebook-${name}.png`), fullPage: true });
+      assert.deepEqual(errors, []);
+      await page.close();
+    }
     fs.rmSync(dir, { recursive: true, force: true });
   });
 });

@@ -1,7 +1,7 @@
 /**
  * The progress renderer: its pure parts (payload validation, the text it shows) everywhere,
- * and, where a Chromium is installed, its DOM in a real browser, alone and inside an HTML
- * report (the tests that need a browser run only where one is found; none is installed for them).
+ * and its DOM in a real browser (Chromium), alone and inside an HTML
+ * report.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -14,6 +14,7 @@ import { IDC_MIME } from '../../kernels/idc/display/mime';
 import { newNotebook } from '../../kernels/runtime/notebook/nbformat';
 import { renderHtmlReport } from '../../kernels/runtime/report/htmlReport';
 import { formatDuration, formatProgressText, progressPercent, validateProgressPayload } from '../../renderers/progress/render';
+import { chromiumPath } from '../browser/harness';
 
 const REPO = path.join(__dirname, '..', '..');
 const XSS = '<img src=x onerror=alert(1)>';
@@ -57,16 +58,6 @@ describe('progress renderer', () => {
 });
 
 // ---- in a browser ----------------------------------------------------------------------
-
-function findChromium(): string | undefined {
-  if (process.env['CHROMIUM_PATH']) return process.env['CHROMIUM_PATH'];
-  for (const dir of (process.env['PATH'] ?? '').split(path.delimiter)) {
-    for (const name of ['chromium', 'chromium-browser', 'google-chrome']) {
-      if (dir && fs.existsSync(path.join(dir, name))) return path.join(dir, name);
-    }
-  }
-  return undefined;
-}
 
 /** The DOM of a local page after its scripts ran (and timers, up to a virtual 5 s). */
 function dumpDom(chromium: string, file: string): string {
@@ -139,13 +130,10 @@ interface Inspected {
   fill: string | null;
 }
 
-// Registered only where a Chromium exists (none is installed for these tests); the run says
-// so otherwise, rather than counting skipped tests.
-const chromiumFound = findChromium();
-if (!chromiumFound) console.warn('NOTE: no Chromium found, so the progress renderer browser tests were not run.');
-(chromiumFound ? describe : () => undefined)('progress renderer in a browser', function (this: Mocha.Suite) {
+// Debian's Chromium, which `npm test` installs when it is missing (scripts/systemPackages.mjs)
+describe('progress renderer in a browser', function (this: Mocha.Suite) {
   this.timeout(90_000);
-  const chromium = chromiumFound;
+  const chromium = chromiumPath();
   let dir = '';
   before(function () {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'idc-progress-'));
