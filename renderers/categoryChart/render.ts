@@ -6,7 +6,7 @@
 import type { Chart } from 'chart.js';
 import type { CategoryChartPayload } from '../../kernels/idc/display/contracts';
 import { button, choice, download, el, renderProblem, startRoot } from '../shared/dom';
-import { chartTheme, registerCharts, seriesColour } from '../shared/charts';
+import { chartFrame, chartTheme, registerCharts, seriesColour } from '../shared/charts';
 import { fileStem, hasIntervals, seriesBars, tableRows, toCsv } from './chartData';
 import { validateCategoryChart } from './validate';
 
@@ -126,14 +126,7 @@ export function renderCategoryChart(value: unknown, root: ShadowRoot | HTMLEleme
   const doc = startRoot(root, STYLE);
   const rendered: RenderedChart = { chart: undefined, state };
 
-  const title = el(doc, 'div', 'title', payload.title);
-  const toolbar = el(doc, 'div', 'toolbar');
-  toolbar.setAttribute('role', 'toolbar');
-  toolbar.setAttribute('aria-label', 'Chart controls');
-  const plot = el(doc, 'div', 'plot');
-  const canvas = el(doc, 'canvas');
-  canvas.setAttribute('role', 'img');
-  plot.append(canvas);
+  const { title, toolbar, plot, canvas } = chartFrame(doc, payload.title, 'Chart controls');
   const tableBox = el(doc, 'div', 'table-view');
   const status = el(doc, 'div', 'notes status');
   status.setAttribute('role', 'status');

@@ -5,7 +5,7 @@
  */
 import { BarElement, CategoryScale, Chart, Filler, Legend, LinearScale, LineController, LineElement, LogarithmicScale, PointElement, Tooltip } from 'chart.js';
 import { BarWithErrorBar, BarWithErrorBarsController } from 'chartjs-chart-error-bars';
-import { themeColour } from './dom';
+import { el, themeColour } from './dom';
 
 let registered = false;
 
@@ -46,4 +46,17 @@ export function chartTheme(host: Element): ChartTheme {
 /** A colour for series k: the theme's list, then the same hues dashed by the caller. */
 export function seriesColour(theme: ChartTheme, k: number): string {
   return theme.series[k % theme.series.length] as string;
+}
+
+/** The frame of a chart output: its title, a labelled toolbar, and the canvas in a sized box. */
+export function chartFrame(doc: Document, title: string, toolbarLabel: string): { title: HTMLElement; toolbar: HTMLElement; plot: HTMLElement; canvas: HTMLCanvasElement } {
+  const heading = el(doc, 'div', 'title', title);
+  const toolbar = el(doc, 'div', 'toolbar');
+  toolbar.setAttribute('role', 'toolbar');
+  toolbar.setAttribute('aria-label', toolbarLabel);
+  const plot = el(doc, 'div', 'plot');
+  const canvas = el(doc, 'canvas');
+  canvas.setAttribute('role', 'img');
+  plot.append(canvas);
+  return { title: heading, toolbar, plot, canvas };
 }

@@ -6,7 +6,7 @@
 import type { Chart, ChartDataset } from 'chart.js';
 import type { TrainingPayload } from '../../kernels/idc/display/contracts';
 import { button, el, renderProblem, slider, startRoot } from '../shared/dom';
-import { chartTheme, registerCharts, seriesColour, type ChartTheme } from '../shared/charts';
+import { chartFrame, chartTheme, registerCharts, seriesColour, type ChartTheme } from '../shared/charts';
 import { lastValues, runCurves, type CurveView } from './curves';
 import { validateTraining } from './validate';
 
@@ -96,14 +96,7 @@ export function renderTraining(value: unknown, root: ShadowRoot | HTMLElement, h
   const doc = startRoot(root, STYLE);
   const rendered: RenderedCurves = { chart: undefined, state };
 
-  const title = el(doc, 'div', 'title', payload.title);
-  const toolbar = el(doc, 'div', 'toolbar');
-  toolbar.setAttribute('role', 'toolbar');
-  toolbar.setAttribute('aria-label', 'Training curve controls');
-  const plot = el(doc, 'div', 'plot');
-  const canvas = el(doc, 'canvas');
-  canvas.setAttribute('role', 'img');
-  plot.append(canvas);
+  const { title, toolbar, plot, canvas } = chartFrame(doc, payload.title, 'Training curve controls');
   const summary = el(doc, 'div', 'summary');
   summary.setAttribute('aria-live', 'polite');
   const status = el(doc, 'div', 'notes status');

@@ -10,7 +10,6 @@ import assert from 'node:assert/strict';
 import type { AttentionPayload, QuantisedMatrix } from '../../kernels/idc/display/contracts';
 import { attentionPayload, dequantise as kernelDequantise, quantise } from '../../kernels/idc/display/attention';
 import { IDC_MIME } from '../../kernels/idc/display/mime';
-import { SeededRandom } from '../../kernels/idc/data/random';
 import { activate } from '../../renderers/attention/index';
 import { boundaryY, fitScale, halfOf, movePatch, patchAtPixel, patchAtPoint, patchBoxPercent, patchIndex, patchOfIndex } from '../../renderers/attention/grid';
 import { ALPHA_FLOOR, heatmapRgba, mapMaximum, rampColour } from '../../renderers/attention/heatmap';
@@ -20,18 +19,10 @@ import { validateAttentionPayload } from '../../renderers/attention/validate';
 import { WeightCache } from '../../renderers/attention/weights';
 import type { RendererApi } from '../../renderers/rendererApi';
 import { fakeContext, fakeDom, outputItem, type FakeDom } from './fakeContext';
+import { softmaxRows } from '../idc/display/softmaxRows';
 
 const XSS = '<img src=x onerror=alert(1)>';
 
-/** Softmax rows of seeded random scores: [rows][columns], each row summing to 1. */
-function softmaxRows(rows: number, columns: number, seed: number): number[][] {
-  const rng = new SeededRandom(seed);
-  return Array.from({ length: rows }, () => {
-    const e = Array.from({ length: columns }, () => Math.exp(3 * rng.float()));
-    const total = e.reduce((a, b) => a + b, 0);
-    return e.map((v) => v / total);
-  });
-}
 
 // The project's model: a 64x128 stacked pair in 16-pixel patches, 8 rows x 4 columns.
 const grid = { rows: 8, columns: 4, patch: 16 };

@@ -2,17 +2,8 @@ import assert from 'node:assert/strict';
 import sharp from 'sharp';
 import { attentionBundle, attentionPayload, dequantise, quantise } from '../../../kernels/idc/display/attention';
 import { IDC_MIME } from '../../../kernels/idc/display/mime';
-import { SeededRandom } from '../../../kernels/idc/data/random';
+import { softmaxRows } from './softmaxRows';
 
-/** Softmax rows of seeded random scores: [rows][columns], each row summing to 1. */
-function softmaxRows(rows: number, columns: number, seed: number): number[][] {
-  const rng = new SeededRandom(seed);
-  return Array.from({ length: rows }, () => {
-    const e = Array.from({ length: columns }, () => Math.exp(3 * rng.float()));
-    const total = e.reduce((a, b) => a + b, 0);
-    return e.map((v) => v / total);
-  });
-}
 
 describe('attention output', () => {
   const grid = { rows: 4, columns: 2, patch: 8 };
