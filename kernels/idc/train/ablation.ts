@@ -140,6 +140,25 @@ export class AblationResult implements RichOutput {
   }
 }
 
+/** What makes a run what it is: the settings a finished or checkpointed run is reused for. */
+function jobSettings(job: Extract<Job, { dir: string }>): Record<string, unknown> {
+  const { dir: _dir, name: _name, ...rest } = job;
+  return rest;
+}
+
+/** The top-level fields that differ between two saved settings, for the error message. */
+function settingsDifference(saved: string, wanted: string): string {
+  let a: Record<string, unknown>;
+  try {
+    a = JSON.parse(saved) as Record<string, unknown>;
+  } catch {
+    return 'job.json is not valid JSON';
+  }
+  const b = JSON.parse(wanted) as Record<string, unknown>;
+  const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].filter((k) => JSON.stringify(a[k]) !== JSON.stringify(b[k]));
+  return keys.map((k) => `${k}: ${JSON.stringify(a[k])} there, ${JSON.stringify(b[k])} now`).join('; ');
+}
+
 export async function ablation(options: AblationOptions = {}): Promise<AblationResult> {
   const ranks = options.ranks ?? [2, 4, 8, 16];
   const moduleSets = options.modules ?? [['vit', 'qformer', 'llm']];
@@ -164,9 +183,20 @@ export async function ablation(options: AblationOptions = {}): Promise<AblationR
 
   const loraJobs: LoraJob[] = ranks.flatMap((rank) => moduleSets.map((modules) => ({ kind: 'lora' as const, name: runName(rank, modules), dir: path.join(out, folderName(runName(rank, modules))), base, data, rank, modules: [...modules], train, backend })));
   const zeroShotJob: Job = { kind: 'zero-shot', name: 'zero-shot base', dir: path.join(out, 'zero-shot'), base, data, backend };
-  // finished runs are read back, not run again
+  // finished runs are read back, not run again; a folder holding a run of other settings is
+  // refused rather than reused (its result or checkpoint would pass for this configuration)
   const done = new Map<string, RunRecord | ZeroShotRecord>();
   for (const job of [...loraJobs, zeroShotJob]) {
+    const settings = `${JSON.stringify(jobSettings(job), null, 1)}\n`;
+    const settingsFile = path.join(job.dir, 'job.json');
+    if (fs.existsSync(settingsFile)) {
+      const saved = fs.readFileSync(settingsFile, 'utf8');
+      if (saved !== settings) throw new Error(`${settingsFile}: this folder holds the run "${job.name}" with other settings (${settingsDifference(saved, settings)}); pass another \`out\` or remove ${job.dir}`);
+    } else if (fs.existsSync(job.dir) && fs.readdirSync(job.dir).length > 0) {
+      throw new Error(`${job.dir}: expected an empty folder or one of this grid's runs (with job.json), found other files; pass another \`out\` or remove it`);
+    }
+    await fs.promises.mkdir(job.dir, { recursive: true });
+    await writeFileAtomic(settingsFile, settings);
     const file = path.join(job.dir, 'result.json');
     if (fs.existsSync(file)) done.set(job.name, JSON.parse(fs.readFileSync(file, 'utf8')) as RunRecord | ZeroShotRecord);
   }
