@@ -13,7 +13,11 @@ export const activate: ActivationFunction = () => ({
   renderOutputItem(item, element) {
     const root = element.shadowRoot ?? element.attachShadow({ mode: 'open' });
     const json = readJson(item);
-    if (!json.ok) return renderProblem(root, 'category chart', json.problem);
+    if (!json.ok) {
+      rendered.get(item.id)?.chart?.destroy();
+      rendered.delete(item.id);
+      return renderProblem(root, 'category chart', json.problem);
+    }
     rendered.set(item.id, renderCategoryChart(json.value, root, element, rendered.get(item.id)));
   },
   disposeOutputItem(id) {

@@ -1,7 +1,7 @@
 /** Checks a category-chart payload (contracts.ts) and names the first field that is wrong. */
 import type { CategoryChartPayload } from '../../kernels/idc/display/contracts';
+import type { Checked } from '../shared/checked';
 
-export type Checked<T> = { ok: true; payload: T } | { ok: false; problem: string };
 
 const isStringList = (v: unknown): v is string[] => Array.isArray(v) && v.every((x) => typeof x === 'string');
 

@@ -6,29 +6,13 @@
  * and the static PNG fallback mean the same by a colour; below the threshold a pixel is
  * transparent, letting the dimmed image underneath show where nothing changed.
  */
+import { channelDifference, heatColour } from '../../kernels/idc/display/differenceMaps';
 
-/** |before - after| per pixel, the largest over R, G and B (alpha is ignored): one byte a pixel. */
+export { heatColour };
+
+/** |before - after| per pixel, the largest over R, G and B (alpha ignored): one byte a pixel. */
 export function absoluteDifference(before: ArrayLike<number>, after: ArrayLike<number>): Uint8Array {
-  if (before.length !== after.length) throw new RangeError(`absoluteDifference: pixel arrays differ in length (${before.length} and ${after.length})`);
-  if (before.length % 4 !== 0) throw new RangeError(`absoluteDifference: ${before.length} bytes is not whole RGBA pixels`);
-  const out = new Uint8Array(before.length / 4);
-  for (let p = 0, i = 0; p < out.length; p++, i += 4) {
-    const d0 = Math.abs((before[i] as number) - (after[i] as number));
-    const d1 = Math.abs((before[i + 1] as number) - (after[i + 1] as number));
-    const d2 = Math.abs((before[i + 2] as number) - (after[i + 2] as number));
-    out[p] = d0 > d1 ? (d0 > d2 ? d0 : d2) : d1 > d2 ? d1 : d2;
-  }
-  return out;
-}
-
-/** The heatmap colour of a difference 0..255: black, red, yellow, then white. */
-export function heatColour(value: number): [number, number, number] {
-  const v = Math.min(255, Math.max(0, value)) / 255;
-  return [
-    Math.round(255 * Math.min(1, v * 3)),
-    Math.round(255 * Math.min(1, Math.max(0, v * 3 - 1))),
-    Math.round(255 * Math.min(1, Math.max(0, v * 3 - 2))),
-  ];
+  return channelDifference(before, after, 4);
 }
 
 // 256 colours computed once: colouring a page of heatmaps is then one lookup per pixel.

@@ -1,5 +1,6 @@
 /** The payload as line points: pure, so smoothing and the views are tested without a canvas. */
 import type { TrainingPayload } from '../../kernels/idc/display/contracts';
+import { runSummary } from '../../kernels/idc/display/training';
 
 export type CurveView = 'steps' | 'validation';
 
@@ -44,13 +45,7 @@ export function runCurves(payload: TrainingPayload, view: CurveView, smoothing: 
   });
 }
 
-/** The last value of each run, for the summary line under the chart. */
+/** The last values of every run, for the summary line under the chart. */
 export function lastValues(payload: TrainingPayload): string {
-  return payload.runs
-    .map((r) => {
-      const last = [...r.loss].reverse().find((v) => v !== null && Number.isFinite(v));
-      const val = r.validation[r.validation.length - 1];
-      return `${r.name}: ${r.loss.length} steps${last === undefined || last === null ? '' : `, loss ${last.toFixed(3)}`}${val ? `, validation ${val.loss.toFixed(3)} (epoch ${val.epoch})` : ''}${r.state === 'done' ? '' : ` [${r.state}]`}`;
-    })
-    .join('; ');
+  return payload.runs.map(runSummary).join('; ');
 }

@@ -13,7 +13,12 @@ export const activate: ActivationFunction = () => ({
   renderOutputItem(item, element) {
     const root = element.shadowRoot ?? element.attachShadow({ mode: 'open' });
     const json = readJson(item);
-    if (!json.ok) return renderProblem(root, 'training curves', json.problem);
+    if (!json.ok) {
+      // the page is replaced by the message: the next payload must build a new one
+      rendered.get(item.id)?.curves.chart?.destroy();
+      rendered.delete(item.id);
+      return renderProblem(root, 'training curves', json.problem);
+    }
     const before = rendered.get(item.id);
     // a new element (the output moved or was re-created): build the page again
     const previous = before && before.element === element ? before.curves : before ? { ...before.curves, update: undefined } : undefined;

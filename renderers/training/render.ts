@@ -100,10 +100,15 @@ export function renderTraining(value: unknown, root: ShadowRoot | HTMLElement, h
   const summary = el(doc, 'div', 'summary');
   summary.setAttribute('aria-live', 'polite');
   const status = el(doc, 'div', 'notes status');
+  const notes = el(doc, 'ul', 'notes');
 
+  const describe = () => {
+    canvas.setAttribute('aria-label', `${state.view === 'steps' ? 'Training loss per step' : 'Validation loss per epoch'} of ${payload.runs.map((r) => r.name).join(', ')}; the line under the chart gives the last values`);
+    notes.replaceChildren(...payload.notes.map((n) => el(doc, 'li', undefined, n)));
+  };
   const draw = () => {
     rendered.chart?.destroy();
-    canvas.setAttribute('aria-label', `${state.view === 'steps' ? 'Training loss per step' : 'Validation loss per epoch'} of ${payload.runs.map((r) => r.name).join(', ')}; the line under the chart gives the last values`);
+    describe();
     stepsButton.setAttribute('aria-pressed', String(state.view === 'steps'));
     validationButton.setAttribute('aria-pressed', String(state.view === 'validation'));
     logButton.setAttribute('aria-pressed', String(state.logScale));
@@ -117,6 +122,7 @@ export function renderTraining(value: unknown, root: ShadowRoot | HTMLElement, h
     payload = next;
     title.textContent = next.title;
     summary.textContent = lastValues(next);
+    describe();
     const chart = rendered.chart;
     if (!chart) return true;
     chart.data.datasets = datasets(next, state, chartTheme(host)) as unknown as Chart['data']['datasets'];
@@ -142,8 +148,6 @@ export function renderTraining(value: unknown, root: ShadowRoot | HTMLElement, h
     draw();
   });
   toolbar.append(stepsButton, validationButton, logButton, smoothing.label);
-  const notes = el(doc, 'ul', 'notes');
-  for (const n of payload.notes) notes.append(el(doc, 'li', undefined, n));
   root.append(title, toolbar, plot, summary, status, notes);
   draw();
   return rendered;

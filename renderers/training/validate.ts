@@ -1,6 +1,6 @@
 /** Checks a training payload (contracts.ts) and names the first field that is wrong. */
 import type { TrainingPayload } from '../../kernels/idc/display/contracts';
-import type { Checked } from '../categoryChart/validate';
+import type { Checked } from '../shared/checked';
 
 const STATES = ['waiting', 'running', 'done', 'failed', 'interrupted'];
 
@@ -18,9 +18,8 @@ export function validateTraining(value: unknown): Checked<TrainingPayload> {
     if (typeof run.name !== 'string') return { ok: false, problem: `${field}.name: expected a string` };
     // a diverged run has NaN or Infinity losses, which JSON writes as null: kept as gaps
     if (!Array.isArray(run.loss) || !run.loss.every((v) => v === null || typeof v === 'number')) return { ok: false, problem: `${field}.loss: expected a list of numbers` };
-    if (!Array.isArray(run.validation) || !run.validation.every((v) => typeof v === 'object' && v !== null && typeof (v as Record<string, unknown>).epoch === 'number' && typeof (v as Record<string, unknown>).loss === 'number')) {
-      return { ok: false, problem: `${field}.validation: expected a list of {epoch, loss}` };
-    }
+    const validationPoint = (v: unknown) => typeof v === 'object' && v !== null && typeof (v as Record<string, unknown>).epoch === 'number' && ((v as Record<string, unknown>).loss === null || typeof (v as Record<string, unknown>).loss === 'number');
+    if (!Array.isArray(run.validation) || !run.validation.every(validationPoint)) return { ok: false, problem: `${field}.validation: expected a list of {epoch, loss}` };
     if (!STATES.includes(run.state as string)) return { ok: false, problem: `${field}.state: expected ${STATES.join(', ')}, found ${JSON.stringify(run.state)}` };
   }
   return { ok: true, payload: value as TrainingPayload };

@@ -40,7 +40,8 @@ describe('training curve renderer: data', () => {
   it('names the field of a malformed payload, and accepts a diverged run\'s null losses', () => {
     assert.deepEqual(validateTraining({ ...payload, runs: [{ ...payload.runs[0], state: 'paused' }] }), { ok: false, problem: 'runs[0].state: expected waiting, running, done, failed, interrupted, found "paused"' });
     assert.deepEqual(validateTraining({ ...payload, runs: [{ ...payload.runs[0], validation: [{ epoch: 1 }] }] }), { ok: false, problem: 'runs[0].validation: expected a list of {epoch, loss}' });
-    assert.equal(validateTraining({ ...payload, runs: [{ ...payload.runs[0], loss: [1, null] }] }).ok, true);
+    assert.equal(validateTraining({ ...payload, runs: [{ ...payload.runs[0], loss: [1, null], validation: [{ epoch: 1, loss: null }] }] }).ok, true);
+    assert.equal(lastValues({ ...payload, runs: [{ ...payload.runs[0]!, loss: [1, null] as number[], validation: [{ epoch: 1, loss: null as unknown as number }] }] }), 'r4: 2 steps, loss 1.000, validation - (epoch 1)');
   });
 });
 
@@ -68,6 +69,12 @@ describe('training curve renderer: DOM', () => {
     assert.equal(root.querySelector('.title'), title, 'the same page, updated');
     assert.match(root.querySelector('.summary')?.textContent ?? '', /<b>r8<\/b>: 3 steps, loss 3\.500 \[running\]/);
     assert.equal(root.querySelectorAll('button')[1]?.getAttribute('aria-pressed'), 'true', 'the chosen view stays');
+    // an output that stops being JSON shows the problem; the next payload builds the page again
+    await api.renderOutputItem({ ...outputItem(IDC_MIME.training, next, 'curves'), json: () => JSON.parse('{') }, host);
+    assert.match(root.querySelector('.error')?.textContent ?? '', /^Cannot show this training curves: the payload is not valid JSON/);
+    await api.renderOutputItem(outputItem(IDC_MIME.training, next, 'curves'), host);
+    assert.equal(root.querySelector('.error'), null);
+    assert.match(root.querySelector('.summary')?.textContent ?? '', /3 steps/);
     api.disposeOutputItem?.('curves');
   });
 });

@@ -8,6 +8,7 @@ import sharp from 'sharp';
 import { IDC_MIME, type EncodedImage, type ImagePairItem, type ImagePairPayload } from './contracts';
 import type { JsonValue, MimeBundle } from './mime';
 import type { RawImage } from '../data/images/rawImage';
+import { channelDifference, heatColour } from './differenceMaps';
 
 export interface PairView {
   id: string;
@@ -35,27 +36,13 @@ function rawOf(image: RawImage, channels: 1 | 3 = 3) {
 /** Per-pixel |before - after|, the largest over the channels: one byte per pixel. */
 export function differenceMask(before: RawImage, after: RawImage): Uint8Array {
   if (before.width !== after.width || before.height !== after.height) throw new RangeError(`differenceMask: sizes differ (${before.width}x${before.height} and ${after.width}x${after.height})`);
-  const out = new Uint8Array(after.width * after.height);
-  const a = before.data;
-  const b = after.data;
-  for (let p = 0, i = 0; p < out.length; p++, i += 3) {
-    const d0 = Math.abs((a[i] as number) - (b[i] as number));
-    const d1 = Math.abs((a[i + 1] as number) - (b[i + 1] as number));
-    const d2 = Math.abs((a[i + 2] as number) - (b[i + 2] as number));
-    out[p] = Math.max(d0, d1, d2);
-  }
-  return out;
+  return channelDifference(before.data, after.data, 3);
 }
 
-/** A black-red-yellow-white ramp: small differences stay dark. */
+/** RGB heatmap of a mask (see differenceMaps.ts). */
 export function heatmap(mask: Uint8Array): Uint8Array {
   const out = new Uint8Array(mask.length * 3);
-  for (let p = 0; p < mask.length; p++) {
-    const v = (mask[p] as number) / 255;
-    out[p * 3] = Math.round(255 * Math.min(1, v * 3));
-    out[p * 3 + 1] = Math.round(255 * Math.min(1, Math.max(0, v * 3 - 1)));
-    out[p * 3 + 2] = Math.round(255 * Math.min(1, Math.max(0, v * 3 - 2)));
-  }
+  for (let p = 0; p < mask.length; p++) out.set(heatColour(mask[p] as number), p * 3);
   return out;
 }
 

@@ -7,15 +7,20 @@ import { IDC_MIME, type JsonValue, type MimeBundle } from './mime';
 
 const escape = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
+/**
+ * One run in words: steps, the last finite loss, the last validation loss, and the state
+ * unless the run is done. Shared by the text fallback and the renderer's summary line;
+ * losses may be null (a diverged run's NaN after JSON).
+ */
+export function runSummary(run: { name: string; loss: ReadonlyArray<number | null>; validation: ReadonlyArray<{ epoch: number; loss: number | null }>; state: string }): string {
+  const last = [...run.loss].reverse().find((v): v is number => v !== null && Number.isFinite(v));
+  const val = run.validation[run.validation.length - 1];
+  const validation = val ? `, validation ${val.loss === null ? '-' : val.loss.toFixed(3)} (epoch ${val.epoch})` : '';
+  return `${run.name}: ${run.loss.length} steps${last === undefined ? '' : `, loss ${last.toFixed(3)}`}${validation}${run.state === 'done' ? '' : ` [${run.state}]`}`;
+}
+
 export function trainingText(payload: TrainingPayload): string {
-  const lines = [payload.title];
-  for (const run of payload.runs) {
-    const last = run.loss[run.loss.length - 1];
-    const val = run.validation[run.validation.length - 1];
-    lines.push(`${run.name}: ${run.loss.length} steps${last === undefined ? '' : `, loss ${last.toFixed(3)}`}${val ? `, validation ${val.loss.toFixed(3)} (epoch ${val.epoch})` : ''}${run.state === 'running' ? '' : ` [${run.state}]`}`);
-  }
-  for (const note of payload.notes) lines.push(`note: ${note}`);
-  return lines.join('\n');
+  return [payload.title, ...payload.runs.map(runSummary), ...payload.notes.map((note) => `note: ${note}`)].join('\n');
 }
 
 /** Training loss per step of every run, one polyline each, on shared axes. */

@@ -12,7 +12,10 @@ export function mergeAdapterWeights(base: NamedArrays, adapter: NamedArrays, set
   const merged: NamedArrays = new Map(base);
   const scale = settings.alpha / settings.rank;
   for (const [name, a] of adapter) {
-    if (name.endsWith('.lora_B')) continue;
+    if (name.endsWith('.lora_B')) {
+      if (!adapter.has(`${name.slice(0, -'.lora_B'.length)}.lora_A`)) throw new Error(`${source}: expected ${name.slice(0, -'.lora_B'.length)}.lora_A beside ${name}, found none`);
+      continue;
+    }
     if (!name.endsWith('.lora_A')) throw new Error(`${source}: tensor ${name}: expected <layer>.lora_A or <layer>.lora_B`);
     const layer = name.slice(0, -'.lora_A'.length);
     const b = adapter.get(`${layer}.lora_B`);

@@ -146,6 +146,13 @@ function jobSettings(job: Extract<Job, { dir: string }>): Record<string, unknown
   return rest;
 }
 
+/** A copy with every object's keys in order, so equal settings always serialise alike. */
+function sortedKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortedKeys);
+  if (typeof value !== 'object' || value === null) return value;
+  return Object.fromEntries(Object.keys(value).sort().map((k) => [k, sortedKeys((value as Record<string, unknown>)[k])]));
+}
+
 /** The top-level fields that differ between two saved settings, for the error message. */
 function settingsDifference(saved: string, wanted: string): string {
   let a: Record<string, unknown>;
@@ -154,6 +161,7 @@ function settingsDifference(saved: string, wanted: string): string {
   } catch {
     return 'job.json is not valid JSON';
   }
+  if (typeof a !== 'object' || a === null) return 'job.json is not a JSON object';
   const b = JSON.parse(wanted) as Record<string, unknown>;
   const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].filter((k) => JSON.stringify(a[k]) !== JSON.stringify(b[k]));
   return keys.map((k) => `${k}: ${JSON.stringify(a[k])} there, ${JSON.stringify(b[k])} now`).join('; ');
@@ -187,7 +195,7 @@ export async function ablation(options: AblationOptions = {}): Promise<AblationR
   // refused rather than reused (its result or checkpoint would pass for this configuration)
   const done = new Map<string, RunRecord | ZeroShotRecord>();
   for (const job of [...loraJobs, zeroShotJob]) {
-    const settings = `${JSON.stringify(jobSettings(job), null, 1)}\n`;
+    const settings = `${JSON.stringify(sortedKeys(jobSettings(job)), null, 1)}\n`;
     const settingsFile = path.join(job.dir, 'job.json');
     if (fs.existsSync(settingsFile)) {
       const saved = fs.readFileSync(settingsFile, 'utf8');

@@ -54,7 +54,15 @@ async function chooseEngine(model: Blip2Idc, tokenizer: WordTokenizer, wanted: C
     if (wanted === 'onnxruntime') throw new Error(runtime.reason);
     return { ...tfjs, fallback: runtime.reason };
   }
-  const captioner = await OnnxCaptioner.create(await onnxGraphs(model, tokenizer));
+  let captioner: OnnxCaptioner;
+  try {
+    captioner = await OnnxCaptioner.create(await onnxGraphs(model, tokenizer));
+  } catch (error) {
+    // a runtime that loads but cannot run this model (a CUDA provider without a GPU, say)
+    // must not cost a finished training run its evaluation
+    if (wanted === 'onnxruntime') throw error;
+    return { ...tfjs, fallback: `ONNX Runtime could not start: ${(error as Error).message.split('\n')[0]}` };
+  }
   return {
     engine: 'onnxruntime',
     generate: (pixels, n) => captioner.greedy(patchify(pixels, n, height, width, patch), n),
@@ -65,6 +73,7 @@ async function chooseEngine(model: Blip2Idc, tokenizer: WordTokenizer, wanted: C
 export async function captionSamples(model: Blip2Idc, tokenizer: WordTokenizer, samples: readonly IdcSample[], options: CaptionOptions = {}): Promise<CaptionResult> {
   const pipe = options.pipeline ?? new PairPipeline({ width: model.config.image.width, height: model.config.image.height });
   const batchSize = options.batchSize ?? 64;
+  if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`captionSamples: batchSize: expected a whole number >= 1, found ${batchSize}`);
   const { engine, generate, close, fallback } = await chooseEngine(model, tokenizer, options.engine ?? 'auto');
   const captions = new Map<string, string>();
   try {

@@ -74,6 +74,8 @@ export interface RunRecord {
   backend: string;
   /** What generated the test captions (evaluateRun.ts): onnxruntime when installed, else tfjs. */
   caption_engine: string;
+  /** Why the test captions did not come from ONNX Runtime, when they did not. */
+  caption_fallback?: string;
   predictions: Record<string, string>;
 }
 
@@ -83,6 +85,8 @@ export interface ZeroShotRecord {
   backend: string;
   /** What generated the test captions (evaluateRun.ts): onnxruntime when installed, else tfjs. */
   caption_engine: string;
+  /** Why the test captions did not come from ONNX Runtime, when they did not. */
+  caption_fallback?: string;
   predictions: Record<string, string>;
 }
 

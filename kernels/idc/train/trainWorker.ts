@@ -30,8 +30,8 @@ async function run(job: Job): Promise<JobRecord> {
   const test = data.samples.filter((s) => s.split === 'test');
   await fs.promises.mkdir(job.dir, { recursive: true });
   if (job.kind === 'zero-shot') {
-    const { captions, engine } = await captionSamples(model, tokenizer, test);
-    return { name: job.name, metrics: scoreCaptions(test, captions, data.categories), backend: backend.name, caption_engine: engine, predictions: Object.fromEntries(captions) };
+    const { captions, engine, fallback } = await captionSamples(model, tokenizer, test);
+    return { name: job.name, metrics: scoreCaptions(test, captions, data.categories), backend: backend.name, caption_engine: engine, ...(fallback ? { caption_fallback: fallback } : {}), predictions: Object.fromEntries(captions) };
   }
   const result = await trainLora({
     model,
@@ -53,7 +53,7 @@ async function run(job: Job): Promise<JobRecord> {
   await writeFileAtomic(adapterFile, encodeSafetensors(result.adapter, { rank: String(job.rank), modules: job.modules.join(','), alpha: String(result.settings.alpha), dropout: String(result.settings.dropout) }));
   // the same adapter in PEFT's layout, for the Python side (peft.PeftModel.from_pretrained)
   await savePeftAdapter(path.join(job.dir, 'peft'), model, { baseModel: job.base });
-  const { captions, engine } = await captionSamples(model, tokenizer, test);
+  const { captions, engine, fallback } = await captionSamples(model, tokenizer, test);
   return {
     name: job.name,
     rank: job.rank,
@@ -69,6 +69,7 @@ async function run(job: Job): Promise<JobRecord> {
     metrics: scoreCaptions(test, captions, data.categories),
     backend: backend.name,
     caption_engine: engine,
+    ...(fallback ? { caption_fallback: fallback } : {}),
     predictions: Object.fromEntries(captions),
   };
 }

@@ -61,21 +61,19 @@ describe('ONNX export and ONNX Runtime generation', () => {
 
   it('decodes with the key/value cache to the same logits as the full decoder at every step', async () => {
     const { model, tokenizer } = adapted();
-    const batch = tinyBatch(model, tokenizer, 2);
+    const batch = tinyBatch(model, tokenizer, 3);
     const patches = (await batch.patches.data()) as Float32Array;
     const captioner = await OnnxCaptioner.create(await onnxGraphs(model, tokenizer));
-    const greedy = await captioner.greedy(patches, 2, 5);
-    // the full decoder over <bos> + the first four greedy ids: its argmax at each position is the next greedy id
-    const rows = greedy.map((ids) => [1, ...ids.slice(0, 4)]);
-    const logits = await captioner.logits(patches, 2, rows);
-    const vocab = model.config.vocabSize;
-    for (let i = 0; i < 2; i++) {
-      for (let t = 0; t < 5; t++) {
-        const row = Array.from(logits.subarray((i * 5 + t) * vocab, (i * 5 + t + 1) * vocab));
-        if ((rows[i] as number[]).slice(1, t + 1).includes(2)) break; // after <eos> the greedy row is padding
-        assert.equal(row.indexOf(Math.max(...row)), (greedy[i] as number[])[t], `image ${i}, step ${t}`);
-      }
-    }
+    const ids = (await batch.inputs.array()) as number[][];
+    const full = await captioner.logits(patches, 3, ids);
+    const cached = await captioner.cachedLogits(patches, 3, ids);
+    const difference = maxDifference(full, cached);
+    assert.ok(difference < 1e-5, `largest difference ${difference} over ${ids[0]?.length} steps`);
+    // a step fed the wrong position would not match: shifting the tokens by one changes the logits
+    const shifted = await captioner.cachedLogits(patches, 3, ids.map((r) => [1, ...r.slice(0, -1)]));
+    assert.ok(maxDifference(full, shifted) > 1e-3);
+    await assert.rejects(captioner.greedy(patches, 3, model.config.decoder.maxTokens + 1), /maxTokens: expected a whole number from 1 to 8 \(the decoder's positions\), found 9/);
+    await assert.rejects(captioner.logits(patches, 3, [[1, 2], [1]]), /ids: expected 3 rows of one length, found 2 rows of lengths 2, 1/);
     await captioner.release();
     tf.dispose([batch.patches, batch.inputs, batch.targets, batch.mask]);
     model.dispose();

@@ -74,9 +74,15 @@ export class OnnxCaptioner {
     const m = graphs.manifest;
     const layers = Array.from({ length: m.decoder.layers }, (_, i) => i);
     const present = layers.flatMap((i) => [ONNX_NAMES.presentKey(i), ONNX_NAMES.presentValue(i)]);
-    const vision = await open(graphs.vision, ONNX_FILES.vision);
-    const decoder = await open(graphs.decoder, ONNX_FILES.decoder);
-    const withPast = await open(graphs.decoderWithPast, ONNX_FILES.decoderWithPast);
+    const opened: Ort.InferenceSession[] = [];
+    try {
+      for (const [bytes, name] of [[graphs.vision, ONNX_FILES.vision], [graphs.decoder, ONNX_FILES.decoder], [graphs.decoderWithPast, ONNX_FILES.decoderWithPast]] as const) opened.push(await open(bytes, name));
+    } catch (error) {
+      // a later graph failed: the sessions already open would hold their memory until exit
+      await Promise.all(opened.map((o) => o.release()));
+      throw error;
+    }
+    const [vision, decoder, withPast] = opened as [Ort.InferenceSession, Ort.InferenceSession, Ort.InferenceSession];
     try {
       requireNames(vision, [ONNX_NAMES.patches], [ONNX_NAMES.prefix], `${source}/${ONNX_FILES.vision}`);
       requireNames(decoder, [ONNX_NAMES.prefix, ONNX_NAMES.inputIds], [ONNX_NAMES.logits, ...present], `${source}/${ONNX_FILES.decoder}`);
@@ -124,9 +130,30 @@ export class OnnxCaptioner {
 
   /** Teacher-forced logits [n, T, V] for token rows of one length: the parity check with TensorFlow.js. */
   async logits(patches: Float32Array, n: number, ids: readonly (readonly number[])[]): Promise<Float32Array> {
+    const length = ids[0]?.length ?? 0;
+    if (ids.length !== n || ids.some((row) => row.length !== length)) throw new RangeError(`OnnxCaptioner.logits: ids: expected ${n} rows of one length, found ${ids.length} rows of lengths ${[...new Set(ids.map((r) => r.length))].join(', ')}`);
+    this.checkMaxTokens(length);
     const prefix = await this.encode(patches, n);
     const out = await this.decoder.run({ [ONNX_NAMES.prefix]: prefix, [ONNX_NAMES.inputIds]: this.ids(ids) });
     return (out[ONNX_NAMES.logits] as Ort.Tensor).data as Float32Array;
+  }
+
+  /**
+   * The same logits as `logits`, computed as generation does: the first token with the
+   * prefix, then one token at a time against the key/value cache (the cache's parity check).
+   */
+  async cachedLogits(patches: Float32Array, n: number, ids: readonly (readonly number[])[]): Promise<Float32Array> {
+    const length = ids[0]?.length ?? 0;
+    this.checkMaxTokens(length);
+    const vocab = this.manifest.vocabSize;
+    const outRows = new Float32Array(n * length * vocab);
+    let out = await this.decoder.run({ [ONNX_NAMES.prefix]: await this.encode(patches, n), [ONNX_NAMES.inputIds]: this.ids(ids.map((r) => [r[0] as number])) });
+    for (let t = 0; t < length; t++) {
+      if (t > 0) out = await this.decoderWithPast.run({ [ONNX_NAMES.inputIds]: this.ids(ids.map((r) => [r[t] as number])), ...this.pastFeeds(out) });
+      const step = (out[ONNX_NAMES.logits] as Ort.Tensor).data as Float32Array; // [n, 1, V]
+      for (let i = 0; i < n; i++) outRows.set(step.subarray(i * vocab, (i + 1) * vocab), (i * length + t) * vocab);
+    }
+    return outRows;
   }
 
   private pastFeeds(out: Ort.InferenceSession.ReturnType): Feeds {
@@ -138,8 +165,15 @@ export class OnnxCaptioner {
     return feeds;
   }
 
+  /** The decoder's positions bound a caption's length: more would index past its position table. */
+  private checkMaxTokens(maxTokens: number): void {
+    const most = this.manifest.decoder.maxTokens;
+    if (!Number.isInteger(maxTokens) || maxTokens < 1 || maxTokens > most) throw new RangeError(`OnnxCaptioner: maxTokens: expected a whole number from 1 to ${most} (the decoder's positions), found ${maxTokens}`);
+  }
+
   /** Greedy token ids per image (as `greedyDecode`): up to `maxTokens`, <pad> after <eos>. */
   async greedy(patches: Float32Array, n: number, maxTokens = this.manifest.decoder.maxTokens): Promise<number[][]> {
+    this.checkMaxTokens(maxTokens);
     const { bos, eos, pad } = this.manifest.special;
     const vocab = this.manifest.vocabSize;
     const prefix = await this.encode(patches, n);
@@ -163,6 +197,8 @@ export class OnnxCaptioner {
 
   /** Beam search per image (as `beamDecode`): the winner by length-normalised log-probability. */
   async beam(patches: Float32Array, n: number, beams = 3, maxTokens = this.manifest.decoder.maxTokens): Promise<number[][]> {
+    this.checkMaxTokens(maxTokens);
+    if (!Number.isInteger(beams) || beams < 1) throw new RangeError(`OnnxCaptioner: beams: expected a whole number >= 1, found ${beams}`);
     const [tokens, size] = this.patchShape;
     const vocab = this.manifest.vocabSize;
     const results: number[][] = [];

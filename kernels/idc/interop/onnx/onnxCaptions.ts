@@ -36,6 +36,9 @@ export async function captionWithOnnx(modelDir: string, dataset: Pick<Dataset, '
     const pipe = new PairPipeline({ width, height });
     const beams = options.beams ?? 1;
     const batchSize = options.batchSize ?? 64;
+    for (const [name, value] of [['beams', beams], ['batchSize', batchSize]] as const) {
+      if (!Number.isInteger(value) || value < 1) throw new RangeError(`captionWithOnnx: ${name}: expected a whole number >= 1, found ${value}`);
+    }
     const captions = new Map<string, string>();
     for (let start = 0; start < samples.length; start += batchSize) {
       const prepared = await pipe.prepare(samples.slice(start, start + batchSize), 0);
