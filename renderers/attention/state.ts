@@ -64,6 +64,12 @@ export function chooseLayer(payload: AttentionPayload, state: ViewState, layer: 
   clampQuery(payload, state);
 }
 
+/** Shows head `head` of the current layer; a head is a choice of matrix, so it ends a rollout view. */
+export function chooseHead(state: ViewState, head: number): void {
+  state.head = head;
+  state.rollout = false;
+}
+
 /** Switches source, back to the layer and head last shown there (else its first layer). */
 export function chooseSource(payload: AttentionPayload, state: ViewState, source: Source): void {
   const to: Source = source === 'cross' && hasCross(payload) ? 'cross' : 'vit';
