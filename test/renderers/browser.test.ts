@@ -322,7 +322,8 @@ describe('renderers in Chromium', function () {
   it('the example notebooks run headless with --html: every rich output of every notebook drawn in Chromium', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'idc-notebooks-'));
     const notebooks = fs.readdirSync(path.join(REPO, 'notebooks')).filter((f) => f.endsWith('.idcnb'));
-    assert.ok(notebooks.length > 0);
+    assert.ok(notebooks.length >= 6, `the example notebooks: ${notebooks.join(', ')}`);
+    let richOutputs = 0; // 05-memory shows text tables only
     for (const name of notebooks) {
       const html = path.join(dir, `${name}.html`);
       execFileSync(process.execPath, [path.join(REPO, 'bin', 'idc-lab.js'), 'run', path.join(REPO, 'notebooks', name), '--out', path.join(dir, name), '--html', html, '--param', 'quick=true'], { stdio: 'pipe' });
@@ -334,12 +335,13 @@ describe('renderers in Chromium', function () {
       const shown = await page.evaluate(() =>
         [...document.querySelectorAll('.output.rich')].map((h) => [(h as HTMLElement).dataset.renderError ?? null, h.querySelector('.rendered')?.shadowRoot?.querySelector('.error:not([hidden])')?.textContent ?? null, ((h.querySelector('.rendered') as HTMLElement | null)?.getBoundingClientRect().height ?? 0) > 10]),
       );
-      assert.ok(shown.length > 0, `${name} has rich outputs`);
+      richOutputs += shown.length;
       for (const [k, o] of shown.entries()) assert.deepEqual(o, [null, null, true], `${name}, rich output ${k}`);
       await page.screenshot({ path: path.join(ARTIFACTS, `notebook-${name}.png`), fullPage: true });
       assert.deepEqual(errors, []);
       await page.close();
     }
+    assert.ok(richOutputs >= 12, `${richOutputs} rich outputs in all`);
     fs.rmSync(dir, { recursive: true, force: true });
   });
 });
