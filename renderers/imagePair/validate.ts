@@ -24,7 +24,7 @@ function imageProblem(value: unknown, field: string): string | null {
     if (!isCount(n) || n === 0) return `${field}.${k}: expected a positive integer`;
   }
   if (typeof value['data'] !== 'string' || value['data'].length === 0) return `${field}.data: expected base64 text`;
-  if (!BASE64.test(value['data'])) return `${field}.data: not base64`;
+  if (!BASE64.test(value['data'])) return `${field}.data: expected base64 text (A-Z, a-z, 0-9, +, / and = padding), found other characters`;
   return null;
 }
 

@@ -209,7 +209,7 @@ describe('image-pair renderer: payload validation', () => {
     assert.equal(problem(withPair((p) => delete p['after'])), 'pairs[1].after: expected an encoded image object');
     assert.equal(problem(withPair((p) => ((p['after'] as Record<string, unknown>)['width'] = 0))), 'pairs[1].after.width: expected a positive integer');
     assert.equal(problem(withPair((p) => ((p['before'] as Record<string, unknown>)['mime'] = 'image/gif'))), 'pairs[1].before.mime: expected image/png or image/jpeg');
-    assert.equal(problem(withPair((p) => ((p['before'] as Record<string, unknown>)['data'] = `"><script>`))), 'pairs[1].before.data: not base64');
+    assert.equal(problem(withPair((p) => ((p['before'] as Record<string, unknown>)['data'] = `"><script>`))), 'pairs[1].before.data: expected base64 text (A-Z, a-z, 0-9, +, / and = padding), found other characters');
     assert.equal(problem(withPair((p) => ((p['mask'] as Record<string, unknown>)['height'] = '6'))), 'pairs[1].mask.height: expected a positive integer');
     assert.equal(problem(withPair((p) => ((p['before'] as Record<string, unknown>)['width'] = 9))), 'pairs[1].before: expected the size of after (8x6), got 9x6');
     assert.equal(problem(withPair((p) => (p['references'] = ['a', 2]))), 'pairs[1].references: expected an array of strings');

@@ -6,7 +6,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { useBackend } from '../../../kernels/idc/train/backend';
 import { beamDecode, greedyDecode } from '../../../kernels/idc/model/decoding';
 import { GraphBuilder } from '../../../kernels/idc/interop/onnx/graphBuilder';
-import { exportOnnx, onnxGraphs, type OnnxGraphs } from '../../../kernels/idc/interop/onnx/exportOnnx';
+import { exportOnnx, graphsFromWeights, onnxGraphs, onnxManifest, type OnnxGraphs } from '../../../kernels/idc/interop/onnx/exportOnnx';
+import { inferenceWeights } from '../../../kernels/idc/model/inferenceWeights';
 import { OnnxCaptioner } from '../../../kernels/idc/interop/onnx/onnxCaptioner';
 import { ONNX_FILES, validateManifest } from '../../../kernels/idc/interop/onnx/onnxInterface';
 import { captionSamples } from '../../../kernels/idc/train/evaluateRun';
@@ -125,6 +126,9 @@ describe('ONNX export and ONNX Runtime generation', () => {
   it('refuses a graph without the interface names, a broken graph file and a bad manifest, naming the file and what was expected', async () => {
     const { model, tokenizer } = tinyModel();
     const graphs = await onnxGraphs(model, tokenizer);
+    const weights = await inferenceWeights(model);
+    weights.delete('vit.pos');
+    assert.throws(() => graphsFromWeights(model.config, weights, onnxManifest(model.config), 'base/model.safetensors'), { message: 'base/model.safetensors: expected a weight named vit.pos (ONNX export), found none' });
     // a vision graph whose input is called `pixel_values`
     const g = new GraphBuilder('other');
     g.output(g.input('pixel_values', 'float32', ['batch', 8, 768]), 'prefix', 'float32', ['batch', 8, 768]);
@@ -139,6 +143,8 @@ describe('ONNX export and ONNX Runtime generation', () => {
     await assert.rejects(OnnxCaptioner.fromDirectory(dir), (e: Error) => e.message === `${manifestFile}: decoder.heads: expected a positive integer, found 0`);
     assert.throws(() => validateManifest({ ...manifest, format: 'onnx' }, 'm.json'), /m\.json: format: expected "idc-lab-onnx", found "onnx"/);
     assert.throws(() => validateManifest({ ...manifest, vocabulary: ['<pad>'] }, 'm.json'), /m\.json: vocabulary: expected \d+ words \(vocabSize\), found 1/);
+    assert.throws(() => validateManifest({ ...manifest, special: { ...manifest.special, eos: 999 } }, 'm.json'), /m\.json: special\.eos: expected an id below vocabSize \d+, found 999/);
+    assert.throws(() => validateManifest({ ...manifest, adapter: { rank: 2, alpha: 4, modules: 'vit' } }, 'm.json'), /m\.json: adapter\.modules: expected a list of module names, found "vit"/);
     fs.writeFileSync(manifestFile, JSON.stringify(manifest));
     fs.rmSync(path.join(dir, ONNX_FILES.decoderWithPast));
     await assert.rejects(OnnxCaptioner.fromDirectory(dir), new RegExp(`${path.join(dir, ONNX_FILES.decoderWithPast).replaceAll('/', '\\/')}: cannot read the graph: ENOENT`));

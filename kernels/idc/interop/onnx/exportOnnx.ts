@@ -38,8 +38,8 @@ export function onnxManifest(config: ModelConfig, tokenizer?: WordTokenizer, ada
 }
 
 /** The graphs from a config and weights (adapter already merged). */
-export function graphsFromWeights(config: ModelConfig, weights: NamedArrays, manifest: OnnxManifest): OnnxGraphs {
-  return { vision: visionEncoderGraph(config, weights), decoder: decoderGraph(config, weights, false), decoderWithPast: decoderGraph(config, weights, true), manifest };
+export function graphsFromWeights(config: ModelConfig, weights: NamedArrays, manifest: OnnxManifest, source = 'the model'): OnnxGraphs {
+  return { vision: visionEncoderGraph(config, weights, source), decoder: decoderGraph(config, weights, false, source), decoderWithPast: decoderGraph(config, weights, true, source), manifest };
 }
 
 /** The model's graphs, its adapter (merged or not) included. */
@@ -78,7 +78,7 @@ export async function exportOnnxFromFiles(options: ExportFromFilesOptions): Prom
     adapter = { rank: run.settings.rank, alpha: run.settings.alpha, modules: [...run.settings.modules] };
   }
   const manifest = onnxManifest(config.model, tokenizer, adapter);
-  return { files: await writeGraphs(graphsFromWeights(config.model, weights, manifest), options.out), manifest };
+  return { files: await writeGraphs(graphsFromWeights(config.model, weights, manifest, path.join(options.base, 'model.safetensors')), options.out), manifest };
 }
 
 async function writeGraphs(graphs: OnnxGraphs, dir: string): Promise<string[]> {

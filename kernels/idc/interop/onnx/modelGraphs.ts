@@ -19,12 +19,14 @@ class ModelOps {
   constructor(
     readonly g: GraphBuilder,
     private readonly weights: NamedArrays,
+    /** Where the weights came from, for the error that names a missing one. */
+    private readonly source: string,
   ) {}
 
   weight(name: string): string {
     if (!this.added.has(name)) {
       const w = this.weights.get(name);
-      if (!w) throw new Error(`ONNX export: the model has no weight named ${name}`);
+      if (!w) throw new Error(`${this.source}: expected a weight named ${name} (ONNX export), found none`);
       this.g.weight(name, w.shape, w.data);
       this.added.add(name);
     }
@@ -74,9 +76,9 @@ class ModelOps {
 }
 
 /** patches [B, N, P] -> prefix [B, Q, dd]: ViT, Q-Former and the projection. */
-export function visionEncoderGraph(config: ModelConfig, weights: NamedArrays): Uint8Array {
+export function visionEncoderGraph(config: ModelConfig, weights: NamedArrays, source = 'the model'): Uint8Array {
   const g = new GraphBuilder('idc_vision_encoder');
-  const m = new ModelOps(g, weights);
+  const m = new ModelOps(g, weights, source);
   const { vit, qformer, decoder } = config;
   const grid = patchGrid(config);
   const patches = g.input(ONNX_NAMES.patches, 'float32', ['batch', grid.tokens, grid.patchSize]);
@@ -122,9 +124,9 @@ function fullCausalMask(config: ModelConfig): { size: number; values: Float32Arr
  * The decoder over [prefix; tokens] (`withPast` false) or over new tokens after a cache
  * (`withPast` true). Both return the logits and the keys and values of every position so far.
  */
-export function decoderGraph(config: ModelConfig, weights: NamedArrays, withPast: boolean): Uint8Array {
+export function decoderGraph(config: ModelConfig, weights: NamedArrays, withPast: boolean, source = 'the model'): Uint8Array {
   const g = new GraphBuilder(withPast ? 'idc_decoder_with_past' : 'idc_decoder');
-  const m = new ModelOps(g, weights);
+  const m = new ModelOps(g, weights, source);
   const { decoder, qformer, vocabSize } = config;
   const dh = decoder.dim / decoder.heads;
   const mask = fullCausalMask(config);

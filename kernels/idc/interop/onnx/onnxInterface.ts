@@ -99,7 +99,15 @@ export function validateManifest(json: unknown, file: string): OnnxManifest {
     if (j.vocabulary.length !== manifest.vocabSize) throw new Error(`${file}: vocabulary: expected ${manifest.vocabSize} words (vocabSize), found ${j.vocabulary.length}`);
     manifest.vocabulary = j.vocabulary as string[];
   }
-  if (j.adapter !== undefined) manifest.adapter = j.adapter as OnnxManifest['adapter'];
+  if (j.adapter !== undefined) {
+    const a = section(j, 'adapter', file);
+    if (!Array.isArray(a.modules) || !a.modules.every((m) => typeof m === 'string')) throw new Error(`${file}: adapter.modules: expected a list of module names, found ${JSON.stringify(a.modules)}`);
+    if (typeof a.alpha !== 'number' || !(a.alpha > 0)) throw new Error(`${file}: adapter.alpha: expected a positive number, found ${JSON.stringify(a.alpha)}`);
+    manifest.adapter = { rank: positiveInteger(a.rank, file, 'adapter.rank'), alpha: a.alpha, modules: a.modules as string[] };
+  }
+  for (const [name, id] of Object.entries(manifest.special)) {
+    if (id >= manifest.vocabSize) throw new Error(`${file}: special.${name}: expected an id below vocabSize ${manifest.vocabSize}, found ${id}`);
+  }
   const { width, height, patch } = manifest.image;
   if (width % patch !== 0 || height % patch !== 0) throw new Error(`${file}: image.patch: expected a divisor of ${width} and ${height}, found ${patch}`);
   return manifest;
