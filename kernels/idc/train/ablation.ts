@@ -22,7 +22,7 @@ import { defaultBase } from '../model/baseFiles';
 import { loadData, type DataSpec } from './dataSpec';
 import { mostCommonCaption, scoreCaptions, type RunMetrics } from './scoring';
 import type { Job, LoraJob, RunRecord, TrainSettings, WorkerMessage, ZeroShotRecord } from './jobs';
-import { runJobs } from './workerPool';
+import { local, type Executor } from './executor';
 
 export interface AblationOptions {
   /** The base model folder (default: the shipped media/base). */
@@ -46,8 +46,10 @@ export interface AblationOptions {
    */
   maxSteps?: number;
   seed?: number;
-  /** Worker processes (default: one per core). */
+  /** Worker processes of the local executor (default: one per core). */
   workers?: number;
+  /** Where the runs execute: `idc.train.local()` (default) or `idc.train.slurm({...})`. */
+  executor?: Executor;
   /** Where runs keep their checkpoints, adapters and results (default out/ablation). */
   out?: string;
   backend?: BackendName;
@@ -185,9 +187,9 @@ export async function ablation(options: AblationOptions = {}): Promise<AblationR
   };
   const backend = options.backend ?? 'wasm';
   const out = path.resolve(options.out ?? path.join('out', 'ablation'));
-  const workers = options.workers ?? os.cpus().length;
+  const executor = options.executor ?? local({ ...(options.workers !== undefined ? { workers: options.workers } : {}) }, os.cpus().length);
   const loaded = await loadData(data);
-  const config = { base, data, ranks, modules: moduleSets, train, backend, workers, out };
+  const config = { base, data, ranks, modules: moduleSets, train, backend, executor: executor.describe(), out };
 
   const loraJobs: LoraJob[] = ranks.flatMap((rank) => moduleSets.map((modules) => ({ kind: 'lora' as const, name: runName(rank, modules), dir: path.join(out, folderName(runName(rank, modules))), base, data, rank, modules: [...modules], train, backend })));
   const zeroShotJob: Job = { kind: 'zero-shot', name: 'zero-shot base', dir: path.join(out, 'zero-shot'), base, data, backend };
@@ -231,7 +233,7 @@ export async function ablation(options: AblationOptions = {}): Promise<AblationR
   const signal = currentSignal();
   let records: Array<RunRecord | ZeroShotRecord>;
   try {
-    records = (await runJobs(todo, workers, signal, onMessage)) as Array<RunRecord | ZeroShotRecord>;
+    records = (await executor.run(todo, signal, onMessage)) as Array<RunRecord | ZeroShotRecord>;
   } catch (error) {
     for (const r of live.runs) if (r.state === 'running' || r.state === 'waiting') r.state = signal.aborted ? 'interrupted' : r.state;
     show(true);

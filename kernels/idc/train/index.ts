@@ -7,3 +7,6 @@ export { ablation, AblationResult, type AblationOptions, type AblationJson } fro
 export type { DataSpec } from './dataSpec';
 export type { RunRecord, ZeroShotRecord, TrainSettings } from './jobs';
 export { scoreCaptions, mostCommonCaption, type RunMetrics } from './scoring';
+export { local, type Executor, type LocalOptions } from './executor';
+export { slurm } from './slurm/slurmExecutor';
+export type { SlurmOptions } from './slurm/jobScript';

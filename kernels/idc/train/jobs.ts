@@ -106,3 +106,6 @@ export type WorkerMessage =
   | { type: 'epoch'; name: string; epoch: number; validationLoss: number }
   | { type: 'done'; name: string; record: JobRecord }
   | { type: 'failed'; name: string; message: string };
+
+/** Lines `idc-lab train` prints for the Slurm executor to read from a task's log. */
+export const PROGRESS_PREFIX = 'idc-progress ';

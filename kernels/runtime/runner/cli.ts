@@ -16,9 +16,11 @@ import { parseParamArgs } from './parameters';
 import { metricsCommand, MetricsUsageError, METRICS_USAGE } from '../../idc/metrics/cli';
 import { CaptionInputError } from '../../idc/metrics/inputs';
 import { runNotebook } from './runNotebook';
+import { trainCommand } from '../../idc/train/trainCommand';
 
 const USAGE = `usage: idc-lab run <notebook.idcnb> [--out executed.idcnb] [--html report.html]
                     [--param name=value ...] [--timeout seconds]
+       idc-lab train --grid <grid.json> --index <n>   (one job of a grid; a Slurm array task)
 ${METRICS_USAGE}`;
 
 class UsageError extends Error {}
@@ -43,6 +45,17 @@ export async function main(argv: string[]): Promise<number> {
       if (error instanceof MetricsUsageError || error instanceof CaptionInputError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) throw new UsageError((error as Error).message);
       throw error;
     }
+  }
+  if (command === 'train') {
+    const { values } = parseArgs({ args: rest, options: { grid: { type: 'string' }, index: { type: 'string' } } });
+    if (values.grid === undefined || values.index === undefined) throw new UsageError(`train: expected --grid <grid.json> and --index <n>\n${USAGE}`);
+    try {
+      await trainCommand(path.resolve(values.grid), Number(values.index), (line) => process.stdout.write(`${line}\n`));
+    } catch (error) {
+      process.stderr.write(`idc-lab train: ${(error as Error).message}\n`);
+      return 1;
+    }
+    return 0;
   }
   if (command !== 'run') throw new UsageError(`unknown command "${command}"\n${USAGE}`);
   const { values, positionals } = parseArgs({
