@@ -68,6 +68,20 @@ export interface AblationJson {
 const runName = (rank: number, modules: readonly LoraModule[]) => `r${rank} ${modules.join('+')}`;
 const folderName = (name: string) => name.replace(/[^a-z0-9]+/gi, '-');
 
+/** Scores by change category of named runs, as a category-chart payload. */
+function scoresChart(series: Array<[string, RunMetrics]>, note: string): CategoryChartPayload {
+  const categories = [...new Set(series.flatMap(([, m]) => Object.keys(m.per_category))), 'overall'];
+  const metrics = ['CIDEr', 'Bleu_4', 'ROUGE_L', 'METEOR'];
+  return {
+    v: 1,
+    title: 'LoRA ablation: scores by change category (test split)',
+    categories,
+    metrics,
+    series: series.map(([name, m]) => ({ name, values: Object.fromEntries(metrics.map((metric) => [metric, categories.map((c) => (c === 'overall' ? m.overall : m.per_category[c])?.[metric as 'CIDEr'] ?? null)])) })),
+    notes: [`category accuracy: ${series.map(([n, m]) => `${n} ${(100 * m.category_accuracy).toFixed(1)}%`).join(', ')}; ${note}`],
+  };
+}
+
 export class AblationResult implements RichOutput {
   constructor(
     readonly runs: RunRecord[],
@@ -104,17 +118,7 @@ export class AblationResult implements RichOutput {
 
   /** CIDEr-D by category for every run and both baselines (a category-chart output). */
   chart(): RichOutput {
-    const series = this.series();
-    const categories = [...new Set(series.flatMap(([, m]) => Object.keys(m.per_category))), 'overall'];
-    const metrics = ['CIDEr', 'Bleu_4', 'ROUGE_L', 'METEOR'];
-    const payload: CategoryChartPayload = {
-      v: 1,
-      title: 'LoRA ablation: scores by change category (test split)',
-      categories,
-      metrics,
-      series: series.map(([name, m]) => ({ name, values: Object.fromEntries(metrics.map((metric) => [metric, categories.map((c) => (c === 'overall' ? m.overall : m.per_category[c])?.[metric as 'CIDEr'] ?? null)])) })),
-      notes: [`category accuracy: ${series.map(([n, m]) => `${n} ${(100 * m.category_accuracy).toFixed(1)}%`).join(', ')}; the keyword classifier assigns ${(100 * this.classifierAccuracy).toFixed(1)}% of the references to their category`],
-    };
+    const payload = scoresChart(this.series(), `the keyword classifier assigns ${(100 * this.classifierAccuracy).toFixed(1)}% of the references to their category`);
     return { [MIME_BUNDLE]: () => categoryChartBundle(payload) };
   }
 
@@ -219,7 +223,23 @@ export async function ablation(options: AblationOptions = {}): Promise<AblationR
     lastShown = Date.now();
     handle.update(trainingBundle(live));
   };
+  // the scores of the runs finished so far, filling in as runs (local or on Slurm) finish
+  let scoresHandle: DisplayHandle | undefined;
+  const showScores = () => {
+    const finished = [zeroShotJob, ...loraJobs].flatMap((j) => {
+      const r = done.get(j.name);
+      return r ? [[j.name, r.metrics] as [string, RunMetrics]] : [];
+    });
+    if (finished.length === 0) return;
+    const bundle = categoryChartBundle(scoresChart(finished, `${finished.length} of ${loraJobs.length + 1} runs scored so far`));
+    if (scoresHandle) scoresHandle.update(bundle);
+    else scoresHandle = currentCell()?.display(bundle);
+  };
   const onMessage = (m: WorkerMessage) => {
+    if (m.type === 'done' && 'metrics' in m.record) {
+      done.set(m.name, m.record as RunRecord | ZeroShotRecord);
+      showScores();
+    }
     const run = live.runs.find((r) => r.name === m.name);
     if (!run) return;
     if (m.type === 'progress') {
@@ -229,6 +249,7 @@ export async function ablation(options: AblationOptions = {}): Promise<AblationR
     else run.state = m.type === 'done' ? 'done' : 'failed';
     show(m.type !== 'progress');
   };
+  showScores();
   const todo = [zeroShotJob, ...loraJobs].filter((j) => !done.has(j.name));
   const signal = currentSignal();
   let records: Array<RunRecord | ZeroShotRecord>;
