@@ -6,6 +6,8 @@ import { WordTokenizer } from '../../../kernels/idc/model/tokenizer';
 import { captionBatch } from '../../../kernels/idc/train/captionBatch';
 import { normalValues } from '../../../kernels/idc/model/init';
 import { SeededRandom } from '../../../kernels/idc/data/random';
+import { generateSynthetic } from '../../../kernels/idc/data/synthetic/generate';
+import { saveModel } from '../../../kernels/idc/model/baseModel';
 
 export const CAPTIONS = ['a red circle was added', 'the blue square is gone', 'make it night', 'the sign says open', 'nothing has changed'];
 
@@ -33,4 +35,15 @@ export function tinyBatch(model: Blip2Idc, tokenizer: WordTokenizer, n = 4, seed
 
 export async function values(t: tf.Tensor): Promise<Float32Array> {
   return (await t.data()) as Float32Array;
+}
+
+/**
+ * A tiny base model folder (config.json, tokenizer.json, model.safetensors) whose vocabulary
+ * covers a synthetic set's references: what the ablation tests train from.
+ */
+export async function saveTinyBase(folder: string, synthetic: { pairs: number; size: number; seed: number }): Promise<void> {
+  const tokenizer = WordTokenizer.fromCaptions(generateSynthetic(synthetic).samples.flatMap((s) => s.references));
+  const model = new Blip2Idc(tinyConfig(tokenizer.size), 1);
+  await saveModel(folder, model, tokenizer, { made: 'test' });
+  model.dispose();
 }

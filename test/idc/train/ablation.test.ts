@@ -2,14 +2,10 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { ablation } from '../../../kernels/idc/train/ablation';
-import { saveModel } from '../../../kernels/idc/model/baseModel';
-import { Blip2Idc } from '../../../kernels/idc/model/blip2idc';
-import { WordTokenizer } from '../../../kernels/idc/model/tokenizer';
 import { useBackend } from '../../../kernels/idc/train/backend';
-import { generateSynthetic } from '../../../kernels/idc/data/synthetic/generate';
 import { MIME_BUNDLE } from '../../../kernels/idc/display/richOutput';
 import { IDC_MIME } from '../../../kernels/idc/display/mime';
-import { tinyConfig } from '../model/tinyModel';
+import { saveTinyBase } from '../model/tinyModel';
 import { tempFolder } from '../data/pngFixtures';
 
 describe('LoRA ablation runner', () => {
@@ -18,11 +14,7 @@ describe('LoRA ablation runner', () => {
   before(async () => {
     dir = tempFolder('ablation');
     await useBackend('wasm');
-    const refs = generateSynthetic(data.synthetic).samples.flatMap((s) => s.references);
-    const tokenizer = WordTokenizer.fromCaptions(refs);
-    const model = new Blip2Idc(tinyConfig(tokenizer.size), 1);
-    await saveModel(path.join(dir, 'base'), model, tokenizer, { made: 'test' });
-    model.dispose();
+    await saveTinyBase(path.join(dir, 'base'), data.synthetic);
   });
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
 

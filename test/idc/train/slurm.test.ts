@@ -9,16 +9,12 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { ablation } from '../../../kernels/idc/train/ablation';
-import { saveModel } from '../../../kernels/idc/model/baseModel';
-import { Blip2Idc } from '../../../kernels/idc/model/blip2idc';
-import { WordTokenizer } from '../../../kernels/idc/model/tokenizer';
 import { useBackend } from '../../../kernels/idc/train/backend';
-import { generateSynthetic } from '../../../kernels/idc/data/synthetic/generate';
 import { slurm } from '../../../kernels/idc/train/slurm/slurmExecutor';
 import { parseScontrol, taskIds } from '../../../kernels/idc/train/slurm/slurmState';
 import { jobScript, shellWord } from '../../../kernels/idc/train/slurm/jobScript';
 import type { LoraJob, RunRecord, WorkerMessage } from '../../../kernels/idc/train/jobs';
-import { tinyConfig } from '../model/tinyModel';
+import { saveTinyBase } from '../model/tinyModel';
 import { tempFolder } from '../data/pngFixtures';
 import { startCluster, type Cluster } from '../../slurm/cluster';
 
@@ -62,11 +58,7 @@ describe('Slurm executor on a real one-node cluster', function () {
   before(async () => {
     dir = tempFolder('slurm');
     await useBackend('wasm');
-    const refs = generateSynthetic(data.synthetic).samples.flatMap((s) => s.references);
-    const tokenizer = WordTokenizer.fromCaptions(refs);
-    const model = new Blip2Idc(tinyConfig(tokenizer.size), 1);
-    await saveModel(path.join(dir, 'base'), model, tokenizer, { made: 'test' });
-    model.dispose();
+    await saveTinyBase(path.join(dir, 'base'), data.synthetic);
     cluster = await startCluster();
     savedConf = process.env.SLURM_CONF;
     process.env.SLURM_CONF = cluster.env.SLURM_CONF;
