@@ -16,13 +16,13 @@ import { saveModel } from '../../../kernels/idc/model/baseModel';
 import { savePeftAdapter } from '../../../kernels/idc/interop/peftAdapter';
 import { encodeSafetensors } from '../../../kernels/idc/interop/safetensors';
 import * as interop from '../../../kernels/idc/interop/index';
-import { tinyBatch, tinyModel } from '../model/tinyModel';
+import { tinyBatch, tinyModel, randomiseAdapter } from '../model/tinyModel';
 
 /** A tiny model with an adapter whose B is not zero, so the merged weights differ from the base. */
 function adapted() {
   const { model, tokenizer } = tinyModel();
   model.attachLora({ rank: 2, modules: ['vit', 'qformer', 'llm'] }, 5);
-  for (const [name, v] of model.params.adapters) if (name.endsWith('lora_B')) v.assign(tf.randomNormal(v.shape, 0, 0.3, 'float32', 7));
+  randomiseAdapter(model, 0.3, 7);
   return { model, tokenizer };
 }
 

@@ -7,13 +7,13 @@ import { useBackend } from '../../../kernels/idc/train/backend';
 import { exportAdapterToPeft, layerOfModulePath, loadPeftAdapter, peftModulePath, savePeftAdapter } from '../../../kernels/idc/interop/peftAdapter';
 import { decodeSafetensors, encodeSafetensors, readSafetensors } from '../../../kernels/idc/interop/safetensors';
 import { loraParameterCount, loraTargets } from '../../../kernels/idc/model/lora';
-import { tinyBatch, tinyModel } from '../model/tinyModel';
+import { tinyBatch, tinyModel, randomiseAdapter } from '../model/tinyModel';
 
 /** A tiny model with an adapter whose B is not zero, so the adapter changes the outputs. */
 function adapted(modules: Array<'vit' | 'qformer' | 'llm'> = ['vit', 'qformer', 'llm']) {
   const { model, tokenizer } = tinyModel();
   model.attachLora({ rank: 2, modules }, 5);
-  for (const [name, v] of model.params.adapters) if (name.endsWith('lora_B')) v.assign(tf.randomNormal(v.shape, 0, 0.1, 'float32', 7));
+  randomiseAdapter(model, 0.1, 7);
   return { model, tokenizer };
 }
 

@@ -5,7 +5,7 @@ import { loraParameterCount, loraTargets } from '../../../kernels/idc/model/lora
 import { Blip2Idc } from '../../../kernels/idc/model/blip2idc';
 import { positionSeeded, queryCentres } from '../../../kernels/idc/model/seeding';
 import { DEFAULT_CONFIG, patchGrid } from '../../../kernels/idc/model/config';
-import { tinyBatch, tinyModel } from './tinyModel';
+import { tinyBatch, tinyModel, randomiseAdapter } from './tinyModel';
 
 function maxAbs(a: Float32Array): number {
   let m = 0;
@@ -30,7 +30,7 @@ async function gradients(backend: 'cpu' | 'wasm' | 'webgpu', lora: boolean): Pro
   if (lora) {
     model.attachLora({ rank: 2, modules: ['vit', 'qformer', 'llm'] }, 5);
     // B is zero at the start, which would make A's gradient zero: give B values to check both
-    for (const [name, v] of model.params.adapters) if (name.endsWith('lora_B')) v.assign(tf.randomNormal(v.shape, 0, 0.1, 'float32', 11));
+    randomiseAdapter(model, 0.1, 11);
   }
   const batch = tinyBatch(model, tokenizer);
   const variables = lora ? model.params.adapters : model.params.base;
@@ -71,7 +71,7 @@ describe('BLIP2IDC-mini', () => {
     const base = (await model.loss(batch).data())[0] as number;
     model.attachLora({ rank: 4, modules: ['vit', 'llm'] }, 1);
     assert.equal((await model.loss(batch).data())[0], base);
-    for (const [name, v] of model.params.adapters) if (name.endsWith('lora_B')) v.assign(tf.randomNormal(v.shape, 0, 0.2, 'float32', 2));
+    randomiseAdapter(model, 0.2, 2);
     const adapted = (await model.loss(batch).data())[0] as number;
     assert.notEqual(adapted, base);
     const before = await model.params.read('base');

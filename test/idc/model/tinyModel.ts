@@ -47,3 +47,8 @@ export async function saveTinyBase(folder: string, synthetic: { pairs: number; s
   await saveModel(folder, model, tokenizer, { made: 'test' });
   model.dispose();
 }
+
+/** Gives every lora_B of the attached adapter seeded normal values, so the adapter changes the outputs (it starts at zero). */
+export function randomiseAdapter(model: Blip2Idc, std: number, seed: number): void {
+  for (const [name, v] of model.params.adapters) if (name.endsWith('lora_B')) v.assign(tf.randomNormal(v.shape, 0, std, 'float32', seed));
+}

@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
-import * as tf from '@tensorflow/tfjs-core';
 import { attention } from '../../../kernels/idc/viz/index';
 import { saveModel } from '../../../kernels/idc/model/baseModel';
 import { Blip2Idc } from '../../../kernels/idc/model/blip2idc';
@@ -14,7 +13,7 @@ import { useBackend } from '../../../kernels/idc/train/backend';
 import { generateSynthetic } from '../../../kernels/idc/data/synthetic/generate';
 import { MIME_BUNDLE } from '../../../kernels/idc/display/richOutput';
 import { IDC_MIME } from '../../../kernels/idc/display/mime';
-import { tinyConfig } from '../model/tinyModel';
+import { tinyConfig, randomiseAdapter } from '../model/tinyModel';
 import { tempFolder } from '../data/pngFixtures';
 
 describe('idc.viz.attention', () => {
@@ -27,7 +26,7 @@ describe('idc.viz.attention', () => {
     const model = new Blip2Idc(tinyConfig(tokenizer.size), 1);
     await saveModel(path.join(dir, 'base'), model, tokenizer, { made: 'test' });
     model.attachLora({ rank: 2, modules: ['vit', 'llm'] }, 3);
-    for (const [name, v] of model.params.adapters) if (name.endsWith('lora_B')) v.assign(tf.randomNormal(v.shape, 0, 0.3, 'float32', 4));
+    randomiseAdapter(model, 0.3, 4);
     await savePeftAdapter(path.join(dir, 'peft'), model);
     fs.writeFileSync(path.join(dir, 'adapter.safetensors'), encodeSafetensors(await model.params.read('adapter'), { rank: '2', modules: 'vit,llm' }));
     model.dispose();
