@@ -78,8 +78,10 @@ async function main(): Promise<void> {
   const tokenizer = WordTokenizer.fromCaptions(CAPTIONS);
   // the shipped base's vocabulary is about this size; the head's share of FLOPs depends on it
   const config: ModelConfig = { ...DEFAULT_CONFIG, vocabSize: 200 };
-  const forward = forwardFlops(config);
-  console.log(`training speed, BLIP2IDC-mini default config (64x128 pair, 16-px patches, width 128), batch ${BATCH}`);
+  // batches are padded to their longest caption (captionBatch), so FLOPs count those positions
+  const tokens = Math.min(config.decoder.maxTokens, Math.max(...CAPTIONS.map((c) => tokenizer.encode(c).length + 1)));
+  const forward = forwardFlops(config, tokens);
+  console.log(`training speed, BLIP2IDC-mini default config (64x128 pair, 16-px patches, width 128), batch ${BATCH}, captions of ${tokens} decoder positions`);
   console.log(`model: ${(forward.total / 1e6).toFixed(1)} MFLOP forward per pair (ViT ${(forward.vit / 1e6).toFixed(1)}, Q-Former ${(forward.qformer / 1e6).toFixed(1)}, decoder ${(forward.decoder / 1e6).toFixed(1)}); a training step counts 3x forward (full) or 2x (LoRA)`);
   for (const name of wanted) {
     if (!(BACKENDS as readonly string[]).includes(name)) throw new RangeError(`--backends: unknown backend ${name}`);
@@ -96,7 +98,7 @@ async function main(): Promise<void> {
     const full = await stepTime(config, tokenizer, 'full', repeats);
     const lora = await stepTime(config, tokenizer, 'lora', repeats);
     const line = (label: string, s: number, kind: 'full' | 'lora') => {
-      const achieved = (trainingFlops(config, kind) * BATCH) / s;
+      const achieved = (trainingFlops(config, kind, tokens) * BATCH) / s;
       return `  ${label}: ${(BATCH / s).toFixed(1)} pairs/s (${s.toFixed(2)} s/step), ${(achieved / 1e9).toFixed(2)} GFLOP/s, MFU ${((100 * achieved) / peak.flops).toFixed(1)}%`;
     };
     console.log(`${describeBackend(choice)}: matmul peak ${(peak.flops / 1e9).toFixed(2)} GFLOP/s (${peak.size}x${peak.size})`);
