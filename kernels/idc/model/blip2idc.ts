@@ -357,7 +357,22 @@ export class Blip2Idc {
 
   /** Mean next-token cross-entropy of a batch. */
   loss(batch: CaptionBatch, options: ForwardOptions = {}): tf.Scalar {
-    const logits = this.decode(this.encode(batch.patches, options), batch.inputs, { ...options, dropoutSeed: (options.dropoutSeed ?? 0) + 100_000 });
+    return this.captionLoss(this.encode(batch.patches, options), batch, options);
+  }
+
+  /**
+   * The same loss from the output of a stage that no adapter touches, computed earlier
+   * (`FrozenFeatureCache`): `image` is the ViT's patch features [B, N, dv] (the Q-Former runs
+   * here), `prefix` the Q-Former's projected output [B, Q, dd]. Equal to `loss` on the patches
+   * those features came from, dropout draws included.
+   */
+  lossFrom(stage: 'image' | 'prefix', features: tf.Tensor3D, batch: Omit<CaptionBatch, 'patches'>, options: ForwardOptions = {}): tf.Scalar {
+    this.begin(options);
+    return this.captionLoss(stage === 'prefix' ? features : this.queryPrefix(features), batch, options);
+  }
+
+  private captionLoss(prefix: tf.Tensor3D, batch: Omit<CaptionBatch, 'patches'>, options: ForwardOptions): tf.Scalar {
+    const logits = this.decode(prefix, batch.inputs, { ...options, dropoutSeed: (options.dropoutSeed ?? 0) + 100_000 });
     return maskedCrossEntropy(tf.reshape(logits, [-1, this.config.vocabSize]) as tf.Tensor2D, batch.targets, batch.mask);
   }
 

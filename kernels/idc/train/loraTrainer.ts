@@ -17,6 +17,7 @@ import type { TensorMap } from '../interop/safetensors';
 import { AdamW } from './adamw';
 import { captionBatch, disposeBatch } from './captionBatch';
 import { hasCheckpoint, loadCheckpoint, saveCheckpoint, type TrainingCounters } from './checkpoint';
+import { FrozenFeatureCache, frozenStage } from './frozenFeatures';
 
 export interface LoraTrainOptions {
   model: Blip2Idc;
@@ -36,6 +37,11 @@ export interface LoraTrainOptions {
   maxSteps?: number;
   signal?: AbortSignal;
   pipeline?: PairPipeline;
+  /**
+   * Reuse the features of the stages no adapter touches from epoch to epoch (default true;
+   * without augmentation only): LoRA on the LLM alone then trains the decoder only.
+   */
+  reuseFrozenFeatures?: boolean;
   onStep?: (info: { step: number; epoch: number; loss: number; seconds: number }) => void;
   onEpoch?: (info: { epoch: number; validationLoss: number; improved: boolean }) => void;
 }
@@ -84,6 +90,8 @@ export async function trainLora(options: LoraTrainOptions): Promise<LoraTrainRes
   const validation = options.samples.filter((s) => s.split === 'validation');
   if (train.length === 0) throw new Error('trainLora: no samples in the train split');
   const print = fingerprint(options, settings, seed, lr, batchSize);
+  const stage = options.reuseFrozenFeatures === false || pipeline.augments ? undefined : frozenStage(settings.modules);
+  const frozen = stage ? new FrozenFeatureCache(model, stage) : undefined;
 
   let counters: TrainingCounters = { step: 0, epoch: 0, batchInEpoch: 0, bestValidationLoss: null, bestEpoch: null, epochsWithoutImprovement: 0, stopped: false };
   let losses: number[] = [];
@@ -121,7 +129,10 @@ export async function trainLora(options: LoraTrainOptions): Promise<LoraTrainRes
         if (prepared.samples.length > 0) {
           const batch = captionBatch(prepared.pixels, prepared.samples.map((s) => referenceOf(s, seed, counters.epoch)), model.config, tokenizer);
           const dropoutSeed = hashSeed(`${seed}:dropout:${counters.step}`);
-          const { value, grads } = tf.variableGrads(() => model.loss(batch, { training: true, dropoutSeed }), [...variables.values()]);
+          const features = frozen ? await frozen.features(prepared.samples, batch.patches) : undefined;
+          const forward = { training: true, dropoutSeed };
+          const { value, grads } = tf.variableGrads(() => (frozen && features ? model.lossFrom(frozen.stage, features, batch, forward) : model.loss(batch, forward)), [...variables.values()]);
+          features?.dispose();
           const named: Record<string, tf.Tensor> = {};
           for (const [name, v] of variables) named[name] = grads[v.name] as tf.Tensor;
           optimizer.apply(variables, named);
@@ -136,7 +147,7 @@ export async function trainLora(options: LoraTrainOptions): Promise<LoraTrainRes
         await new Promise((resolve) => setImmediate(resolve)); // interrupts and output get through
       }
       // end of epoch: validation loss, keep the best adapter, early stopping
-      const validationLoss = validation.length > 0 ? await meanLoss(model, tokenizer, pipeline, validation, seed, batchSize) : null;
+      const validationLoss = validation.length > 0 ? await meanLoss(model, tokenizer, pipeline, validation, seed, batchSize, frozen) : null;
       let improved = false;
       if (validationLoss !== null) {
         validationLog = [...validationLog, { epoch: counters.epoch, loss: validationLoss }];
@@ -175,14 +186,16 @@ export async function trainLora(options: LoraTrainOptions): Promise<LoraTrainRes
 }
 
 /** Mean caption loss over samples, each on its fixed reference (no dropout). */
-export async function meanLoss(model: Blip2Idc, tokenizer: WordTokenizer, pipeline: PairPipeline, samples: readonly IdcSample[], seed: number, batchSize: number): Promise<number> {
+export async function meanLoss(model: Blip2Idc, tokenizer: WordTokenizer, pipeline: PairPipeline, samples: readonly IdcSample[], seed: number, batchSize: number, frozen?: FrozenFeatureCache): Promise<number> {
   let total = 0;
   let count = 0;
   for (let start = 0; start < samples.length; start += batchSize) {
     const prepared = await pipeline.prepare(samples.slice(start, start + batchSize), 0);
     if (prepared.samples.length === 0) continue;
     const batch = captionBatch(prepared.pixels, prepared.samples.map((s) => referenceOf(s, seed, -1)), model.config, tokenizer);
-    const loss = tf.tidy(() => model.loss(batch));
+    const features = frozen ? await frozen.features(prepared.samples, batch.patches) : undefined;
+    const loss = tf.tidy(() => (frozen && features ? model.lossFrom(frozen.stage, features, batch) : model.loss(batch)));
+    features?.dispose();
     total += ((await loss.data())[0] as number) * prepared.samples.length;
     count += prepared.samples.length;
     loss.dispose();

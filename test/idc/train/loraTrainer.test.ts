@@ -38,6 +38,32 @@ describe('LoRA trainer', () => {
     o.model.dispose();
   });
 
+  for (const modules of [['llm'], ['qformer', 'llm']] as const) {
+    it(`with LoRA on ${modules.join(' and ')}, computes the frozen stages once per pair and gives the losses of the full forward pass`, async () => {
+      const run = async (reuse: boolean) => {
+        const o = options({ lora: { rank: 2, modules: [...modules] }, reuseFrozenFeatures: reuse });
+        let encoded = 0;
+        const encodeImage = o.model.encodeImage.bind(o.model);
+        o.model.encodeImage = (...args: Parameters<typeof encodeImage>) => {
+          encoded += args[0].shape[0];
+          return encodeImage(...args);
+        };
+        const result = await trainLora(o);
+        o.model.dispose();
+        return { result, encoded };
+      };
+      const reused = await run(true);
+      const full = await run(false);
+      // 24 train and 8 validation pairs, each through the ViT once; 3 epochs without reuse
+      assert.equal(reused.encoded, 24 + 8);
+      assert.equal(full.encoded, 3 * (24 + 8));
+      assert.equal(reused.result.losses.length, 9);
+      reused.result.losses.forEach((l, i) => assert.ok(Math.abs(l - full.result.losses[i]!) < 1e-5, `step ${i + 1}: ${l} with reuse, ${full.result.losses[i]} without`));
+      reused.result.validation.forEach((v, i) => assert.ok(Math.abs(v.loss - full.result.validation[i]!.loss) < 1e-5, `epoch ${i}: ${v.loss} with reuse, ${full.result.validation[i]!.loss} without`));
+      assert.ok(reused.result.validation[2]!.loss < reused.result.validation[0]!.loss, `the validation loss falls: ${JSON.stringify(reused.result.validation)}`);
+    });
+  }
+
   it('resumes a killed run from its checkpoint with the same losses and the same final adapter', async () => {
     const whole = options();
     const uninterrupted = await trainLora(whole);

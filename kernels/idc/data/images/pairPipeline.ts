@@ -94,6 +94,11 @@ export class PairPipeline {
     this.settingsKey = JSON.stringify([this.width, this.height, this.mean, this.std]);
   }
 
+  /** Whether a pair's pixels change from epoch to epoch (augmentation on). */
+  get augments(): boolean {
+    return this.augmentation !== undefined;
+  }
+
   /** Prepares `samples` as one batch. */
   async prepare(samples: readonly IdcSample[], epoch = 0): Promise<PreparedBatch> {
     const size = this.width * this.height * 3;
