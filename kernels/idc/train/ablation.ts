@@ -173,6 +173,18 @@ function settingsDifference(saved: string, wanted: string): string {
   return keys.map((k) => `${k}: ${JSON.stringify(a[k])} there, ${JSON.stringify(b[k])} now`).join('; ');
 }
 
+/**
+ * The order workers take jobs in: the costliest first, so that the cheap ones fill in at the
+ * end and the workers finish together. A step's cost is set by how deep the gradient goes:
+ * an adapter in the ViT back-propagates through every stage, one in the Q-Former through
+ * the Q-Former and decoder, one in the LLM alone through the decoder only (whose frozen
+ * inputs are computed once, frozenFeatures.ts). Ties keep the grid's order.
+ */
+export function longestFirst(jobs: readonly Job[]): Job[] {
+  const cost = (j: Job) => (j.kind !== 'lora' ? 0 : (j.train.maxSteps ?? 1e9) * (j.modules.includes('vit') ? 3 : j.modules.includes('qformer') ? 1.5 : 1));
+  return jobs.map((job, i) => ({ job, i })).sort((a, b) => cost(b.job) - cost(a.job) || a.i - b.i).map((x) => x.job);
+}
+
 export async function ablation(options: AblationOptions = {}): Promise<AblationResult> {
   const ranks = options.ranks ?? [2, 4, 8, 16];
   const moduleSets = options.modules ?? [['vit', 'qformer', 'llm']];
@@ -250,7 +262,7 @@ export async function ablation(options: AblationOptions = {}): Promise<AblationR
     show(m.type !== 'progress');
   };
   showScores();
-  const todo = [zeroShotJob, ...loraJobs].filter((j) => !done.has(j.name));
+  const todo = longestFirst([...loraJobs, zeroShotJob]).filter((j) => !done.has(j.name));
   const signal = currentSignal();
   let records: Array<RunRecord | ZeroShotRecord>;
   try {

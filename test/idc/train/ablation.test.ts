@@ -1,12 +1,22 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { ablation } from '../../../kernels/idc/train/ablation';
+import { ablation, longestFirst } from '../../../kernels/idc/train/ablation';
+import type { Job, LoraJob } from '../../../kernels/idc/train/jobs';
 import { useBackend } from '../../../kernels/idc/train/backend';
 import { MIME_BUNDLE } from '../../../kernels/idc/display/richOutput';
 import { IDC_MIME } from '../../../kernels/idc/display/mime';
 import { saveTinyBase } from '../model/tinyModel';
 import { tempFolder } from '../data/pngFixtures';
+
+describe('LoRA ablation scheduling', () => {
+  it('starts the runs whose gradient goes deepest first, the zero-shot baseline last, ties in grid order', () => {
+    const lora = (name: string, modules: LoraJob['modules'], maxSteps = 300): LoraJob => ({ kind: 'lora', name, dir: name, base: 'b', data: { synthetic: { pairs: 8 } }, rank: 4, modules, backend: 'wasm', train: { learningRate: 1e-3, batchSize: 8, maxEpochs: 1, patience: 1, seed: 1, checkpointEvery: 10, maxSteps } });
+    const zeroShot: Job = { kind: 'zero-shot', name: 'zero-shot base', dir: 'z', base: 'b', data: { synthetic: { pairs: 8 } }, backend: 'wasm' };
+    const grid = [zeroShot, lora('r4 llm', ['llm']), lora('r4 all', ['vit', 'qformer', 'llm']), lora('r4 qformer+llm', ['qformer', 'llm']), lora('r16 llm', ['llm']), lora('r16 all', ['vit', 'qformer', 'llm']), lora('r2 llm long', ['llm'], 3000)];
+    assert.deepEqual(longestFirst(grid).map((j) => j.name), ['r2 llm long', 'r4 all', 'r16 all', 'r4 qformer+llm', 'r4 llm', 'r16 llm', 'zero-shot base']);
+  });
+});
 
 describe('LoRA ablation runner', () => {
   let dir: string;
