@@ -9,7 +9,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { saveModel } from '../kernels/idc/model/baseModel';
+import { loadModel, saveModel } from '../kernels/idc/model/baseModel';
 import { describeBackend, useBackend, type BackendName } from '../kernels/idc/train/backend';
 import { pretrainBase } from '../kernels/idc/train/pretrain';
 
@@ -33,6 +33,12 @@ async function main(): Promise<void> {
   const editedHalves = Number(option('edited-halves', '0'));
   const changeWeight = Number(option('change-weight', '0'));
   const rectifier = process.argv.includes('--rectifier');
+  // --from folder: continue pretraining a saved base (same seed) for --steps more
+  const fromFolder = option('from', '');
+  const from = fromFolder ? await loadModel(fromFolder) : undefined;
+  const stepsDone = from ? Number((from.config.provenance as { steps?: unknown }).steps ?? 0) : 0;
+  if (from) console.log(`continuing ${fromFolder} (${stepsDone} steps) for ${steps} more`);
+  const learningRate = Number(option('lr', '1e-3'));
   let change: number[] = [];
   const { model, tokenizer, log, quality } = await pretrainBase({
     steps,
@@ -43,6 +49,8 @@ async function main(): Promise<void> {
     editedHalves,
     changeWeight,
     rectifier,
+    learningRate,
+    ...(from ? { from: { model: from.model, tokenizer: from.tokenizer, stepsDone } } : {}),
     onLog: (e) => {
       if (e.kind === 'image') window.push(e.loss);
       if (e.parseLoss !== undefined) parse.push(e.parseLoss);
@@ -60,8 +68,12 @@ async function main(): Promise<void> {
   });
   console.log(`held-out scenes: colour recall ${quality.colourRecall.toFixed(3)}, shape recall ${quality.shapeRecall.toFixed(3)}, object count ${quality.countAccuracy.toFixed(3)}`);
   for (const e of quality.examples) console.log(`  ${e.truth}\n    -> ${e.caption}`);
-  await saveModel(out, model, tokenizer, { steps, seed, backend: backend.name, batchSize: 32, learningRate: 1e-3, parseWeight, queryWeight, renderings, editedHalves, changeWeight, rectifier, made: `npm run pretrain -- --steps ${steps} --seed ${seed}` });
-  fs.writeFileSync(path.join(out, 'training-log.json'), `${JSON.stringify({ steps, seed, backend: backend.name, quality, log: log.map((e) => [e.step, e.kind, Number(e.loss.toFixed(5)), Number(e.seconds.toFixed(2))]) })}\n`);
+  const made = from ? `${(from.config.provenance as { made?: string }).made ?? 'a saved base'}, then npm run pretrain -- --from <that base> --steps ${steps} --lr ${learningRate}` : `npm run pretrain -- --steps ${steps} --seed ${seed}`;
+  const total = stepsDone + steps;
+  const earlier = from ? { earlier: from.config.provenance } : {};
+  await saveModel(out, model, tokenizer, { steps: total, seed, backend: backend.name, batchSize: 32, learningRate, parseWeight, queryWeight, renderings, editedHalves, changeWeight, rectifier, made, ...earlier });
+  const earlierLog: unknown[] = from ? (JSON.parse(fs.readFileSync(path.join(fromFolder, 'training-log.json'), 'utf8')) as { log: unknown[] }).log : [];
+  fs.writeFileSync(path.join(out, 'training-log.json'), `${JSON.stringify({ steps: total, seed, backend: backend.name, quality, log: [...earlierLog, ...log.map((e) => [e.step + stepsDone, e.kind, Number(e.loss.toFixed(5)), Number(e.seconds.toFixed(2))])] })}\n`);
   console.log(`wrote ${out}`);
   model.dispose();
 }

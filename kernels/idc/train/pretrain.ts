@@ -54,6 +54,12 @@ export interface PretrainOptions {
   /** Start the first ViT block's MLP as a rectifier of the pair's difference (default off). */
   rectifier?: boolean;
   config?: Partial<Omit<ModelConfig, 'vocabSize'>>;
+  /**
+   * Continue from a saved base (its weights and tokenizer) instead of the seeded start: a new
+   * warm-up and cosine schedule over `steps`, fresh scaffolding heads, and batches drawn after
+   * the `stepsDone` the base already had, so the continuation does not replay them.
+   */
+  from?: { model: Blip2Idc; tokenizer: WordTokenizer; stepsDone: number };
   onLog?: (entry: PretrainLogEntry) => void;
   signal?: AbortSignal;
 }
@@ -150,11 +156,14 @@ export async function pretrainBase(options: PretrainOptions = {}): Promise<{ mod
   const heldOut = all.slice(-200);
   const scenes = all.slice(0, -200);
   const sentences = editSentences(seed + 1000);
-  const tokenizer = pretrainingTokenizer(scenes, sentences);
-  const config: ModelConfig = { ...DEFAULT_CONFIG, ...options.config, vocabSize: tokenizer.size };
-  const model = new Blip2Idc(config, seed, { rectifier: options.rectifier === true });
+  const tokenizer = options.from?.tokenizer ?? pretrainingTokenizer(scenes, sentences);
+  if (options.from && JSON.stringify(options.from.tokenizer.toJson()) !== JSON.stringify(pretrainingTokenizer(scenes, sentences).toJson())) {
+    throw new Error(`pretrain: from: expected a base pretrained with seed ${seed} (the same scenes and vocabulary), found another tokenizer`);
+  }
+  const config: ModelConfig = options.from?.model.config ?? { ...DEFAULT_CONFIG, ...options.config, vocabSize: tokenizer.size };
+  const model = options.from?.model ?? new Blip2Idc(config, seed, { rectifier: options.rectifier === true });
   const optimizer = new AdamW({ learningRate: peak });
-  const rng = new SeededRandom(seed + 7);
+  const rng = new SeededRandom(seed + 7 + (options.from?.stepsDone ?? 0));
   const per = config.image.width * config.image.height * 3;
   const log: PretrainLogEntry[] = [];
   // scaffolding heads: trained here, never saved with the base
