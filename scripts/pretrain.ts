@@ -1,7 +1,8 @@
 /**
  * `npm run pretrain`: pretrains the base captioner from a seed and writes media/base (weights,
  * config, tokenizer, training log with held-out caption quality). Options: --steps N (1500),
- * --seed N (42), --out folder, --backend name (wasm), --parse-weight and --query-weight (the
+ * --seed N (42), --out folder, --backend name (wasm), --lr X (peak, 1e-3), --from folder (continue
+ * a saved base of the same seed for --steps more), --parse-weight and --query-weight (the
  * scaffolding losses, 1 each; 0 turns one off), --renderings plain|varied (scene looks), and
  * three choices measured and left off (README, "What was tried"): --edited-halves F (share of
  * half-by-half steps whose bottom is the top scene edited), --change-weight W (the per-patch
