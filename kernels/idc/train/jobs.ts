@@ -18,6 +18,8 @@ export interface TrainSettings {
   checkpointEvery: number;
   /** Optimizer steps at most (a time budget); the run stops and is scored there. */
   maxSteps?: number;
+  /** The learning rate over the run (absent: constant). */
+  schedule?: 'constant' | 'cosine';
 }
 
 export interface LoraJob {
@@ -102,7 +104,7 @@ export interface AttentionRecord {
 export type JobRecord = RunRecord | ZeroShotRecord | AttentionRecord;
 
 export type WorkerMessage =
-  | { type: 'progress'; name: string; step: number; epoch: number; loss: number; seconds: number }
+  | { type: 'progress'; name: string; step: number; epoch: number; loss: number; learningRate?: number; seconds: number }
   | { type: 'epoch'; name: string; epoch: number; validationLoss: number }
   | { type: 'done'; name: string; record: JobRecord }
   | { type: 'failed'; name: string; message: string };

@@ -35,6 +35,11 @@ export interface LoraTrainOptions {
   checkpointEvery?: number;
   /** Stop after this many optimizer steps in all (a cut for tests and budgets; resumable). */
   maxSteps?: number;
+  /**
+   * `constant` (the paper's, default) or `cosine`: from the learning rate down to a tenth of it
+   * over the run's steps (`maxSteps`, else every epoch's), for a run cut at a step budget.
+   */
+  schedule?: LearningRateSchedule;
   signal?: AbortSignal;
   pipeline?: PairPipeline;
   /**
@@ -42,8 +47,17 @@ export interface LoraTrainOptions {
    * without augmentation only): LoRA on the LLM alone then trains the decoder only.
    */
   reuseFrozenFeatures?: boolean;
-  onStep?: (info: { step: number; epoch: number; loss: number; seconds: number }) => void;
+  onStep?: (info: { step: number; epoch: number; loss: number; learningRate: number; seconds: number }) => void;
   onEpoch?: (info: { epoch: number; validationLoss: number; improved: boolean }) => void;
+}
+
+export type LearningRateSchedule = 'constant' | 'cosine';
+
+/** The learning rate of optimizer step `step` (0-based) of `total`. */
+export function scheduledRate(schedule: LearningRateSchedule, peak: number, step: number, total: number): number {
+  if (schedule === 'constant') return peak;
+  const progress = Math.min(1, step / Math.max(1, total));
+  return peak * (0.1 + 0.9 * 0.5 * (1 + Math.cos(Math.PI * progress)));
 }
 
 export type StopReason = 'patience' | 'epochs' | 'steps' | 'interrupted';
@@ -69,7 +83,9 @@ function referenceOf(sample: IdcSample, seed: number, epoch: number): string {
 
 function fingerprint(options: LoraTrainOptions, settings: Required<LoraSettings>, seed: number, lr: number, batchSize: number): string {
   const ids = options.samples.map((s) => `${s.split}:${s.id}`).join('|');
-  return JSON.stringify({ settings, seed, lr, batchSize, samples: hashSeed(ids), count: options.samples.length, config: options.model.config });
+  // a constant rate keeps the fingerprint of runs made before schedules existed
+  const schedule = options.schedule === 'cosine' ? { schedule: 'cosine', maxSteps: options.maxSteps ?? null } : {};
+  return JSON.stringify({ settings, seed, lr, batchSize, samples: hashSeed(ids), count: options.samples.length, config: options.model.config, ...schedule });
 }
 
 export async function trainLora(options: LoraTrainOptions): Promise<LoraTrainResult> {
@@ -111,6 +127,9 @@ export async function trainLora(options: LoraTrainOptions): Promise<LoraTrainRes
   };
 
   const batchesPerEpoch = Math.ceil(train.length / batchSize);
+  const schedule = options.schedule ?? 'constant';
+  if (schedule !== 'constant' && schedule !== 'cosine') throw new RangeError(`trainLora: schedule: expected "constant" or "cosine", found ${JSON.stringify(schedule)}`);
+  const totalSteps = options.maxSteps ?? maxEpochs * batchesPerEpoch;
   let stoppedBy: StopReason = 'epochs';
   try {
     outer: while (!counters.stopped && counters.epoch < maxEpochs) {
@@ -129,6 +148,7 @@ export async function trainLora(options: LoraTrainOptions): Promise<LoraTrainRes
         if (prepared.samples.length > 0) {
           const batch = captionBatch(prepared.pixels, prepared.samples.map((s) => referenceOf(s, seed, counters.epoch)), model.config, tokenizer);
           const dropoutSeed = hashSeed(`${seed}:dropout:${counters.step}`);
+          optimizer.learningRate = scheduledRate(schedule, lr, counters.step, totalSteps);
           const features = frozen ? await frozen.features(prepared.samples, batch.patches) : undefined;
           const forward = { training: true, dropoutSeed };
           const { value, grads } = tf.variableGrads(() => (frozen && features ? model.lossFrom(frozen.stage, features, batch, forward) : model.loss(batch, forward)), [...variables.values()]);
@@ -140,7 +160,7 @@ export async function trainLora(options: LoraTrainOptions): Promise<LoraTrainRes
           tf.dispose([value, ...Object.values(grads)]);
           disposeBatch(batch);
           losses.push(loss);
-          options.onStep?.({ step: counters.step + 1, epoch: counters.epoch, loss, seconds: (performance.now() - started) / 1000 });
+          options.onStep?.({ step: counters.step + 1, epoch: counters.epoch, loss, learningRate: optimizer.learningRate, seconds: (performance.now() - started) / 1000 });
         }
         counters = { ...counters, step: counters.step + 1, batchInEpoch: counters.batchInEpoch + 1 };
         if (counters.step % checkpointEvery === 0) await checkpoint();

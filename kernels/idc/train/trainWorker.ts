@@ -46,6 +46,7 @@ async function run(job: Job): Promise<JobRecord> {
     checkpointDir: path.join(job.dir, 'checkpoint'),
     checkpointEvery: job.train.checkpointEvery,
     ...(job.train.maxSteps !== undefined ? { maxSteps: job.train.maxSteps } : {}),
+    ...(job.train.schedule !== undefined ? { schedule: job.train.schedule } : {}),
     onStep: (s) => send({ type: 'progress', name: job.name, ...s }),
     onEpoch: (e) => send({ type: 'epoch', name: job.name, epoch: e.epoch, validationLoss: e.validationLoss }),
   });

@@ -64,6 +64,22 @@ describe('LoRA trainer', () => {
     });
   }
 
+  it('decays the learning rate over the step budget with the cosine schedule, and keeps it constant by default', async () => {
+    const rates = async (extra: Partial<LoraTrainOptions>) => {
+      const seen: number[] = [];
+      const o = options({ maxSteps: 5, maxEpochs: 10, ...extra, onStep: (s) => seen.push(s.learningRate) });
+      await trainLora(o);
+      o.model.dispose();
+      return seen;
+    };
+    const cosine = await rates({ schedule: 'cosine' });
+    const expected = [0, 1, 2, 3, 4].map((i) => 5e-3 * (0.1 + 0.45 * (1 + Math.cos((Math.PI * i) / 5))));
+    cosine.forEach((r, i) => assert.ok(Math.abs(r - expected[i]!) < 1e-12, `step ${i + 1}: ${r}, expected ${expected[i]}`));
+    assert.equal(cosine[0], 5e-3);
+    assert.deepEqual(await rates({}), [5e-3, 5e-3, 5e-3, 5e-3, 5e-3]);
+    await assert.rejects(trainLora(options({ schedule: 'linear' as never })), { message: 'trainLora: schedule: expected "constant" or "cosine", found "linear"' });
+  });
+
   it('resumes a killed run from its checkpoint with the same losses and the same final adapter', async () => {
     const whole = options();
     const uninterrupted = await trainLora(whole);

@@ -85,8 +85,9 @@ describe('Slurm executor on a real one-node cluster', function () {
     assert.deepEqual(viaSlurm.zeroShot, viaLocal.zeroShot);
     const state = JSON.parse(fs.readFileSync(path.join(workdir, 'idc-slurm.json'), 'utf8'));
     assert.equal(state.submissions.length, 1, 'one sbatch for the whole grid');
-    assert.deepEqual(state.submissions[0].tasks.map((t: { name: string }) => t.name), ['zero-shot base', 'r1 llm', 'r2 llm']);
-    assert.match(fs.readFileSync(path.join(workdir, 'logs', `${state.submissions[0].jobId}_1.log`), 'utf8'), /^idc-progress \{"type":"progress","name":"r1 llm","step":1,/m);
+    // the costliest runs first (ablation.longestFirst), the zero-shot baseline last
+    assert.deepEqual(state.submissions[0].tasks.map((t: { name: string }) => t.name), ['r1 llm', 'r2 llm', 'zero-shot base']);
+    assert.match(fs.readFileSync(path.join(workdir, 'logs', `${state.submissions[0].jobId}_0.log`), 'utf8'), /^idc-progress \{"type":"progress","name":"r1 llm","step":1,/m);
     assert.deepEqual(viaSlurm.config.executor, { kind: 'slurm', workdir, cpusPerTask: 1 });
   });
 
