@@ -19,7 +19,8 @@ export function patchTensor(pixels: Float32Array, count: number, config: ModelCo
 /**
  * Captions are cut at the model's `maxTokens` and padded only to the batch's longest: the
  * padding is masked and comes after every real token under causal attention, so the loss is
- * the same as at full length while the decoder does a third less work on typical captions.
+ * the same as at full length while the decoder runs over the prefix and the longest caption
+ * only, not the prefix and maxTokens positions.
  */
 export function captionBatch(pixels: Float32Array, captions: readonly string[], config: ModelConfig, tokenizer: WordTokenizer): CaptionBatch {
   const n = captions.length;
