@@ -149,13 +149,23 @@ export async function checkRunAll({ wb, workspace, expected, kernels, codeServer
   const kernelChoice = await wb.runAll(CONTROLLER_LABEL);
   notes.push(`kernel ${kernelChoice} (toolbar showed "${shown}")`);
   assert.equal(await wb.selectedKernel(), CONTROLLER_LABEL, 'Run All: the notebook runs on another controller');
-  const cells = await wb.waitForRun(expected.codeCells);
+  let cells = await wb.waitForRun(expected.codeCells);
   const failed = cells.filter((c) => c.state === 'error');
   assert.equal(failed.length, 0, `Run All: cells failed:\n${failed.map((c) => `cell ${c.index + 1}: ${c.text}`).join('\n')}`);
   notes.push(`Run All finished in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-  const labels = executionLabels(cells, expected.codeCells);
-  const counts = expected.codeCells.map((i) => labels[i]);
-  assert.deepEqual(counts, expected.codeCells.map((_, k) => `[${k + 1}]`), 'Run All: execution counts are not 1..n in order');
+  // the workbench can paint a cell's success mark a moment before its execution count:
+  // read the counts again until they settle (10 s at most), then compare
+  const wanted = expected.codeCells.map((_, k) => `[${k + 1}]`);
+  const countsOf = (scanned) => {
+    const labels = executionLabels(scanned, expected.codeCells);
+    return expected.codeCells.map((i) => labels[i]);
+  };
+  const settleBy = Date.now() + 10_000;
+  while (JSON.stringify(countsOf(cells)) !== JSON.stringify(wanted) && Date.now() < settleBy) {
+    await sleep(250);
+    cells = await wb.scanCells(Math.max(...expected.codeCells) + 1);
+  }
+  assert.deepEqual(countsOf(cells), wanted, `Run All: execution counts are not 1..n in order: ${JSON.stringify(countsOf(cells))}`);
 
   const running = kernels();
   assert.equal(running.length, 1, `Run All: expected one kernel process of the extension, found ${running.length}`);
