@@ -8,6 +8,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { LRUCache } from 'lru-cache';
 import type { Blip2Idc } from '../model/blip2idc';
+import { patchGrid } from '../model/config';
 import type { LoraModule } from '../model/lora';
 import type { IdcSample } from '../data/types';
 
@@ -55,6 +56,6 @@ export class FrozenFeatureCache {
 
   private shape(): [number, number] {
     const { config } = this.model;
-    return this.stage === 'prefix' ? [config.qformer.queries, config.decoder.dim] : [(config.image.width / config.image.patch) * (config.image.height / config.image.patch), config.vit.dim];
+    return this.stage === 'prefix' ? [config.qformer.queries, config.decoder.dim] : [patchGrid(config).tokens, config.vit.dim];
   }
 }
