@@ -4,7 +4,7 @@
  * sized 14x14 grid), each rendered into a fresh element. Prints the median over repeats of
  * renderOutputItem alone and until the next frame is painted, against the 200 ms target.
  */
-import { IDC_MIME } from '../kernels/idc/display/mime';
+import { IDC_MIME } from '../kernels/outputs/mime';
 import { launch, openHarness, type HarnessPage } from '../test/browser/harness';
 import { attention, imagePairs } from '../test/browser/payloads';
 

@@ -13,7 +13,7 @@ import { DEFAULT_CONFIG, type ModelConfig } from '../kernels/idc/model/config';
 import { forwardFlops, trainingFlops } from '../kernels/idc/model/flops';
 import { normalValues } from '../kernels/idc/model/init';
 import { WordTokenizer } from '../kernels/idc/model/tokenizer';
-import { SeededRandom } from '../kernels/idc/data/random';
+import { SeededRandom } from '../kernels/platform/random';
 import { AdamW } from '../kernels/idc/train/adamw';
 import { BACKENDS, describeBackend, useBackend, type BackendName } from '../kernels/idc/train/backend';
 import { captionBatch, disposeBatch } from '../kernels/idc/train/captionBatch';

@@ -7,7 +7,7 @@
 import * as vscode from 'vscode';
 import { KernelSession } from '../kernels/runtime/host/kernelSession';
 import type { ExecutionResult } from '../kernels/runtime/host/kernelProcess';
-import type { JsonObject, MimeBundle } from '../kernels/idc/display/mime';
+import type { JsonObject, MimeBundle } from '../kernels/outputs/mime';
 import { bundleToItems } from './notebookData';
 
 export const CONTROLLER_ID = 'idc-lab-kernel';

@@ -1,7 +1,7 @@
 /** The "Export HTML Report" command: the open notebook, with its outputs, as one HTML file. */
 import * as vscode from 'vscode';
 import path from 'node:path';
-import { writeFileAtomic } from '../kernels/runtime/notebook/atomicWrite';
+import { writeFileAtomic } from '../kernels/platform/atomicWrite';
 import { renderHtmlReport } from '../kernels/runtime/report/htmlReport';
 import { loadRenderers } from '../kernels/runtime/report/rendererRegistry';
 import { fromNotebookData } from './notebookData';

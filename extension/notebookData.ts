@@ -5,7 +5,7 @@
  * Outputs VS Code made itself during a session (no such metadata) are mapped by MIME type.
  */
 import * as vscode from 'vscode';
-import { isBinaryMime, isJsonMime, type JsonObject, type JsonValue, type MimeBundle } from '../kernels/idc/display/mime';
+import { isBinaryMime, isJsonMime, type JsonObject, type JsonValue, type MimeBundle } from '../kernels/outputs/mime';
 import { newCellId, withIdcMetadata, type CellOutput, type Notebook, type NotebookCell } from '../kernels/runtime/notebook/nbformat';
 
 const STDOUT = 'application/vnd.code.notebook.stdout';

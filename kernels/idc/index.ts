@@ -3,8 +3,8 @@
  * issues add data, model, train, metrics, interop and viz.
  */
 export { progress, type ProgressOptions } from './display/progress';
-export { sleep, abortable, currentSignal, throwIfInterrupted } from './context';
-export { MIME_BUNDLE, type RichOutput } from './display/richOutput';
+export { sleep, abortable, currentSignal, throwIfInterrupted } from '../outputs/cellContext';
+export { MIME_BUNDLE, type RichOutput } from '../outputs/richOutput';
 export * as metrics from './metrics/index';
 export * as data from './data/index';
 export * as model from './model/index';

@@ -7,7 +7,7 @@
  * synchronous loop the kernel's main thread cannot read IPC, so the host writes interrupt
  * requests to a separate pipe (fd INTERRUPT_FD in the child) that a watchdog thread reads.
  */
-import type { JsonObject, MimeBundle } from '../idc/display/mime';
+import type { JsonObject, MimeBundle } from '../outputs/mime';
 
 export const PROTOCOL_VERSION = 1;
 /** File descriptor, in the kernel process, of the pipe that carries interrupt requests. */

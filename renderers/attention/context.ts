@@ -2,7 +2,7 @@
  * What every part of one explorer reads. The parts share one live view state and one weight
  * cache, so a matrix a small multiple decoded is not decoded again for the large view.
  */
-import type { AttentionPayload } from '../../kernels/idc/display/contracts';
+import type { AttentionPayload } from '../../kernels/outputs/contracts';
 import type { ViewState } from './state';
 import type { WeightCache } from './weights';
 

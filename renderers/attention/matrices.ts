@@ -4,7 +4,7 @@
  * patches that look, one patch's row, and how attention splits across the boundary between
  * the reference (top) and edited (bottom) image. Matrices are row-major Float32Arrays.
  */
-import type { QuantisedMatrix } from '../../kernels/idc/display/contracts';
+import type { QuantisedMatrix } from '../../kernels/outputs/contracts';
 
 const BASE64_ALPHABET = /^[A-Za-z0-9+/]*$/;
 

@@ -3,7 +3,7 @@
  * pixel per patch that CSS scales up, so a change of head or patch repaints a few hundred
  * pixels, not the picture.
  */
-import type { AttentionPayload } from '../../kernels/idc/display/contracts';
+import type { AttentionPayload } from '../../kernels/outputs/contracts';
 import { el } from '../shared/dom';
 import { boundaryY, type Grid } from './grid';
 import { heatmapRgba } from './heatmap';

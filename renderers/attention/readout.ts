@@ -3,7 +3,7 @@
  * (row, column, which image) and how much of its attention crosses to the other image, the
  * number a difference-captioning model needs to be high somewhere.
  */
-import type { AttentionPayload } from '../../kernels/idc/display/contracts';
+import type { AttentionPayload } from '../../kernels/outputs/contracts';
 import { halfOf, patchIndex, type Patch } from './grid';
 import { halfShares, matrixRow, meanShareAcrossBoundary, shareAcrossBoundary, shareOfPatch } from './matrices';
 import { currentHead, currentLayer, shownMatrix, type ViewState } from './state';

@@ -3,7 +3,7 @@
  * survives a new payload: VS Code re-renders an output in place, and the view should stay on
  * the same layer and head when the new payload still has them.
  */
-import type { AttentionPayload, QuantisedMatrix } from '../../kernels/idc/display/contracts';
+import type { AttentionPayload, QuantisedMatrix } from '../../kernels/outputs/contracts';
 
 /** ViT self-attention (patches x patches) or Q-Former cross-attention (queries x patches). */
 export type Source = 'vit' | 'cross';

@@ -4,7 +4,7 @@
  * as a broken picture. Matrix sizes are checked against the grid, and each matrix's data
  * against rows x columns bytes by its base64 length (decoding waits until a layer is shown).
  */
-import type { AttentionPayload } from '../../kernels/idc/display/contracts';
+import type { AttentionPayload } from '../../kernels/outputs/contracts';
 import { base64ByteLength } from './matrices';
 
 export type AttentionValidation = { ok: true; payload: AttentionPayload } | { ok: false; problem: string };

@@ -2,7 +2,7 @@
  * Weights on demand: a matrix is decoded the first time a view needs it (only the layer on
  * screen, not the whole payload) and kept, with its mean over queries, for later views.
  */
-import type { QuantisedMatrix } from '../../kernels/idc/display/contracts';
+import type { QuantisedMatrix } from '../../kernels/outputs/contracts';
 import { dequantise, meanOverQueries } from './matrices';
 
 export class WeightCache {

@@ -2,7 +2,7 @@
  * The payload as chart rows and as CSV: pure, shared by the chart, the table view and the
  * CSV export so the three always show the same numbers.
  */
-import type { CategoryChartPayload } from '../../kernels/idc/display/contracts';
+import type { CategoryChartPayload } from '../../kernels/outputs/contracts';
 
 /** One bar: the value and, when known, its interval (the error-bar plugin's yMin / yMax). */
 export interface BarPoint {

@@ -4,7 +4,7 @@
  * export. Text from the payload enters the page through textContent only.
  */
 import type { Chart } from 'chart.js';
-import type { CategoryChartPayload } from '../../kernels/idc/display/contracts';
+import type { CategoryChartPayload } from '../../kernels/outputs/contracts';
 import { button, choice, download, el, renderProblem, startRoot } from '../shared/dom';
 import { chartFrame, chartTheme, registerCharts, seriesColour } from '../shared/charts';
 import { fileStem, hasIntervals, seriesBars, tableRows, toCsv } from './chartData';

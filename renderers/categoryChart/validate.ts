@@ -1,5 +1,5 @@
 /** Checks a category-chart payload (contracts.ts) and names the first field that is wrong. */
-import type { CategoryChartPayload } from '../../kernels/idc/display/contracts';
+import type { CategoryChartPayload } from '../../kernels/outputs/contracts';
 import type { Checked } from '../shared/checked';
 
 

@@ -6,7 +6,7 @@
  * and the static PNG fallback mean the same by a colour; below the threshold a pixel is
  * transparent, letting the dimmed image underneath show where nothing changed.
  */
-import { channelDifference, heatColour } from '../../kernels/idc/display/differenceMaps';
+import { channelDifference, heatColour } from '../../kernels/outputs/differenceMaps';
 
 export { heatColour };
 

@@ -5,7 +5,7 @@
  * element's data-difference tells when it is done: pending, ready, unavailable (no 2D
  * canvas; the kernel's grey mask is shown instead when the payload has one) or failed.
  */
-import type { ImagePairItem } from '../../kernels/idc/display/contracts';
+import type { ImagePairItem } from '../../kernels/outputs/contracts';
 import { el } from '../shared/dom';
 import { heatmapRgba, summarise, summaryText } from './difference';
 import { canvas2d, dataUrl, differenceOf, type Canvas2d, type DifferenceData } from './pixels';

@@ -5,7 +5,7 @@
  * Blob; copying uses the async clipboard with a ClipboardItem where the page has one.
  * Each action ends in a sentence for the pair's status line, never in an exception.
  */
-import type { ImagePairItem } from '../../kernels/idc/display/contracts';
+import type { ImagePairItem } from '../../kernels/outputs/contracts';
 import { download } from '../shared/dom';
 import { paintHeatmap } from './differenceView';
 import { fileName } from './pairText';

@@ -4,7 +4,7 @@
  * one transform and gives it to every layer of the picture, so zoom and pan stay in sync
  * between before and after in every mode, and survive a mode switch.
  */
-import type { ImagePairItem } from '../../kernels/idc/display/contracts';
+import type { ImagePairItem } from '../../kernels/outputs/contracts';
 import { button, choice, el } from '../shared/dom';
 import type { DifferenceStatus } from './differenceView';
 import { canCopyImages, copyPng, NO_CLIPBOARD, savePng } from './exportImage';

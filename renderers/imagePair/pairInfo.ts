@@ -3,7 +3,7 @@
  * prediction and its scores. Every string from the payload is set with textContent, so a
  * caption that looks like markup stays text.
  */
-import type { ImagePairItem } from '../../kernels/idc/display/contracts';
+import type { ImagePairItem } from '../../kernels/outputs/contracts';
 import { el } from '../shared/dom';
 import { originText, scoreTexts } from './pairText';
 

@@ -2,7 +2,7 @@
  * The words shown under a pair: scores as "CIDEr 0.83", where the pair comes from, and safe
  * file names for its saved images. Pure, so the tests can pin them down exactly.
  */
-import type { ImagePairItem } from '../../kernels/idc/display/contracts';
+import type { ImagePairItem } from '../../kernels/outputs/contracts';
 
 /** At most three decimals, without trailing zeros: 0.8304 -> "0.83", 12 -> "12". */
 export function formatScore(value: number): string {

@@ -4,7 +4,7 @@
  * canvas. Where there is no 2D canvas (JSDOM, a locked-down webview) the functions say so
  * with null instead of throwing, and the views show a note.
  */
-import type { EncodedImage, ImagePairItem } from '../../kernels/idc/display/contracts';
+import type { EncodedImage, ImagePairItem } from '../../kernels/outputs/contracts';
 import { absoluteDifference } from './difference';
 
 export function dataUrl(image: EncodedImage): string {

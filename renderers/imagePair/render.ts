@@ -6,7 +6,7 @@
  * many pairs quick to show. Rendering into the same root again (an in-place update) keeps
  * the mode, page, sliders and zoom (./state).
  */
-import type { ImagePairPayload } from '../../kernels/idc/display/contracts';
+import type { ImagePairPayload } from '../../kernels/outputs/contracts';
 import { el, renderProblem, startRoot } from '../shared/dom';
 import { modeControls } from './controls';
 import type { DifferenceStatus } from './differenceView';

@@ -5,7 +5,7 @@
  * image). Every image sits in a `.layer` that fills its `.viewport`; the card gives all
  * layers of a pair one transform, which is what keeps zoom and pan in sync.
  */
-import type { EncodedImage, ImagePairItem } from '../../kernels/idc/display/contracts';
+import type { EncodedImage, ImagePairItem } from '../../kernels/outputs/contracts';
 import { el } from '../shared/dom';
 import { differenceLayer, type DifferenceStatus } from './differenceView';
 import { dataUrl } from './pixels';

@@ -3,7 +3,7 @@
  * which field is wrong (for example "pairs[3].after.width: expected a positive integer"),
  * so a kernel bug shows as a readable message rather than a broken grid.
  */
-import type { EncodedImage, ImagePairPayload } from '../../kernels/idc/display/contracts';
+import type { EncodedImage, ImagePairPayload } from '../../kernels/outputs/contracts';
 
 export type ValidationResult = { ok: true; payload: ImagePairPayload } | { ok: false; problem: string };
 

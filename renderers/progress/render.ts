@@ -3,8 +3,8 @@
  * the page only via textContent and attribute APIs; colours come from VS Code's theme
  * variables (with fallbacks), so light, dark and high-contrast themes all work.
  */
-import type { ProgressPayload } from '../../kernels/idc/display/contracts';
-import { formatDuration, formatProgressText } from '../../kernels/idc/display/progressText';
+import type { ProgressPayload } from '../../kernels/outputs/contracts';
+import { formatDuration, formatProgressText } from '../../kernels/outputs/progressText';
 
 export { formatDuration, formatProgressText };
 

@@ -1,6 +1,6 @@
 /** The payload as line points: pure, so smoothing and the views are tested without a canvas. */
-import type { TrainingPayload } from '../../kernels/idc/display/contracts';
-import { runSummary } from '../../kernels/idc/display/training';
+import type { TrainingPayload } from '../../kernels/outputs/contracts';
+import { runSummary } from '../../kernels/outputs/runSummary';
 
 export type CurveView = 'steps' | 'validation';
 

@@ -4,7 +4,7 @@
  * chart gets the new points in place (no re-creation, no animation).
  */
 import type { Chart, ChartDataset } from 'chart.js';
-import type { TrainingPayload } from '../../kernels/idc/display/contracts';
+import type { TrainingPayload } from '../../kernels/outputs/contracts';
 import { button, el, renderProblem, slider, startRoot } from '../shared/dom';
 import { chartFrame, chartTheme, registerCharts, seriesColour, type ChartTheme } from '../shared/charts';
 import { lastValues, runCurves, type CurveView } from './curves';

@@ -1,5 +1,5 @@
 /** Checks a training payload (contracts.ts) and names the first field that is wrong. */
-import type { TrainingPayload } from '../../kernels/idc/display/contracts';
+import type { TrainingPayload } from '../../kernels/outputs/contracts';
 import type { Checked } from '../shared/checked';
 
 const STATES = ['waiting', 'running', 'done', 'failed', 'interrupted'];

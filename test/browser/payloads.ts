@@ -4,10 +4,10 @@
  * attention builder (softmax rows over a real stacked pair), and every label able to carry
  * an injection attempt.
  */
-import type { AttentionPayload, ImagePairPayload } from '../../kernels/idc/display/contracts';
+import type { AttentionPayload, ImagePairPayload } from '../../kernels/outputs/contracts';
 import { attentionPayload } from '../../kernels/idc/display/attention';
 import { synthetic } from '../../kernels/idc/data/synthetic/syntheticDataset';
-import { SeededRandom } from '../../kernels/idc/data/random';
+import { SeededRandom } from '../../kernels/platform/random';
 
 export const XSS = '<img src=x onerror="window.__xss = 1; alert(1)">';
 

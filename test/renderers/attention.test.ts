@@ -7,9 +7,9 @@
  * getContext returning null (as it does there), one with a recording fake context.
  */
 import assert from 'node:assert/strict';
-import type { AttentionPayload, QuantisedMatrix } from '../../kernels/idc/display/contracts';
+import type { AttentionPayload, QuantisedMatrix } from '../../kernels/outputs/contracts';
 import { attentionPayload, dequantise as kernelDequantise, quantise } from '../../kernels/idc/display/attention';
-import { IDC_MIME } from '../../kernels/idc/display/mime';
+import { IDC_MIME } from '../../kernels/outputs/mime';
 import { activate } from '../../renderers/attention/index';
 import { boundaryY, fitScale, halfOf, movePatch, patchAtPixel, patchAtPoint, patchBoxPercent, patchIndex, patchOfIndex } from '../../renderers/attention/grid';
 import { ALPHA_FLOOR, heatmapRgba, mapMaximum, rampColour } from '../../renderers/attention/heatmap';

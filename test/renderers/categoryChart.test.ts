@@ -1,7 +1,7 @@
 /** The category chart renderer: its data for the chart, table and CSV, and its DOM (JSDOM: no canvas). */
 import assert from 'node:assert/strict';
-import type { CategoryChartPayload } from '../../kernels/idc/display/contracts';
-import { IDC_MIME } from '../../kernels/idc/display/mime';
+import type { CategoryChartPayload } from '../../kernels/outputs/contracts';
+import { IDC_MIME } from '../../kernels/outputs/mime';
 import { fileStem, hasIntervals, seriesBars, tableRows, toCsv } from '../../renderers/categoryChart/chartData';
 import { validateCategoryChart } from '../../renderers/categoryChart/validate';
 import { activate } from '../../renderers/categoryChart/index';

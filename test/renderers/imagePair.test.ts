@@ -5,10 +5,10 @@
  * checked for its note here; the heatmap itself is drawn only in a real browser.
  */
 import assert from 'node:assert/strict';
-import type { ImagePairPayload } from '../../kernels/idc/display/contracts';
+import type { ImagePairPayload } from '../../kernels/outputs/contracts';
 import { differenceMask, heatmap, imagePairPayload, type PairView } from '../../kernels/idc/display/imagePair';
-import { IDC_MIME } from '../../kernels/idc/display/mime';
-import type { RawImage } from '../../kernels/idc/data/images/rawImage';
+import { IDC_MIME } from '../../kernels/outputs/mime';
+import type { RawImage } from '../../kernels/platform/rawImage';
 import { absoluteDifference, heatColour, heatmapRgba, summarise, summaryText } from '../../renderers/imagePair/difference';
 import { NO_CLIPBOARD } from '../../renderers/imagePair/exportImage';
 import { activate } from '../../renderers/imagePair/index';

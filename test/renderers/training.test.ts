@@ -1,7 +1,7 @@
 /** The training-curve renderer: smoothing, the curves of each view, and its DOM (JSDOM: no canvas). */
 import assert from 'node:assert/strict';
-import type { TrainingPayload } from '../../kernels/idc/display/contracts';
-import { IDC_MIME } from '../../kernels/idc/display/mime';
+import type { TrainingPayload } from '../../kernels/outputs/contracts';
+import { IDC_MIME } from '../../kernels/outputs/mime';
 import { lastValues, runCurves, smooth } from '../../renderers/training/curves';
 import { withAlpha } from '../../renderers/training/render';
 import { validateTraining } from '../../renderers/training/validate';

@@ -7,16 +7,16 @@ import pLimit from 'p-limit';
 import { ImageDecoder } from './images/decode';
 import { ImageBytesReader, ImageError, sourceName } from './images/imageBytes';
 import { PairPipeline, type PipelineOptions } from './images/pairPipeline';
-import type { RawImage } from './images/rawImage';
+import type { RawImage } from '../../platform/rawImage';
 import { alignReference } from './images/stack';
 import { ProblemLog } from './problems';
-import { SeededRandom } from './random';
+import { SeededRandom } from '../../platform/random';
 import { summarize, summaryBundle, type DatasetSummary, type SizeCount } from './summary';
 import { FORMAT_LABELS, type DataProblem, type DatasetFormat, type IdcSample, type Split } from './types';
 import { imagePairBundle, imagePairPayload, type PairView } from '../display/imagePair';
-import type { ImagePairPayload } from '../display/contracts';
-import type { MimeBundle } from '../display/mime';
-import { MIME_BUNDLE, type RichOutput } from '../display/richOutput';
+import type { ImagePairPayload } from '../../outputs/contracts';
+import type { MimeBundle } from '../../outputs/mime';
+import { MIME_BUNDLE, type RichOutput } from '../../outputs/richOutput';
 
 export interface SelectOptions {
   split?: Split;

@@ -3,7 +3,7 @@
  * list, or no string at all, skips the sample with a message; a value that is not a string is
  * reported and left out.
  */
-import { describe } from './jsonFile';
+import { describe } from './jsonInput';
 import type { ProblemLog } from './problems';
 
 export function readReferences(value: unknown, at: { file: string; field: string; sample: string }, problems: ProblemLog): string[] | undefined {

@@ -2,7 +2,7 @@
  * Splits for formats that do not give them: stratified by category with a seed, so every
  * category keeps its share in every split and the same seed gives the same split.
  */
-import { SeededRandom } from './random';
+import { SeededRandom } from '../../platform/random';
 import type { Split } from './types';
 
 export interface SplitFractions {

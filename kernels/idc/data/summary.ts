@@ -5,7 +5,7 @@
  */
 import { formatProblem } from './problems';
 import { SPLITS, type DataProblem, type IdcSample, type Split } from './types';
-import type { MimeBundle } from '../display/mime';
+import type { MimeBundle } from '../../outputs/mime';
 
 export interface SizeCount {
   width: number;

@@ -14,7 +14,7 @@ import pLimit from 'p-limit';
 import sharp from 'sharp';
 import { ImageDecoder } from './images/decode';
 import type { IdcSample, ImageSource } from './types';
-import { writeParquetFile } from '../interop/parquetWrite';
+import { writeParquetFile } from '../../platform/parquetWrite';
 import { EMU_EDIT_COLUMNS } from './formats/emuEdit';
 
 export interface PairsWithOriginals {

@@ -5,9 +5,9 @@
  * the patches that look), with a line where the bottom image starts.
  */
 import sharp from 'sharp';
-import { IDC_MIME, type AttentionPayload, type EncodedImage, type QuantisedMatrix } from './contracts';
-import type { JsonValue, MimeBundle } from './mime';
-import type { RawImage } from '../data/images/rawImage';
+import { IDC_MIME, type AttentionPayload, type EncodedImage, type QuantisedMatrix } from '../../outputs/contracts';
+import type { JsonValue, MimeBundle } from '../../outputs/mime';
+import type { RawImage } from '../../platform/rawImage';
 
 /** 8-bit quantisation of a non-negative matrix: scale = max / 255. */
 export function quantise(matrix: readonly (readonly number[])[]): QuantisedMatrix {

@@ -3,8 +3,8 @@
  * of the first metric (for GitHub, Jupyter and terminals; the interactive renderer reads
  * the payload). Pure functions; every label is escaped before it enters the SVG.
  */
-import type { CategoryChartPayload } from './contracts';
-import { IDC_MIME, type MimeBundle } from './mime';
+import type { CategoryChartPayload } from '../../outputs/contracts';
+import { IDC_MIME, type MimeBundle } from '../../outputs/mime';
 
 const PALETTE = ['#4e79a7', '#f28e2b', '#59a14f', '#e15759', '#76b7b2', '#edc948', '#b07aa1', '#ff9da7'];
 

@@ -5,10 +5,10 @@
  * reference, the modified image and the difference as a heatmap.
  */
 import sharp from 'sharp';
-import { IDC_MIME, type EncodedImage, type ImagePairItem, type ImagePairPayload } from './contracts';
-import type { JsonValue, MimeBundle } from './mime';
-import type { RawImage } from '../data/images/rawImage';
-import { channelDifference, heatColour } from './differenceMaps';
+import { IDC_MIME, type EncodedImage, type ImagePairItem, type ImagePairPayload } from '../../outputs/contracts';
+import type { JsonValue, MimeBundle } from '../../outputs/mime';
+import type { RawImage } from '../../platform/rawImage';
+import { channelDifference, heatColour } from '../../outputs/differenceMaps';
 
 export interface PairView {
   id: string;

@@ -3,10 +3,10 @@
  * count, rate and ETA, updated in place at most every `intervalMs`. Each step also checks
  * for an interrupt, so a loop over progress() stops promptly even when its body is sync.
  */
-import { currentCell, type DisplayHandle } from '../context';
-import { IDC_MIME, type MimeBundle } from './mime';
-import type { ProgressPayload } from './contracts';
-import { formatProgressText } from './progressText';
+import { currentCell, type DisplayHandle } from '../../outputs/cellContext';
+import { IDC_MIME, type MimeBundle } from '../../outputs/mime';
+import type { ProgressPayload } from '../../outputs/contracts';
+import { formatProgressText } from '../../outputs/progressText';
 
 export interface ProgressOptions {
   label?: string;

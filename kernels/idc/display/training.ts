@@ -1,23 +1,12 @@
 /**
  * The `training` output: loss curves of one or more runs, updated in place while they train.
- * The interactive renderer comes with the renderers; until then the SVG and text fallbacks.
+ * Renderers/training draws it interactively; these are its SVG and text fallbacks.
  */
-import type { TrainingPayload } from './contracts';
-import { IDC_MIME, type JsonValue, type MimeBundle } from './mime';
+import type { TrainingPayload } from '../../outputs/contracts';
+import { runSummary } from '../../outputs/runSummary';
+import { IDC_MIME, type JsonValue, type MimeBundle } from '../../outputs/mime';
 
 const escape = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-
-/**
- * One run in words: steps, the last finite loss, the last validation loss, and the state
- * unless the run is done. Shared by the text fallback and the renderer's summary line;
- * losses may be null (a diverged run's NaN after JSON).
- */
-export function runSummary(run: { name: string; loss: ReadonlyArray<number | null>; validation: ReadonlyArray<{ epoch: number; loss: number | null }>; state: string }): string {
-  const last = [...run.loss].reverse().find((v): v is number => v !== null && Number.isFinite(v));
-  const val = run.validation[run.validation.length - 1];
-  const validation = val ? `, validation ${val.loss === null ? '-' : val.loss.toFixed(3)} (epoch ${val.epoch})` : '';
-  return `${run.name}: ${run.loss.length} steps${last === undefined ? '' : `, loss ${last.toFixed(3)}`}${validation}${run.state === 'done' ? '' : ` [${run.state}]`}`;
-}
 
 export function trainingText(payload: TrainingPayload): string {
   return [payload.title, ...payload.runs.map(runSummary), ...payload.notes.map((note) => `note: ${note}`)].join('\n');

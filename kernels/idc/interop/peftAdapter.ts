@@ -15,8 +15,8 @@ import type { Blip2Idc } from '../model/blip2idc';
 import { validateConfig, type ModelConfig } from '../model/config';
 import { LORA_MODULES, loraTargets, validateLora, type LoraModule, type LoraSettings } from '../model/lora';
 import { writeFileAtomic } from '../../platform/atomicWrite';
-import { readJsonFile } from '../data/jsonFile';
-import { readSafetensors, writeSafetensors, type NamedTensor, type TensorMap } from './safetensors';
+import { readJsonFile } from '../../platform/jsonFile';
+import { readSafetensors, writeSafetensors, type NamedTensor, type TensorMap } from '../../platform/safetensors';
 
 export const PEFT_CONFIG_FILE = 'adapter_config.json';
 export const PEFT_WEIGHTS_FILE = 'adapter_model.safetensors';

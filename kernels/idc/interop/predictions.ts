@@ -10,9 +10,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Dataset, ImagePairs } from '../data/dataset';
 import type { IdcSample, Split } from '../data/types';
-import { IDC_MIME, type JsonValue, type MimeBundle } from '../display/mime';
-import type { CategoryChartPayload } from '../display/contracts';
-import { MIME_BUNDLE, type RichOutput } from '../display/richOutput';
+import { IDC_MIME, type JsonValue, type MimeBundle } from '../../outputs/mime';
+import type { CategoryChartPayload } from '../../outputs/contracts';
+import { MIME_BUNDLE, type RichOutput } from '../../outputs/richOutput';
 import { CaptionInputError, csvCandidates, parseCocoResults } from '../metrics/inputs';
 import { score, type MetricsResult } from '../metrics/results';
 

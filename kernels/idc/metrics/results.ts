@@ -5,9 +5,9 @@
  * example one per LoRA rank.
  */
 import { categoryChartBundle } from '../display/categoryChart';
-import type { CategoryChartPayload, CategoryChartSeries } from '../display/contracts';
-import type { MimeBundle } from '../display/mime';
-import { MIME_BUNDLE, type RichOutput } from '../display/richOutput';
+import type { CategoryChartPayload, CategoryChartSeries } from '../../outputs/contracts';
+import type { MimeBundle } from '../../outputs/mime';
+import { MIME_BUNDLE, type RichOutput } from '../../outputs/richOutput';
 import { evaluateCaptions, REPORTED_METRICS, toToolkitJson, type CaptionEvaluation, type EvaluateOptions, type ReportedMetric } from './evaluate';
 import { pairedBootstrap, type BootstrapOptions, type PairedComparison, type WithMeteor } from './bootstrap';
 import { pairCaptions, parseRefsCandsJson, type CaptionSet } from './inputs';

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { validateConfig, type ModelConfig } from './config';
 import { WordTokenizer } from './tokenizer';
-import { readSafetensors, type TensorMap } from '../interop/safetensors';
+import { readSafetensors, type TensorMap } from '../../platform/safetensors';
 
 export interface SavedModelConfig {
   type: 'blip2idc-mini';

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { Blip2Idc } from './blip2idc';
 import type { WordTokenizer } from './tokenizer';
 import { readBaseConfig, type SavedModelConfig } from './baseFiles';
-import { readSafetensors, writeSafetensors } from '../interop/safetensors';
+import { readSafetensors, writeSafetensors } from '../../platform/safetensors';
 import { writeFileAtomic } from '../../platform/atomicWrite';
 
 export type { SavedModelConfig } from './baseFiles';

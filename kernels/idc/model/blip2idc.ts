@@ -18,7 +18,7 @@ import { seedCounterpartHead, seedRectifier, nearIdentity, positionSeeded, query
 import { loraTargets, validateLora, type LoraSettings } from './lora';
 import { attention, causalMask, dense, embed, gelu, layerNorm, maskedCrossEntropy, matmul2d } from './ops';
 import { Parameters } from './parameters';
-import { SeededRandom } from '../data/random';
+import { SeededRandom } from '../../platform/random';
 
 export interface ForwardOptions {
   /** Training mode: LoRA dropout is applied, with seeds drawn from `dropoutSeed` upward. */

@@ -7,8 +7,8 @@ import { DEFAULT_CONFIG, type ModelConfig } from './config';
 import { forwardFlops, trainingFlops } from './flops';
 import { BLIP2_OPT_2_7B, memoryReportText, memoryRows, miniShape, type Blip2Shape, type MemoryRows } from './memory';
 import { LORA_MODULES, type LoraModule } from './lora';
-import type { MimeBundle } from '../display/mime';
-import { MIME_BUNDLE, type RichOutput } from '../display/richOutput';
+import type { MimeBundle } from '../../outputs/mime';
+import { MIME_BUNDLE, type RichOutput } from '../../outputs/richOutput';
 
 export { DEFAULT_CONFIG, BLIP2_OPT_2_7B, forwardFlops, trainingFlops, type ModelConfig, type Blip2Shape, type MemoryRows, type LoraModule };
 

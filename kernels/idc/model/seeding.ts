@@ -14,7 +14,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { patchGrid, type ModelConfig } from './config';
 import { gridPositions, normalValues, rowHarmonic } from './init';
-import type { SeededRandom } from '../data/random';
+import type { SeededRandom } from '../../platform/random';
 
 /** Gain of the seeded attention: a query's own patches score several nats above far ones. */
 export const SEEDED_ATTENTION_GAIN = 2;

@@ -8,11 +8,11 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { currentCell, currentSignal, type DisplayHandle } from '../context';
-import type { CategoryChartPayload, TrainingPayload } from '../display/contracts';
+import { currentCell, currentSignal, type DisplayHandle } from '../../outputs/cellContext';
+import type { CategoryChartPayload, TrainingPayload } from '../../outputs/contracts';
 import { categoryChartBundle } from '../display/categoryChart';
-import type { MimeBundle } from '../display/mime';
-import { MIME_BUNDLE, type RichOutput } from '../display/richOutput';
+import type { MimeBundle } from '../../outputs/mime';
+import { MIME_BUNDLE, type RichOutput } from '../../outputs/richOutput';
 import { trainingBundle } from '../display/training';
 import { categoryAccuracy } from '../data/synthetic/categoryClassifier';
 import { validateLora, type LoraModule } from '../model/lora';

@@ -8,7 +8,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { readSafetensors, writeSafetensors, type TensorMap } from '../interop/safetensors';
+import { readSafetensors, writeSafetensors, type TensorMap } from '../../platform/safetensors';
 import { writeFileAtomic } from '../../platform/atomicWrite';
 import type { AdamWState } from './adamw';
 

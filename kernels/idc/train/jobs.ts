@@ -7,7 +7,7 @@ import type { LoraModule } from '../model/lora';
 import type { BackendName } from './backend';
 import type { DataSpec } from './dataSpec';
 import type { RunMetrics } from './scoring';
-import type { AttentionPayload } from '../display/contracts';
+import type { AttentionPayload } from '../../outputs/contracts';
 
 export interface TrainSettings {
   learningRate: number;

@@ -17,7 +17,7 @@ import { AdamW } from './adamw';
 import { captionBatch, disposeBatch, patchTensor, stackNormalised } from './captionBatch';
 import { ScaffoldingHeads, scaffoldingTargets } from './scaffolding';
 import { maskedCrossEntropy } from '../model/ops';
-import { SeededRandom } from '../data/random';
+import { SeededRandom } from '../../platform/random';
 import { generateSceneCaptions, generateSynthetic, type SceneCaption } from '../data/synthetic/generate';
 import { OBJECT_COLOUR_NAMES, SHAPES } from '../data/synthetic/palette';
 import { applyEdit, EMU_CATEGORIES } from '../data/synthetic/edits';

@@ -13,7 +13,7 @@ import type { ModelConfig } from '../model/config';
 import { patchGrid } from '../model/config';
 import { normalValues } from '../model/init';
 import { dense, maskedCrossEntropy } from '../model/ops';
-import type { SeededRandom } from '../data/random';
+import type { SeededRandom } from '../../platform/random';
 import type { Scene } from '../data/synthetic/scene';
 import { OBJECT_COLOUR_NAMES, SHAPES } from '../data/synthetic/palette';
 import { changeLabels, PARSE_CLASSES, PARSE_HEADS, parseLabels, type ParseHead } from './sceneParsing';

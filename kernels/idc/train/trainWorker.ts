@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { loadModel } from '../model/baseModel';
-import { encodeSafetensors } from '../interop/safetensors';
+import { encodeSafetensors } from '../../platform/safetensors';
 import { savePeftAdapter } from '../interop/peftAdapter';
 import { writeFileAtomic } from '../../platform/atomicWrite';
 import { useBackend } from './backend';

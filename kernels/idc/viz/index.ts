@@ -3,10 +3,10 @@
  * process, like training: the kernel never loads TensorFlow.js.
  */
 import path from 'node:path';
-import { currentSignal } from '../context';
-import type { AttentionPayload } from '../display/contracts';
-import { IDC_MIME, type JsonValue, type MimeBundle } from '../display/mime';
-import { MIME_BUNDLE, type RichOutput } from '../display/richOutput';
+import { currentSignal } from '../../outputs/cellContext';
+import type { AttentionPayload } from '../../outputs/contracts';
+import { IDC_MIME, type JsonValue, type MimeBundle } from '../../outputs/mime';
+import { MIME_BUNDLE, type RichOutput } from '../../outputs/richOutput';
 import { defaultBase } from '../model/baseFiles';
 import type { BackendName } from '../train/backend';
 import type { DataSpec } from '../train/dataSpec';

@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Writable } from 'node:stream';
-import type { JsonObject, MimeBundle } from '../../idc/display/mime';
+import type { JsonObject, MimeBundle } from '../../outputs/mime';
 import { encodeInterrupt, INTERRUPT_FD, type CellError, type HostMessage, type KernelMessage, type ReadyEvent } from '../protocol';
 
 export interface KernelOptions {

@@ -4,8 +4,8 @@
  * `display(value, mime)` and the helpers state the type explicitly, which is the only way
  * to show HTML or markdown. Each call returns a handle whose update() replaces the output.
  */
-import type { CellContext } from '../../idc/context';
-import type { JsonObject, MimeBundle } from '../../idc/display/mime';
+import type { CellContext } from '../../outputs/cellContext';
+import type { JsonObject, MimeBundle } from '../../outputs/mime';
 import { toMimeBundle } from './mimeBundles';
 
 /** Marks display handles, so a cell ending in `display(...)` shows no handle as its result. */

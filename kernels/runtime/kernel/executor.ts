@@ -4,8 +4,8 @@
  * one `done` message, whatever happens to the cell's promise afterwards.
  */
 import vm from 'node:vm';
-import { runInCell, type CellContext, type DisplayHandle } from '../../idc/context';
-import type { JsonObject, MimeBundle } from '../../idc/display/mime';
+import { runInCell, type CellContext, type DisplayHandle } from '../../outputs/cellContext';
+import type { JsonObject, MimeBundle } from '../../outputs/mime';
 import type { CellError, DoneEvent, ExecuteRequest } from '../protocol';
 import { CellSyntaxError, compileCell } from './cellTransform';
 import { InterruptError, type InterruptState } from './interrupts';

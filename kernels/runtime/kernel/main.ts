@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import ts from 'typescript';
 import * as idc from '../../idc/index';
-import { currentCell } from '../../idc/context';
+import { currentCell } from '../../outputs/cellContext';
 import { INTERRUPT_FD, PROTOCOL_VERSION, type HostMessage, type KernelMessage } from '../protocol';
 import { createDisplay } from './displayApi';
 import { CellExecutor } from './executor';

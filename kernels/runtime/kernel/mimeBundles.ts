@@ -3,8 +3,8 @@
  * HTML and markdown are shown only when asked for by MIME type: a string is always text.
  */
 import { inspect } from 'node:util';
-import { isRichOutput, MIME_BUNDLE } from '../../idc/display/richOutput';
-import { isBinaryMime, isJsonMime, isTextMime, type JsonValue, type MimeBundle } from '../../idc/display/mime';
+import { isRichOutput, MIME_BUNDLE } from '../../outputs/richOutput';
+import { isBinaryMime, isJsonMime, isTextMime, type JsonValue, type MimeBundle } from '../../outputs/mime';
 
 export function plainText(value: unknown): string {
   return typeof value === 'string' ? value : inspect(value, { depth: 4, colors: false, maxArrayLength: 50, breakLength: 100 });

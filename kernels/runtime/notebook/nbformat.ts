@@ -1,13 +1,13 @@
 /**
  * The .idcnb file format: nbformat 4 JSON, so notebooks open in Jupyter and on GitHub.
  * On disk, texts are lists of lines and binary MIME data base64, as Jupyter writes them; in
- * memory, texts are strings and binary data bytes (see kernels/idc/display/mime.ts). Written
+ * memory, texts are strings and binary data bytes (see kernels/outputs/mime.ts). Written
  * as Jupyter writes (Python's json.dumps with sort_keys and an indent of one space), so diffs
  * stay small and a file this module wrote is read and written again byte for byte.
  */
 import { randomBytes } from 'node:crypto';
 import { parse as parseJsonc, printParseErrorCode, type ParseError } from 'jsonc-parser';
-import { isBinaryMime, isJsonMime, type JsonObject, type JsonValue, type MimeBundle, type MimeData } from '../../idc/display/mime';
+import { isBinaryMime, isJsonMime, type JsonObject, type JsonValue, type MimeBundle, type MimeData } from '../../outputs/mime';
 
 export type StreamOutput = { output_type: 'stream'; name: 'stdout' | 'stderr'; text: string };
 export type DisplayDataOutput = { output_type: 'display_data'; data: MimeBundle; metadata: JsonObject };

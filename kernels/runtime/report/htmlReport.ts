@@ -7,7 +7,7 @@
  * never markup.
  */
 import MarkdownIt from 'markdown-it';
-import { isJsonMime, type JsonObject, type JsonValue, type MimeBundle, type MimeData } from '../../idc/display/mime';
+import { isJsonMime, type JsonObject, type JsonValue, type MimeBundle, type MimeData } from '../../outputs/mime';
 import type { CellOutput, Notebook, NotebookCell } from '../notebook/nbformat';
 import type { RendererBundle } from './rendererRegistry';
 

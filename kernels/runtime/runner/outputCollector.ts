@@ -2,7 +2,7 @@
  * Collects one execution's events as nbformat outputs: consecutive text of one stream is
  * merged into one output, and a display update replaces its output where it stands.
  */
-import type { JsonObject, MimeBundle } from '../../idc/display/mime';
+import type { JsonObject, MimeBundle } from '../../outputs/mime';
 import type { CellError } from '../protocol';
 import type { CellOutput, DisplayDataOutput } from '../notebook/nbformat';
 import type { ExecutionCallbacks } from '../host/kernelProcess';

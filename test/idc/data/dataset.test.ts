@@ -3,8 +3,8 @@ import sharp from 'sharp';
 import { Dataset } from '../../../kernels/idc/data/dataset';
 import { ProblemLog } from '../../../kernels/idc/data/problems';
 import type { IdcSample, Split } from '../../../kernels/idc/data/types';
-import { IDC_MIME, type ImagePairPayload } from '../../../kernels/idc/display/contracts';
-import { MIME_BUNDLE } from '../../../kernels/idc/display/richOutput';
+import { IDC_MIME, type ImagePairPayload } from '../../../kernels/outputs/contracts';
+import { MIME_BUNDLE } from '../../../kernels/outputs/richOutput';
 import { pattern } from './pngFixtures';
 
 function raw(name: string, width: number, height: number, seed: number) {

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { open } from '../../../kernels/idc/data/open';
 import { DatasetError } from '../../../kernels/idc/data/problems';
-import { writeParquetFile } from '../../../kernels/idc/interop/parquetWrite';
+import { writeParquetFile } from '../../../kernels/platform/parquetWrite';
 import { EMU_EDIT_COLUMNS } from '../../../kernels/idc/data/formats/emuEdit';
 import sharp from 'sharp';
 import { pattern, pngBytes, tempFolder, writeJson } from './pngFixtures';

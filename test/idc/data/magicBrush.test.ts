@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { open } from '../../../kernels/idc/data/open';
-import { writeParquetFile, type ParquetColumn } from '../../../kernels/idc/interop/parquetWrite';
+import { writeParquetFile, type ParquetColumn } from '../../../kernels/platform/parquetWrite';
 import { pattern, pngBytes, tempFolder } from './pngFixtures';
 
 const COLUMNS: ParquetColumn[] = [

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { checkVariations, emptyQuirks, isLeftover } from '../../../kernels/idc/data/formats/synedReferences';
 import { open } from '../../../kernels/idc/data/open';
-import { writeParquetFile, type ParquetColumn } from '../../../kernels/idc/interop/parquetWrite';
+import { writeParquetFile, type ParquetColumn } from '../../../kernels/platform/parquetWrite';
 import { pngBytes, tempFolder, writeJson, writePng } from './pngFixtures';
 
 const EMU_TEST_COLUMNS: ParquetColumn[] = [

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import sharp from 'sharp';
 import { attentionBundle, attentionPayload, dequantise, quantise } from '../../../kernels/idc/display/attention';
-import { IDC_MIME } from '../../../kernels/idc/display/mime';
+import { IDC_MIME } from '../../../kernels/outputs/mime';
 import { softmaxRows } from './softmaxRows';
 
 

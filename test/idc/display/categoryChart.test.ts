@@ -1,8 +1,8 @@
 /** The category chart output: its text table, and an SVG fallback that keeps labels as text. */
 import assert from 'node:assert/strict';
 import { categoryChartBundle, categoryChartSvg, categoryChartText } from '../../../kernels/idc/display/categoryChart';
-import type { CategoryChartPayload } from '../../../kernels/idc/display/contracts';
-import { IDC_MIME } from '../../../kernels/idc/display/mime';
+import type { CategoryChartPayload } from '../../../kernels/outputs/contracts';
+import { IDC_MIME } from '../../../kernels/outputs/mime';
 
 const payload: CategoryChartPayload = {
   v: 1,

@@ -1,5 +1,5 @@
 /** Attention-like test matrices: softmax rows of seeded random scores, each row summing to 1. */
-import { SeededRandom } from '../../../kernels/idc/data/random';
+import { SeededRandom } from '../../../kernels/platform/random';
 
 /** [rows][columns]; `sharpness` scales the scores (higher: peakier rows). */
 export function softmaxRows(rows: number, columns: number, seed: number, sharpness = 3): number[][] {

@@ -14,7 +14,7 @@ import { captionSamples } from '../../../kernels/idc/train/evaluateRun';
 import { generateSynthetic } from '../../../kernels/idc/data/synthetic/generate';
 import { saveModel } from '../../../kernels/idc/model/baseModel';
 import { savePeftAdapter } from '../../../kernels/idc/interop/peftAdapter';
-import { encodeSafetensors } from '../../../kernels/idc/interop/safetensors';
+import { encodeSafetensors } from '../../../kernels/platform/safetensors';
 import * as interop from '../../../kernels/idc/interop/index';
 import { tinyBatch, tinyModel, randomiseAdapter } from '../model/tinyModel';
 

@@ -5,7 +5,7 @@ import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { useBackend } from '../../../kernels/idc/train/backend';
 import { exportAdapterToPeft, layerOfModulePath, loadPeftAdapter, peftModulePath, savePeftAdapter } from '../../../kernels/idc/interop/peftAdapter';
-import { decodeSafetensors, encodeSafetensors, readSafetensors } from '../../../kernels/idc/interop/safetensors';
+import { decodeSafetensors, encodeSafetensors, readSafetensors } from '../../../kernels/platform/safetensors';
 import { loraParameterCount, loraTargets } from '../../../kernels/idc/model/lora';
 import { tinyBatch, tinyModel, randomiseAdapter } from '../model/tinyModel';
 

@@ -4,8 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { synthetic } from '../../../kernels/idc/data/synthetic/syntheticDataset';
 import { evaluatePredictions, joinPredictions, parsePredictions } from '../../../kernels/idc/interop/predictions';
-import { IDC_MIME, type CategoryChartPayload, type ImagePairPayload } from '../../../kernels/idc/display/contracts';
-import { MIME_BUNDLE } from '../../../kernels/idc/display/richOutput';
+import { IDC_MIME, type CategoryChartPayload, type ImagePairPayload } from '../../../kernels/outputs/contracts';
+import { MIME_BUNDLE } from '../../../kernels/outputs/richOutput';
 import { score } from '../../../kernels/idc/metrics/results';
 
 describe('predictions from other tools', () => {

@@ -2,9 +2,9 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { CategoryChartPayload } from '../../../kernels/idc/display/contracts';
-import { IDC_MIME } from '../../../kernels/idc/display/mime';
-import { MIME_BUNDLE } from '../../../kernels/idc/display/richOutput';
+import type { CategoryChartPayload } from '../../../kernels/outputs/contracts';
+import { IDC_MIME } from '../../../kernels/outputs/mime';
+import { MIME_BUNDLE } from '../../../kernels/outputs/richOutput';
 import { chart, compare, score } from '../../../kernels/idc/metrics/results';
 
 const FIXTURES = path.join(__dirname, 'fixtures');

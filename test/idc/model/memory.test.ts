@@ -20,7 +20,7 @@ import {
   type Blip2Shape,
 } from '../../../kernels/idc/model/memory';
 import { memory } from '../../../kernels/idc/model/index';
-import { MIME_BUNDLE } from '../../../kernels/idc/display/richOutput';
+import { MIME_BUNDLE } from '../../../kernels/outputs/richOutput';
 import { useBackend } from '../../../kernels/idc/train/backend';
 import { tinyConfig } from './tinyModel';
 

@@ -5,7 +5,7 @@ import type { ModelConfig } from '../../../kernels/idc/model/config';
 import { WordTokenizer } from '../../../kernels/idc/model/tokenizer';
 import { captionBatch } from '../../../kernels/idc/train/captionBatch';
 import { normalValues } from '../../../kernels/idc/model/init';
-import { SeededRandom } from '../../../kernels/idc/data/random';
+import { SeededRandom } from '../../../kernels/platform/random';
 import { generateSynthetic } from '../../../kernels/idc/data/synthetic/generate';
 import { saveModel } from '../../../kernels/idc/model/baseModel';
 

@@ -4,8 +4,8 @@ import path from 'node:path';
 import { ablation, longestFirst } from '../../../kernels/idc/train/ablation';
 import type { Job, LoraJob } from '../../../kernels/idc/train/jobs';
 import { useBackend } from '../../../kernels/idc/train/backend';
-import { MIME_BUNDLE } from '../../../kernels/idc/display/richOutput';
-import { IDC_MIME } from '../../../kernels/idc/display/mime';
+import { MIME_BUNDLE } from '../../../kernels/outputs/richOutput';
+import { IDC_MIME } from '../../../kernels/outputs/mime';
 import { saveTinyBase } from '../model/tinyModel';
 import { tempFolder } from '../data/pngFixtures';
 

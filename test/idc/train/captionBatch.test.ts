@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { useBackend } from '../../../kernels/idc/train/backend';
 import { captionBatch, disposeBatch } from '../../../kernels/idc/train/captionBatch';
 import { normalValues } from '../../../kernels/idc/model/init';
-import { SeededRandom } from '../../../kernels/idc/data/random';
+import { SeededRandom } from '../../../kernels/platform/random';
 import { tinyModel, randomiseAdapter } from '../model/tinyModel';
 
 describe('captionBatch', () => {

@@ -7,12 +7,12 @@ import { saveModel } from '../../../kernels/idc/model/baseModel';
 import { Blip2Idc } from '../../../kernels/idc/model/blip2idc';
 import { WordTokenizer } from '../../../kernels/idc/model/tokenizer';
 import { savePeftAdapter } from '../../../kernels/idc/interop/peftAdapter';
-import { encodeSafetensors } from '../../../kernels/idc/interop/safetensors';
+import { encodeSafetensors } from '../../../kernels/platform/safetensors';
 import { dequantise } from '../../../kernels/idc/display/attention';
 import { useBackend } from '../../../kernels/idc/train/backend';
 import { generateSynthetic } from '../../../kernels/idc/data/synthetic/generate';
-import { MIME_BUNDLE } from '../../../kernels/idc/display/richOutput';
-import { IDC_MIME } from '../../../kernels/idc/display/mime';
+import { MIME_BUNDLE } from '../../../kernels/outputs/richOutput';
+import { IDC_MIME } from '../../../kernels/outputs/mime';
 import { tinyConfig, randomiseAdapter } from '../model/tinyModel';
 import { tempFolder } from '../data/pngFixtures';
 

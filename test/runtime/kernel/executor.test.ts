@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { KernelProcess, type ExecutionResult } from '../../../kernels/runtime/host/kernelProcess';
 import { KernelSession } from '../../../kernels/runtime/host/kernelSession';
-import { IDC_MIME } from '../../../kernels/idc/display/mime';
+import { IDC_MIME } from '../../../kernels/outputs/mime';
 import { KERNEL_PATH, Recorder, resultText } from './kernelHarness';
 
 function ok(result: ExecutionResult): asserts result is Extract<ExecutionResult, { status: 'ok' }> {

@@ -1,7 +1,7 @@
 /** Helpers for tests that drive a real kernel process built into dist/kernel.js. */
 import path from 'node:path';
 import type { ExecutionCallbacks, ExecutionResult } from '../../../kernels/runtime/host/kernelProcess';
-import type { JsonObject, MimeBundle } from '../../../kernels/idc/display/mime';
+import type { JsonObject, MimeBundle } from '../../../kernels/outputs/mime';
 
 export const KERNEL_PATH = path.resolve(__dirname, '../../../dist/kernel.js');
 

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { escapeHtml, renderHtmlReport, scriptJson, stripAnsi } from '../../../kernels/runtime/report/htmlReport';
 import type { RendererBundle } from '../../../kernels/runtime/report/rendererRegistry';
-import { IDC_MIME } from '../../../kernels/idc/display/mime';
+import { IDC_MIME } from '../../../kernels/outputs/mime';
 import { newNotebook, type Notebook } from '../../../kernels/runtime/notebook/nbformat';
 
 const XSS = '<img src=x onerror=alert(1)>';

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { visit } from 'jsonc-parser';
 import type { FormatReader, LoadedFormat } from './format';
 import { datasetPath, imageFile } from './imageFiles';
-import { describe, expectArray, expectObject, fieldPath, readJsonFile } from '../jsonFile';
+import { describe, expectArray, expectObject, fieldPath, readJsonFile } from '../jsonInput';
 import { readReferences } from '../references';
 import type { IdcSample } from '../types';
 

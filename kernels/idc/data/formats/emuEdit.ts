@@ -10,10 +10,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { FormatContext, FormatReader, LoadedFormat } from './format';
 import { findShards, ShardReader, shardsHaveColumns } from './parquetShards';
-import { describe, expectArray, expectObject, readJsonFile } from '../jsonFile';
+import { describe, expectArray, expectObject, readJsonFile } from '../jsonInput';
 import { stratifiedSplit } from '../splits';
 import type { IdcSample, Split } from '../types';
-import type { ParquetColumn } from '../../interop/parquetWrite';
+import type { ParquetColumn } from '../../../platform/parquetWrite';
 
 const TEXT_COLUMNS = ['instruction', 'task', 'idx'] as const;
 const IMAGE_COLUMNS = ['image', 'edited_image'] as const;

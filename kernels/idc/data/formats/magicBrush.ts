@@ -7,7 +7,7 @@
 import path from 'node:path';
 import type { FormatReader, LoadedFormat } from './format';
 import { findShards, ShardReader, shardsHaveColumns } from './parquetShards';
-import { describe } from '../jsonFile';
+import { describe } from '../jsonInput';
 import type { IdcSample, Split } from '../types';
 
 const TEXT_COLUMNS = ['img_id', 'turn_index', 'instruction'] as const;

@@ -4,7 +4,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { ParquetError, ParquetTable } from '../../interop/parquet';
+import { ParquetError, ParquetTable } from '../../../platform/parquet';
 import type { ProblemLog } from '../problems';
 import type { DataProblem } from '../types';
 

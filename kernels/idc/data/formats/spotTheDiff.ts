@@ -13,7 +13,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { FormatContext, FormatReader, LoadedFormat } from './format';
 import { datasetPath, imageFile } from './imageFiles';
-import { describe, expectArray, fieldPath, readJsonFile } from '../jsonFile';
+import { describe, expectArray, fieldPath, readJsonFile } from '../jsonInput';
 import { readReferences } from '../references';
 import type { IdcSample, Split } from '../types';
 

@@ -18,7 +18,7 @@ import type { FormatContext, FormatReader, LoadedFormat } from './format';
 import { datasetPath, imageFile } from './imageFiles';
 import { checkVariations, describeQuirks, emptyQuirks } from './synedReferences';
 import { DatasetError } from '../problems';
-import { describe, expectArray, expectObject, fieldPath, readJsonFile } from '../jsonFile';
+import { describe, expectArray, expectObject, fieldPath, readJsonFile } from '../jsonInput';
 import { stratifiedSplit } from '../splits';
 import type { IdcSample, Split } from '../types';
 

@@ -4,8 +4,8 @@
  * Crops, flips and colour changes are not offered: they would change what the caption says.
  */
 import sharp from 'sharp';
-import { rawInput, type RawImage } from './rawImage';
-import type { SeededRandom } from '../random';
+import { rawInput, type RawImage } from '../../../platform/rawImage';
+import type { SeededRandom } from '../../../platform/random';
 
 export interface AugmentOptions {
   /** Probability of the blur (default 1: every image, as in the paper's training). */

@@ -5,7 +5,7 @@
  */
 import sharp from 'sharp';
 import { ImageBytesReader, ImageError, sourceLocation } from './imageBytes';
-import type { RawImage } from './rawImage';
+import type { RawImage } from '../../../platform/rawImage';
 import type { ImageSource } from '../types';
 
 /** 50 megapixels: far above any IDC dataset's images, far below a bomb's. */

@@ -4,8 +4,8 @@
  */
 import fs from 'node:fs';
 import { isInside } from '../paths';
-import { ParquetError, ParquetTable, imageCellBytes } from '../../interop/parquet';
-import { describe } from '../jsonFile';
+import { ParquetError, ParquetTable, imageCellBytes } from '../../../platform/parquet';
+import { describe } from '../jsonInput';
 import type { ImageSource } from '../types';
 
 /** A problem with one image: the file (or file and field) and the reason. */

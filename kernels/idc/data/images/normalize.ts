@@ -3,7 +3,7 @@
  * after another: pixel (y, x) channel c of pair k is at ((k * height + y) * width + x) * 3 + c;
  * rows 0 .. height/2 - 1 are the reference image, the rest the modified one.
  */
-import type { RawImage } from './rawImage';
+import type { RawImage } from '../../../platform/rawImage';
 
 export const CLIP_MEAN: readonly [number, number, number] = [0.48145466, 0.4578275, 0.40821073];
 export const CLIP_STD: readonly [number, number, number] = [0.26862954, 0.26130258, 0.27577711];

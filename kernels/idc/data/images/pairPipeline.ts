@@ -16,12 +16,12 @@ import { augment, validateAugment, type AugmentOptions } from './augment';
 import { ImageDecoder, DEFAULT_MAX_PIXELS } from './decode';
 import { ImageBytesReader, ImageError, sourceName } from './imageBytes';
 import { CLIP_MEAN, CLIP_STD, normalizeInto } from './normalize';
-import type { RawImage } from './rawImage';
+import type { RawImage } from '../../../platform/rawImage';
 import { resizeRaw, stackPair } from './stack';
 import { ProblemLog } from '../problems';
-import { hashSeed, SeededRandom } from '../random';
+import { hashSeed, SeededRandom } from '../../../platform/random';
 import type { DataProblem, ErrorPolicy, IdcSample, ImageSource } from '../types';
-import { throwIfInterrupted } from '../../context';
+import { throwIfInterrupted } from '../../../outputs/cellContext';
 
 export interface PipelineOptions {
   /** Model input width (default 64). */

@@ -5,7 +5,7 @@
  */
 import sharp from 'sharp';
 import { ImageError } from './imageBytes';
-import { rawInput, type RawImage } from './rawImage';
+import { rawInput, type RawImage } from '../../../platform/rawImage';
 import type { PairResize } from '../types';
 
 /** sharp's "cubic" kernel is Catmull-Rom, the bicubic of PIL and the paper's processor. */

@@ -9,7 +9,7 @@
 import { GRID, type Background, type Scene, type SceneObject } from './scene';
 import type { Change } from './edits';
 import type { Material, Mood, Style } from './palette';
-import type { SeededRandom } from '../random';
+import type { SeededRandom } from '../../../platform/random';
 
 export const REFERENCES_PER_PAIR = 5;
 

@@ -19,7 +19,7 @@ import {
   type Style,
 } from './palette';
 import { cloneScene, freeCells, placeInCell, randomBackground, randomObject, randomSign, type Background, type Scene, type SceneObject, type Sign } from './scene';
-import type { SeededRandom } from '../random';
+import type { SeededRandom } from '../../../platform/random';
 
 export const EMU_CATEGORIES = ['add', 'remove', 'color', 'text', 'background', 'style', 'global', 'local'] as const;
 export const CLEVR_CATEGORIES = ['color', 'material', 'move', 'add', 'drop', 'distractor'] as const;

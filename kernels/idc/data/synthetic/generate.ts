@@ -11,7 +11,7 @@ import { applyEdit, CLEVR_CATEGORIES, EMU_CATEGORIES, ALL_CATEGORIES, type Synth
 import { briefScene, describeChange, describeScene } from './captions';
 import { randomScene, type Scene, type SceneKind } from './scene';
 import { renderScene } from './render';
-import { hashSeed, SeededRandom } from '../random';
+import { hashSeed, SeededRandom } from '../../../platform/random';
 import { MOODS, STYLES } from './palette';
 import { DEFAULT_FRACTIONS, stratifiedSplit, type SplitFractions } from '../splits';
 import type { IdcSample, ImageSource, Split } from '../types';

@@ -6,7 +6,7 @@
 import { GLYPH_HEIGHT, GLYPH_GAP, GLYPH_WIDTH, glyphInk, textWidth } from './font';
 import { BACKGROUND_TONES, OBJECT_COLOURS, type Rgb, type Shape } from './palette';
 import type { Background, Scene, SceneObject, Sign } from './scene';
-import type { RawImage } from '../images/rawImage';
+import type { RawImage } from '../../../platform/rawImage';
 
 /** Radius of an object as a fraction of the image side. */
 const RADIUS = { small: 0.085, large: 0.13 } as const;

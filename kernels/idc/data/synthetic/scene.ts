@@ -22,7 +22,7 @@ import {
   type Shape,
   type Style,
 } from './palette';
-import type { SeededRandom } from '../random';
+import type { SeededRandom } from '../../../platform/random';
 
 export interface SceneObject {
   shape: Shape;

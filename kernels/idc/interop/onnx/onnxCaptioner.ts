@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type * as Ort from 'onnxruntime-node';
 import { advanceBeams, bestBeam, startBeams, type Beam } from '../../model/decoding';
-import { readJsonFile } from '../../data/jsonFile';
+import { readJsonFile } from '../../../platform/jsonFile';
 import type { OnnxGraphs } from './exportOnnx';
 import { ONNX_FILES, ONNX_NAMES, validateManifest, type OnnxManifest } from './onnxInterface';
 import { loadOnnxRuntime, sessionOptions, type OrtModule, type SessionSettings } from './onnxRuntime';

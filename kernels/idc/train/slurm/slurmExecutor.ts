@@ -11,7 +11,7 @@ import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { currentCell, type DisplayHandle } from '../../context';
+import { currentCell, type DisplayHandle } from '../../../outputs/cellContext';
 import { writeFileAtomic } from '../../../platform/atomicWrite';
 import type { Executor } from '../executor';
 import { PROGRESS_PREFIX, type Job, type JobRecord, type WorkerMessage } from '../jobs';

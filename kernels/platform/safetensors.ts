@@ -7,7 +7,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { writeFileAtomic } from '../../platform/atomicWrite';
+import { writeFileAtomic } from './atomicWrite';
 
 export interface NamedTensor {
   shape: number[];

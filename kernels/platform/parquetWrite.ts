@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parquetWriteBuffer } from 'hyparquet-writer';
-import { writeFileAtomic } from '../../platform/atomicWrite';
+import { writeFileAtomic } from './atomicWrite';
 
 export type ParquetColumnKind = 'string' | 'int64' | 'image';
 

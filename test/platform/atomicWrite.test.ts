@@ -3,9 +3,10 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { saveNotebook, writeFileAtomic } from '../../../kernels/runtime/notebook/atomicWrite';
-import { newNotebook, parseNotebook, serializeNotebook } from '../../../kernels/runtime/notebook/nbformat';
-import { everyKindOfNotebook } from './fixtures';
+import { writeFileAtomic } from '../../kernels/platform/atomicWrite';
+import { saveNotebook } from '../../kernels/runtime/notebook/saveNotebook';
+import { newNotebook, parseNotebook, serializeNotebook } from '../../kernels/runtime/notebook/nbformat';
+import { everyKindOfNotebook } from '../runtime/notebook/fixtures';
 
 const posix = process.platform !== 'win32';
 

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { decodeSafetensors, encodeSafetensors, readSafetensors, writeSafetensors, type TensorMap } from '../../../kernels/idc/interop/safetensors';
-import { tempFolder } from '../data/pngFixtures';
+import { decodeSafetensors, encodeSafetensors, readSafetensors, writeSafetensors, type TensorMap } from '../../kernels/platform/safetensors';
+import { tempFolder } from '../idc/data/pngFixtures';
 
 describe('safetensors', () => {
   const tensors: TensorMap = new Map([

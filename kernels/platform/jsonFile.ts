@@ -1,10 +1,22 @@
 /**
- * Reading the JSON index files of a dataset: errors say the file, the position of a syntax
- * error, and for a value of the wrong shape the field and what was expected.
+ * Reading JSON files so that an error says the file, the line and column of a syntax error,
+ * and for a value of the wrong shape the field and what was expected. Dataset indexes,
+ * adapter configs and model manifests all read through here.
  */
 import fs from 'node:fs';
 import { parse as parseJsonc, printParseErrorCode, type ParseError } from 'jsonc-parser';
-import { DatasetError } from './problems';
+
+/** A JSON file that cannot be used: the file, the field when one is at fault, and why. */
+export class JsonFileError extends Error {
+  constructor(
+    readonly file: string,
+    readonly field: string | undefined,
+    readonly reason: string,
+  ) {
+    super(`${file}: ${field ? `${field}: ` : ''}${reason}`);
+    this.name = 'JsonFileError';
+  }
+}
 
 /** A value as a message shows it: its kind, and short values themselves. */
 export function describe(value: unknown): string {
@@ -34,7 +46,7 @@ export function parseJsonText(text: string, file: string): unknown {
   try {
     return JSON.parse(text) as unknown;
   } catch (error) {
-    throw new DatasetError({ file, reason: `expected JSON, found a syntax error ${syntaxErrorAt(text, error as Error)}` });
+    throw new JsonFileError(file, undefined, `expected JSON, found a syntax error ${syntaxErrorAt(text, error as Error)}`);
   }
 }
 
@@ -44,24 +56,24 @@ export async function readJsonFile(file: string): Promise<unknown> {
   try {
     text = await fs.promises.readFile(file, 'utf8');
   } catch (error) {
-    throw new DatasetError({ file, reason: `cannot read the file (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})` });
+    throw new JsonFileError(file, undefined, `cannot read the file (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
   }
   return parseJsonText(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, file);
 }
 
-/** Shape checks that throw a DatasetError naming the file and the field. */
+/** Shape checks that throw a JsonFileError naming the file and the field. */
 export function expectObject(value: unknown, file: string, field: string): Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new DatasetError({ file, field: field || undefined, reason: `expected an object, found ${describe(value)}` });
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new JsonFileError(file, field || undefined, `expected an object, found ${describe(value)}`);
   return value as Record<string, unknown>;
 }
 
 export function expectArray(value: unknown, file: string, field: string, what = 'a list'): unknown[] {
-  if (!Array.isArray(value)) throw new DatasetError({ file, field: field || undefined, reason: `expected ${what}, found ${describe(value)}` });
+  if (!Array.isArray(value)) throw new JsonFileError(file, field || undefined, `expected ${what}, found ${describe(value)}`);
   return value;
 }
 
 export function expectString(value: unknown, file: string, field: string, what = 'a string'): string {
-  if (typeof value !== 'string') throw new DatasetError({ file, field, reason: `expected ${what}, found ${describe(value)}` });
+  if (typeof value !== 'string') throw new JsonFileError(file, field || undefined, `expected ${what}, found ${describe(value)}`);
   return value;
 }
 

@@ -5,7 +5,7 @@
  * interrupt without the user passing anything.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { JsonObject, MimeBundle } from './display/mime';
+import type { JsonObject, MimeBundle } from './mime';
 
 export interface DisplayHandle {
   readonly displayId: string;

@@ -4,8 +4,6 @@ import path from 'node:path';
 import { saveError, writeFileAtomic } from '../../platform/atomicWrite';
 import { serializeNotebook, type Notebook } from './nbformat';
 
-export { writeFileAtomic };
-
 /** Serializes first, so a notebook that cannot be written touches no file at all. */
 export async function saveNotebook(file: string, notebook: Notebook): Promise<void> {
   let text: string;
