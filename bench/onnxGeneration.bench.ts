@@ -16,9 +16,9 @@ import { PairPipeline } from '../kernels/idc/data/images/pairPipeline';
 import { onnxGraphs } from '../kernels/idc/interop/onnx/exportOnnx';
 import { OnnxCaptioner } from '../kernels/idc/interop/onnx/onnxCaptioner';
 import { loadOnnxRuntime } from '../kernels/idc/interop/onnx/onnxRuntime';
-import { useBackend, describeBackend } from '../kernels/idc/train/backend';
-import { loadData } from '../kernels/idc/train/dataSpec';
-import { attachAdapter } from '../kernels/idc/train/attentionJob';
+import { useBackend, describeBackend } from '../kernels/idc/backends/backend';
+import { loadData } from '../kernels/idc/data/dataSpec';
+import { attachAdapter } from '../kernels/idc/viz/attentionJob';
 import { patchTensor } from '../kernels/idc/train/captionBatch';
 
 const BATCH = 64;

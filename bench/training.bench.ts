@@ -15,7 +15,7 @@ import { normalValues } from '../kernels/idc/model/init';
 import { WordTokenizer } from '../kernels/idc/model/tokenizer';
 import { SeededRandom } from '../kernels/platform/random';
 import { AdamW } from '../kernels/idc/train/adamw';
-import { BACKENDS, describeBackend, useBackend, type BackendName } from '../kernels/idc/train/backend';
+import { BACKENDS, describeBackend, useBackend, type BackendName } from '../kernels/idc/backends/backend';
 import { captionBatch, disposeBatch } from '../kernels/idc/train/captionBatch';
 
 const BATCH = 32;

@@ -35,8 +35,8 @@ await Promise.all([
   build({ ...node, entryPoints: { extension: 'extension/extension.ts' }, outdir: 'dist', external: ['vscode', ...external] }),
   build({
     ...node,
-    // trainWorker: one training job per process, forked by the ablation runner
-    entryPoints: { kernel: 'kernels/runtime/kernel/main.ts', cli: 'kernels/runtime/runner/cli.ts', trainWorker: 'kernels/idc/train/trainWorker.ts' },
+    // worker: one training or attention job per process, forked by the worker pool
+    entryPoints: { kernel: 'kernels/runtime/kernel/main.ts', cli: 'kernels/runtime/runner/cli.ts', worker: 'kernels/idc/worker.ts' },
     outdir: 'dist',
     external,
   }),
@@ -54,7 +54,7 @@ await Promise.all([
       outdir: 'dist/renderers',
     }),
 ]);
-// The WASM backend's binaries, found beside the bundle at run time (kernels/idc/train/backend.ts)
+// The WASM backend's binaries, found beside the bundle at run time (kernels/idc/backends/backend.ts)
 const wasmSource = path.join(root, 'node_modules', '@tensorflow', 'tfjs-backend-wasm', 'dist');
 mkdirSync(path.join(root, 'dist', 'wasm'), { recursive: true });
 for (const file of readdirSync(wasmSource).filter((f) => f.endsWith('.wasm'))) copyFileSync(path.join(wasmSource, file), path.join(root, 'dist', 'wasm', file));

@@ -11,8 +11,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { loadModel, saveModel } from '../kernels/idc/model/baseModel';
-import { describeBackend, useBackend, type BackendName } from '../kernels/idc/train/backend';
-import { pretrainBase } from '../kernels/idc/train/pretrain';
+import { describeBackend, useBackend, type BackendName } from '../kernels/idc/backends/backend';
+import { pretrainBase } from '../kernels/idc/pretrain/pretrain';
 
 function option(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);

@@ -8,7 +8,7 @@ export { MIME_BUNDLE, type RichOutput } from '../outputs/richOutput';
 export * as metrics from './metrics/index';
 export * as data from './data/index';
 export * as model from './model/index';
-export * as train from './train/index';
+export * as train from './runs/index';
 export * as interop from './interop/index';
 export * as viz from './viz/index';
 export const version = '0.1.0';

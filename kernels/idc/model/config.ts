@@ -1,7 +1,7 @@
 /**
  * The sizes of BLIP2IDC-mini. The default trains on a 2-core CPU in minutes: the stacked
  * 64x128 pair in 16-pixel patches (4x8 = 32 tokens, rows 0-3 the reference, 4-7 the edit),
- * width 128 everywhere, 8 queries.
+ * width 128 everywhere, 16 queries.
  */
 
 export interface ModelConfig {

@@ -27,26 +27,41 @@ export interface LoraTarget {
   outputs: number;
 }
 
-/** The linear layers LoRA adapts for `modules`, in model order. */
-export function loraTargets(config: ModelConfig, modules: readonly LoraModule[]): LoraTarget[] {
+/** The sizes that decide which linears LoRA adapts, whatever the model's config format. */
+export interface LoraTargetDims {
+  vit: { layers: number; width: number };
+  qformer: { layers: number; width: number; crossAttentionEvery: number; encoderWidth: number };
+  llm: { layers: number; width: number };
+}
+
+/**
+ * Every linear layer LoRA can adapt, in model order: the one list of targets, which training
+ * (loraTargets) and the memory calculator (memory/counts.ts) both read.
+ */
+export function targetLinears(dims: LoraTargetDims): LoraTarget[] {
   const out: LoraTarget[] = [];
-  const { vit, qformer, decoder } = config;
-  if (modules.includes('vit')) {
-    for (let i = 0; i < vit.layers; i++) out.push({ layer: `vit.blocks.${i}.attn.qkv`, module: 'vit', inputs: vit.dim, outputs: 3 * vit.dim });
-  }
-  if (modules.includes('qformer')) {
-    for (let i = 0; i < qformer.layers; i++) {
-      for (const p of ['k', 'v']) out.push({ layer: `qformer.blocks.${i}.self.${p}`, module: 'qformer', inputs: qformer.dim, outputs: qformer.dim });
-      if (i % qformer.crossEvery === 0) {
-        out.push({ layer: `qformer.blocks.${i}.cross.q`, module: 'qformer', inputs: qformer.dim, outputs: qformer.dim });
-        for (const p of ['k', 'v']) out.push({ layer: `qformer.blocks.${i}.cross.${p}`, module: 'qformer', inputs: vit.dim, outputs: qformer.dim });
-      }
+  const { vit, qformer, llm } = dims;
+  for (let i = 0; i < vit.layers; i++) out.push({ layer: `vit.blocks.${i}.attn.qkv`, module: 'vit', inputs: vit.width, outputs: 3 * vit.width });
+  for (let i = 0; i < qformer.layers; i++) {
+    for (const p of ['k', 'v']) out.push({ layer: `qformer.blocks.${i}.self.${p}`, module: 'qformer', inputs: qformer.width, outputs: qformer.width });
+    if (i % qformer.crossAttentionEvery === 0) {
+      out.push({ layer: `qformer.blocks.${i}.cross.q`, module: 'qformer', inputs: qformer.width, outputs: qformer.width });
+      for (const p of ['k', 'v']) out.push({ layer: `qformer.blocks.${i}.cross.${p}`, module: 'qformer', inputs: qformer.encoderWidth, outputs: qformer.width });
     }
   }
-  if (modules.includes('llm')) {
-    for (let i = 0; i < decoder.layers; i++) for (const p of ['q', 'k', 'v']) out.push({ layer: `decoder.blocks.${i}.attn.${p}`, module: 'llm', inputs: decoder.dim, outputs: decoder.dim });
-  }
+  for (let i = 0; i < llm.layers; i++) for (const p of ['q', 'k', 'v']) out.push({ layer: `decoder.blocks.${i}.attn.${p}`, module: 'llm', inputs: llm.width, outputs: llm.width });
   return out;
+}
+
+/** The linear layers LoRA adapts for `modules`, in model order. */
+export function loraTargets(config: ModelConfig, modules: readonly LoraModule[]): LoraTarget[] {
+  const { vit, qformer, decoder } = config;
+  const dims: LoraTargetDims = {
+    vit: { layers: vit.layers, width: vit.dim },
+    qformer: { layers: qformer.layers, width: qformer.dim, crossAttentionEvery: qformer.crossEvery, encoderWidth: vit.dim },
+    llm: { layers: decoder.layers, width: decoder.dim },
+  };
+  return targetLinears(dims).filter((t) => modules.includes(t.module));
 }
 
 /** Trainable parameters of an adapter: r * (in + out) per target. */

@@ -1,6 +1,6 @@
 /**
- * AdamW with the paper's defaults (beta 0.9 / 0.999, eps 1e-8, weight decay 0.01, constant
- * learning rate), decoupled weight decay as in PyTorch's AdamW:
+ * AdamW with the paper's defaults (beta 0.9 / 0.999, eps 1e-8, weight decay 0.01), decoupled
+ * weight decay as in PyTorch's AdamW:
  *   w <- w - lr * wd * w;  m <- b1 m + (1 - b1) g;  v <- b2 v + (1 - b2) g^2
  *   w <- w - lr * (m / (1 - b1^t)) / (sqrt(v / (1 - b2^t)) + eps)
  * Its state (step, m, v per variable) is plain data, so a checkpoint can hold it exactly.
@@ -22,7 +22,7 @@ export interface AdamWState {
 }
 
 export class AdamW {
-  /** Mutable for schedules (pretraining warms up and decays); LoRA training keeps it constant. */
+  /** Set before each step by the caller's schedule (schedule.ts). */
   learningRate: number;
   readonly beta1: number;
   readonly beta2: number;

@@ -15,6 +15,7 @@ import { hashSeed, SeededRandom } from '../../platform/random';
 import type { IdcSample } from '../data/types';
 import type { TensorMap } from '../../platform/safetensors';
 import { AdamW } from './adamw';
+import { scheduledRate, type LearningRateSchedule } from './schedule';
 import { captionBatch, disposeBatch } from './captionBatch';
 import { hasCheckpoint, loadCheckpoint, saveCheckpoint, type TrainingCounters } from './checkpoint';
 import { FrozenFeatureCache, frozenStage } from './frozenFeatures';
@@ -49,15 +50,6 @@ export interface LoraTrainOptions {
   reuseFrozenFeatures?: boolean;
   onStep?: (info: { step: number; epoch: number; loss: number; learningRate: number; seconds: number }) => void;
   onEpoch?: (info: { epoch: number; validationLoss: number; improved: boolean }) => void;
-}
-
-export type LearningRateSchedule = 'constant' | 'cosine';
-
-/** The learning rate of optimizer step `step` (0-based) of `total`. */
-export function scheduledRate(schedule: LearningRateSchedule, peak: number, step: number, total: number): number {
-  if (schedule === 'constant') return peak;
-  const progress = Math.min(1, step / Math.max(1, total));
-  return peak * (0.1 + 0.9 * 0.5 * (1 + Math.cos(Math.PI * progress)));
 }
 
 export type StopReason = 'patience' | 'epochs' | 'steps' | 'interrupted';

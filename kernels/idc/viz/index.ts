@@ -8,10 +8,10 @@ import type { AttentionPayload } from '../../outputs/contracts';
 import { IDC_MIME, type JsonValue, type MimeBundle } from '../../outputs/mime';
 import { MIME_BUNDLE, type RichOutput } from '../../outputs/richOutput';
 import { defaultBase } from '../model/baseFiles';
-import type { BackendName } from '../train/backend';
-import type { DataSpec } from '../train/dataSpec';
-import type { AttentionJob, AttentionRecord } from '../train/jobs';
-import { runJobs } from '../train/workerPool';
+import type { BackendName } from '../backends/backend';
+import type { DataSpec } from '../data/dataSpec';
+import type { AttentionJob, AttentionRecord } from '../runs/jobs';
+import { runJobs } from '../runs/workerPool';
 
 export interface AttentionOptions {
   /** The base model folder (default: the shipped media/base). */

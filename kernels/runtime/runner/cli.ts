@@ -14,15 +14,12 @@ import { saveNotebook } from '../notebook/saveNotebook';
 import { renderHtmlReport } from '../report/htmlReport';
 import { loadRenderers } from '../report/rendererRegistry';
 import { parseParamArgs } from './parameters';
-import { metricsCommand, MetricsUsageError, METRICS_USAGE } from '../../idc/metrics/cli';
-import { CaptionInputError } from '../../idc/metrics/inputs';
+import { CommandUsageError, COMMANDS_USAGE, LIBRARY_COMMANDS, libraryCommand } from '../../idc/commands';
 import { runNotebook } from './runNotebook';
-import { trainCommand } from '../../idc/train/trainCommand';
 
 const USAGE = `usage: idc-lab run <notebook.idcnb> [--out executed.idcnb] [--html report.html]
                     [--param name=value ...] [--timeout seconds]
-       idc-lab train --grid <grid.json> --index <n>   (one job of a grid; a Slurm array task)
-${METRICS_USAGE}`;
+${COMMANDS_USAGE}`;
 
 class UsageError extends Error {}
 
@@ -38,25 +35,13 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return command === undefined ? 2 : 0;
   }
-  if (command === 'metrics') {
+  if (LIBRARY_COMMANDS.includes(command)) {
     try {
-      return metricsCommand(rest, { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t) });
+      return await libraryCommand(command, rest, { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t) });
     } catch (error) {
-      // bad usage and bad input alike: a message naming the file and field, exit code 2
-      if (error instanceof MetricsUsageError || error instanceof CaptionInputError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) throw new UsageError((error as Error).message);
+      if (error instanceof CommandUsageError) throw new UsageError(error.message);
       throw error;
     }
-  }
-  if (command === 'train') {
-    const { values } = parseArgs({ args: rest, options: { grid: { type: 'string' }, index: { type: 'string' } } });
-    if (values.grid === undefined || values.index === undefined) throw new UsageError(`train: expected --grid <grid.json> and --index <n>\n${USAGE}`);
-    try {
-      await trainCommand(path.resolve(values.grid), Number(values.index), (line) => process.stdout.write(`${line}\n`));
-    } catch (error) {
-      process.stderr.write(`idc-lab train: ${(error as Error).message}\n`);
-      return 1;
-    }
-    return 0;
   }
   if (command !== 'run') throw new UsageError(`unknown command "${command}"\n${USAGE}`);
   const { values, positionals } = parseArgs({

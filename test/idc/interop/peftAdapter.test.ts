@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { useBackend } from '../../../kernels/idc/train/backend';
+import { useBackend } from '../../../kernels/idc/backends/backend';
 import { exportAdapterToPeft, layerOfModulePath, loadPeftAdapter, peftModulePath, savePeftAdapter } from '../../../kernels/idc/interop/peftAdapter';
 import { decodeSafetensors, encodeSafetensors, readSafetensors } from '../../../kernels/platform/safetensors';
 import { loraParameterCount, loraTargets } from '../../../kernels/idc/model/lora';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
-import { useBackend } from '../../../kernels/idc/train/backend';
+import { useBackend } from '../../../kernels/idc/backends/backend';
 import { attentionRollout, captureAttentionMaps } from '../../../kernels/idc/model/attentionMaps';
 import { tinyBatch, tinyModel } from './tinyModel';
 

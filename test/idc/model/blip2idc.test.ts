@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
-import { useBackend } from '../../../kernels/idc/train/backend';
+import { useBackend } from '../../../kernels/idc/backends/backend';
 import { loraParameterCount, loraTargets } from '../../../kernels/idc/model/lora';
 import { Blip2Idc } from '../../../kernels/idc/model/blip2idc';
 import { positionSeeded, queryCentres } from '../../../kernels/idc/model/seeding';

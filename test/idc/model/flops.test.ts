@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
-import { useBackend } from '../../../kernels/idc/train/backend';
+import { useBackend } from '../../../kernels/idc/backends/backend';
 import { forwardFlops, trainingFlops } from '../../../kernels/idc/model/flops';
 import { tinyBatch, tinyModel } from './tinyModel';
 

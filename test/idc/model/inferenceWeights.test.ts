@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
-import { useBackend } from '../../../kernels/idc/train/backend';
+import { useBackend } from '../../../kernels/idc/backends/backend';
 import { Blip2Idc } from '../../../kernels/idc/model/blip2idc';
 import { inferenceWeights, mergeAdapterWeights } from '../../../kernels/idc/model/inferenceWeights';
 import { mergedWeight } from '../../../kernels/idc/model/lora';

@@ -21,7 +21,7 @@ import {
 } from '../../../kernels/idc/model/memory';
 import { memory } from '../../../kernels/idc/model/index';
 import { MIME_BUNDLE } from '../../../kernels/outputs/richOutput';
-import { useBackend } from '../../../kernels/idc/train/backend';
+import { useBackend } from '../../../kernels/idc/backends/backend';
 import { tinyConfig } from './tinyModel';
 
 /**

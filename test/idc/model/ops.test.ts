@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
-import { useBackend } from '../../../kernels/idc/train/backend';
+import { useBackend } from '../../../kernels/idc/backends/backend';
 import { gelu } from '../../../kernels/idc/model/ops';
 
 /** GELU's tanh approximation as GPT-2 writes it, in plain numbers. */

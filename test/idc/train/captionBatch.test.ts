@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
-import { useBackend } from '../../../kernels/idc/train/backend';
+import { useBackend } from '../../../kernels/idc/backends/backend';
 import { captionBatch, disposeBatch } from '../../../kernels/idc/train/captionBatch';
 import { normalValues } from '../../../kernels/idc/model/init';
 import { SeededRandom } from '../../../kernels/platform/random';

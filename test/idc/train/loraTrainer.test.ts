@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { useBackend } from '../../../kernels/idc/train/backend';
+import { useBackend } from '../../../kernels/idc/backends/backend';
 import { trainLora, type LoraTrainOptions } from '../../../kernels/idc/train/loraTrainer';
 import { generateSynthetic } from '../../../kernels/idc/data/synthetic/generate';
 import { Blip2Idc } from '../../../kernels/idc/model/blip2idc';

@@ -9,7 +9,7 @@ import { WordTokenizer } from '../../../kernels/idc/model/tokenizer';
 import { savePeftAdapter } from '../../../kernels/idc/interop/peftAdapter';
 import { encodeSafetensors } from '../../../kernels/platform/safetensors';
 import { dequantise } from '../../../kernels/idc/display/attention';
-import { useBackend } from '../../../kernels/idc/train/backend';
+import { useBackend } from '../../../kernels/idc/backends/backend';
 import { generateSynthetic } from '../../../kernels/idc/data/synthetic/generate';
 import { MIME_BUNDLE } from '../../../kernels/outputs/richOutput';
 import { IDC_MIME } from '../../../kernels/outputs/mime';

@@ -3,11 +3,11 @@
  * options (it is deterministic), or a folder to open. Samples themselves (with their pixels)
  * never cross the process boundary.
  */
-import type { Dataset } from '../data/dataset';
-import { open, type OpenOptions } from '../data/open';
-import { EMU_CATEGORIES } from '../data/synthetic/edits';
-import { generateSynthetic, type SyntheticOptions } from '../data/synthetic/generate';
-import type { IdcSample } from '../data/types';
+import type { Dataset } from './dataset';
+import { open, type OpenOptions } from './open';
+import { EMU_CATEGORIES } from './synthetic/edits';
+import { generateSynthetic, type SyntheticOptions } from './synthetic/generate';
+import type { IdcSample } from './types';
 
 export type DataSpec = { synthetic: SyntheticOptions } | { folder: string; options?: OpenOptions };
 

@@ -4,8 +4,8 @@
  * results are saved as they are.
  */
 import type { LoraModule } from '../model/lora';
-import type { BackendName } from './backend';
-import type { DataSpec } from './dataSpec';
+import type { BackendName } from '../backends/backend';
+import type { DataSpec } from '../data/dataSpec';
 import type { RunMetrics } from './scoring';
 import type { AttentionPayload } from '../../outputs/contracts';
 

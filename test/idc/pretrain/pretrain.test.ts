@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { useBackend } from '../../../kernels/idc/train/backend';
-import { pretrainBase } from '../../../kernels/idc/train/pretrain';
+import { useBackend } from '../../../kernels/idc/backends/backend';
+import { pretrainBase } from '../../../kernels/idc/pretrain/pretrain';
 import { WordTokenizer } from '../../../kernels/idc/model/tokenizer';
 
 // the pretraining scenes are 64x64 halves: the tiny model keeps that image size, narrow elsewhere

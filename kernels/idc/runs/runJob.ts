@@ -1,8 +1,8 @@
 /**
- * One training or evaluation job in its own process (one per core: the WASM backend is
- * single-threaded). Started by the ablation runner with a job on its IPC channel; reports
- * progress, writes `result.json` into the job's folder, sends the record and exits. Killed or
- * crashed, it leaves its checkpoint; the next start of the same job resumes from it.
+ * What a worker does with a run of the grid: a LoRA run trains (resuming from its checkpoint),
+ * saves its adapter in our layout and PEFT's, captions the test split and scores it; the
+ * zero-shot run captions and scores with the base alone. The caller (kernels/idc/worker.ts)
+ * owns the process: messages, result.json and the exit.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -10,28 +10,21 @@ import { loadModel } from '../model/baseModel';
 import { encodeSafetensors } from '../../platform/safetensors';
 import { savePeftAdapter } from '../interop/peftAdapter';
 import { writeFileAtomic } from '../../platform/atomicWrite';
-import { useBackend } from './backend';
-import { loadData } from './dataSpec';
+import type { BackendName } from '../backends/backend';
+import { loadData } from '../data/dataSpec';
 import { captionSamples } from './evaluateRun';
 import { scoreCaptions } from './scoring';
-import type { Job, JobRecord, WorkerMessage } from './jobs';
-import { runAttentionJob } from './attentionJob';
-import { trainLora } from './loraTrainer';
+import type { LoraJob, RunRecord, WorkerMessage, ZeroShotJob, ZeroShotRecord } from './jobs';
+import { trainLora } from '../train/loraTrainer';
 
-function send(message: WorkerMessage): void {
-  process.send?.(message);
-}
-
-async function run(job: Job): Promise<JobRecord> {
-  const backend = await useBackend(job.backend);
-  if (job.kind === 'attention') return runAttentionJob(job, backend.name);
+export async function runGridJob(job: LoraJob | ZeroShotJob, backend: BackendName, send: (message: WorkerMessage) => void): Promise<RunRecord | ZeroShotRecord> {
   const { model, tokenizer } = await loadModel(job.base);
   const data = await loadData(job.data);
   const test = data.samples.filter((s) => s.split === 'test');
   await fs.promises.mkdir(job.dir, { recursive: true });
   if (job.kind === 'zero-shot') {
     const { captions, engine, fallback } = await captionSamples(model, tokenizer, test);
-    return { name: job.name, metrics: scoreCaptions(test, captions, data.categories), backend: backend.name, caption_engine: engine, ...(fallback ? { caption_fallback: fallback } : {}), predictions: Object.fromEntries(captions) };
+    return { name: job.name, metrics: scoreCaptions(test, captions, data.categories), backend, caption_engine: engine, ...(fallback ? { caption_fallback: fallback } : {}), predictions: Object.fromEntries(captions) };
   }
   const result = await trainLora({
     model,
@@ -68,23 +61,9 @@ async function run(job: Job): Promise<JobRecord> {
     losses: result.losses.map((l) => Number(l.toFixed(5))),
     validation: result.validation,
     metrics: scoreCaptions(test, captions, data.categories),
-    backend: backend.name,
+    backend,
     caption_engine: engine,
     ...(fallback ? { caption_fallback: fallback } : {}),
     predictions: Object.fromEntries(captions),
   };
 }
-
-process.once('message', (job: Job) => {
-  run(job)
-    .then(async (record) => {
-      if (job.kind !== 'attention') await writeFileAtomic(path.join(job.dir, 'result.json'), `${JSON.stringify(record)}\n`);
-      send({ type: 'done', name: job.name, record });
-      process.disconnect?.();
-    })
-    .catch((error: unknown) => {
-      send({ type: 'failed', name: job.name, message: error instanceof Error ? (error.stack ?? error.message) : String(error) });
-      process.disconnect?.();
-      process.exitCode = 1;
-    });
-});

@@ -12,7 +12,7 @@ import type { IdcSample } from '../data/types';
 import { onnxGraphs } from '../interop/onnx/exportOnnx';
 import { OnnxCaptioner } from '../interop/onnx/onnxCaptioner';
 import { loadOnnxRuntime } from '../interop/onnx/onnxRuntime';
-import { patchTensor } from './captionBatch';
+import { patchTensor } from '../train/captionBatch';
 
 export type CaptionEngine = 'onnxruntime' | 'tfjs';
 

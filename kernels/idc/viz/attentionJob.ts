@@ -14,9 +14,9 @@ import { PairPipeline } from '../data/images/pairPipeline';
 import { denormalize } from '../data/images/normalize';
 import { attentionBundle, attentionPayload } from '../display/attention';
 import { loadPeftAdapter, PEFT_CONFIG_FILE, readRunAdapter } from '../interop/peftAdapter';
-import { loadData } from './dataSpec';
-import { patchTensor } from './captionBatch';
-import type { AttentionJob, AttentionRecord } from './jobs';
+import { loadData } from '../data/dataSpec';
+import { patchTensor } from '../train/captionBatch';
+import type { AttentionJob, AttentionRecord } from '../runs/jobs';
 
 /** Attaches an adapter: a PEFT folder, or a run's adapter.safetensors (rank and modules in its metadata). */
 export async function attachAdapter(model: Blip2Idc, adapter: string): Promise<void> {

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { ablation, longestFirst } from '../../../kernels/idc/train/ablation';
-import type { Job, LoraJob } from '../../../kernels/idc/train/jobs';
-import { useBackend } from '../../../kernels/idc/train/backend';
+import { ablation, longestFirst } from '../../../kernels/idc/runs/ablation';
+import type { Job, LoraJob } from '../../../kernels/idc/runs/jobs';
+import { useBackend } from '../../../kernels/idc/backends/backend';
 import { MIME_BUNDLE } from '../../../kernels/outputs/richOutput';
 import { IDC_MIME } from '../../../kernels/outputs/mime';
 import { saveTinyBase } from '../model/tinyModel';

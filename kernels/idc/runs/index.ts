@@ -4,7 +4,7 @@
  * The training itself (model, trainer, backends) runs inside the workers.
  */
 export { ablation, AblationResult, type AblationOptions, type AblationJson } from './ablation';
-export type { DataSpec } from './dataSpec';
+export type { DataSpec } from '../data/dataSpec';
 export type { RunRecord, ZeroShotRecord, TrainSettings } from './jobs';
 export { scoreCaptions, mostCommonCaption, type RunMetrics } from './scoring';
 export { local, type Executor, type LocalOptions } from './executor';

@@ -7,9 +7,10 @@ import { fork, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import type { Job, JobRecord, WorkerMessage } from './jobs';
 
+/** kernels/idc/worker.ts from source (tests, tsx), else the bundle beside this one (dist/worker.js). */
 function workerEntry(): { file: string; execArgv: string[] } {
-  if (__filename.endsWith('.ts')) return { file: path.join(__dirname, 'trainWorker.ts'), execArgv: ['--import', 'tsx'] };
-  return { file: path.join(__dirname, 'trainWorker.js'), execArgv: [] };
+  if (__filename.endsWith('.ts')) return { file: path.join(__dirname, '..', 'worker.ts'), execArgv: ['--import', 'tsx'] };
+  return { file: path.join(__dirname, 'worker.js'), execArgv: [] };
 }
 
 interface Pending {

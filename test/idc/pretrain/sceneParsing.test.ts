@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { changeLabels, PARSE_CLASSES, parseLabels } from '../../../kernels/idc/train/sceneParsing';
+import { changeLabels, PARSE_CLASSES, parseLabels } from '../../../kernels/idc/pretrain/sceneParsing';
 import type { Scene } from '../../../kernels/idc/data/synthetic/scene';
 
 const scene = (over: Partial<Scene>): Scene => ({

@@ -13,8 +13,9 @@ import { Blip2Idc } from '../model/blip2idc';
 import { DEFAULT_CONFIG, type ModelConfig } from '../model/config';
 import { greedyDecode } from '../model/decoding';
 import { WordTokenizer, words } from '../model/tokenizer';
-import { AdamW } from './adamw';
-import { captionBatch, disposeBatch, patchTensor, stackNormalised } from './captionBatch';
+import { AdamW } from '../train/adamw';
+import { warmupCosineRate } from '../train/schedule';
+import { captionBatch, disposeBatch, patchTensor, stackNormalised } from '../train/captionBatch';
 import { ScaffoldingHeads, scaffoldingTargets } from './scaffolding';
 import { maskedCrossEntropy } from '../model/ops';
 import { SeededRandom } from '../../platform/random';
@@ -172,10 +173,7 @@ export async function pretrainBase(options: PretrainOptions = {}): Promise<{ mod
   const started = performance.now();
   for (let step = 0; step < steps; step++) {
     if (options.signal?.aborted) break;
-    // linear warm-up, then cosine decay to a tenth
-    const warm = Math.min(1, (step + 1) / 100);
-    const progress = Math.max(0, (step - 100) / Math.max(1, steps - 100));
-    optimizer.learningRate = peak * warm * (0.1 + 0.9 * 0.5 * (1 + Math.cos(Math.PI * progress)));
+    optimizer.learningRate = warmupCosineRate(peak, step, steps);
     const text = step % textEvery === textEvery - 1;
     let lossFn: () => tf.Scalar;
     let dispose: () => void;
