@@ -10,9 +10,9 @@
 'use strict';
 
 /**
- * The folders of kernels/idc and the folders each may import besides itself, outputs and
- * platform. Nothing in a folder imports the library's entry points (index.ts for cells,
- * worker.ts for worker processes, commands.ts for the CLI).
+ * The folders of kernels/idc and the folders each may import besides itself, outputs, platform
+ * and kernels/idc/defaults.ts. Nothing in a folder imports the library's entry points (index.ts
+ * for cells, worker.ts for worker processes, commands.ts for the CLI).
  */
 const IDC_LAYERS = {
   display: [],
@@ -116,7 +116,14 @@ module.exports = {
       comment: 'kernels/idc/index.ts, worker.ts and commands.ts are entry points: nothing in the library imports them',
       severity: 'error',
       from: { path: '^kernels/idc/[^/]+/' },
-      to: { path: '^kernels/idc/[^/]+[.]ts$' },
+      to: { path: '^kernels/idc/[^/]+[.]ts$', pathNot: '^kernels/idc/defaults[.]ts$' },
+    },
+    {
+      name: 'idc-defaults-leaf',
+      comment: 'kernels/idc/defaults.ts is read by every folder of the library, so it imports nothing of ours',
+      severity: 'error',
+      from: { path: '^kernels/idc/defaults[.]ts$' },
+      to: { path: OURS },
     },
     {
       name: 'idc-known-folder',

@@ -17,6 +17,7 @@ import { imagePairBundle, imagePairPayload, type PairView } from '../display/ima
 import type { ImagePairPayload } from '../../outputs/contracts';
 import type { MimeBundle } from '../../outputs/mime';
 import { MIME_BUNDLE, type RichOutput } from '../../outputs/richOutput';
+import { checkOptions, type OptionKeys } from '../../platform/options';
 
 export interface SelectOptions {
   split?: Split;
@@ -43,6 +44,9 @@ export interface SummaryOptions {
   /** Read the size of every image (`all`) or of a seeded sample of pairs (default 100 pairs). */
   sizes?: 'all' | number;
 }
+
+const SELECT_OPTIONS: OptionKeys<SelectOptions> = { split: true, category: true, ids: true };
+const PAIRS_OPTIONS: OptionKeys<PairsOptions> = { ...SELECT_OPTIONS, take: true, offset: true, maxSide: true, predictions: true, scores: true, order: true };
 
 export class ImagePairs implements RichOutput {
   constructor(
@@ -115,6 +119,11 @@ export class Dataset implements RichOutput {
   }
 
   select(options: SelectOptions = {}): IdcSample[] {
+    checkOptions('Dataset.select', options, SELECT_OPTIONS);
+    return this.selected(options);
+  }
+
+  private selected(options: SelectOptions): IdcSample[] {
     const ids = options.ids ? new Set(options.ids) : undefined;
     return this.samples.filter((s) => (options.split === undefined || s.split === options.split) && (options.category === undefined || s.category === options.category) && (!ids || ids.has(s.id)));
   }
@@ -130,6 +139,7 @@ export class Dataset implements RichOutput {
   }
 
   async summary(options: SummaryOptions = {}): Promise<SummaryOutput> {
+    checkOptions('Dataset.summary', options, { sizes: true });
     const wanted = options.sizes ?? 100;
     const pairs = wanted === 'all' || wanted >= this.samples.length ? [...this.samples] : new SeededRandom(7).shuffled(this.samples).slice(0, wanted);
     const counts = new Map<string, SizeCount>();
@@ -168,7 +178,8 @@ export class Dataset implements RichOutput {
 
   /** A page of pairs as an image-pair output (PNG and text fallbacks included). */
   async pairs(options: PairsOptions = {}): Promise<ImagePairs> {
-    let selection = this.select(options);
+    checkOptions('Dataset.pairs', options, PAIRS_OPTIONS);
+    let selection = this.selected(options);
     if (options.order === 'ids' && options.ids) {
       const rank = new Map(options.ids.map((id, i) => [id, i]));
       selection = [...selection].sort((a, b) => (rank.get(a.id) as number) - (rank.get(b.id) as number));

@@ -12,6 +12,7 @@ import { FORMAT_READERS } from './formats/registry';
 import { staysInside } from './paths';
 import { DatasetError, ProblemLog } from './problems';
 import { FORMAT_LABELS, type DataProblem, type DatasetFormat, type ErrorPolicy, type IdcSample } from './types';
+import { checkOptions, type OptionKeys } from '../../platform/options';
 
 export interface OpenOptions {
   /** Read the folder as this format instead of detecting it. */
@@ -28,13 +29,11 @@ export interface OpenOptions {
   checkFiles?: boolean;
 }
 
-const KNOWN_OPTIONS = new Set(['format', 'onError', 'seed', 'emuEdit', 'cleanReferences', 'checkFiles']);
+const OPEN_OPTIONS: OptionKeys<OpenOptions> = { format: true, onError: true, seed: true, emuEdit: true, cleanReferences: true, checkFiles: true };
 
 function validate(folder: unknown, options: OpenOptions): void {
   if (typeof folder !== 'string' || folder === '') throw new TypeError(`idc.data.open: expected a folder path (string), found ${JSON.stringify(folder)}`);
-  for (const key of Object.keys(options)) {
-    if (!KNOWN_OPTIONS.has(key)) throw new TypeError(`idc.data.open: unknown option ${JSON.stringify(key)}; expected one of ${[...KNOWN_OPTIONS].join(', ')}`);
-  }
+  checkOptions('idc.data.open', options, OPEN_OPTIONS);
   if (options.format !== undefined && !FORMAT_READERS.some((r) => r.format === options.format)) {
     throw new TypeError(`idc.data.open: format: expected one of ${FORMAT_READERS.map((r) => r.format).join(', ')}, found ${JSON.stringify(options.format)}`);
   }

@@ -7,6 +7,7 @@ import { currentCell, type DisplayHandle } from '../../outputs/cellContext';
 import { IDC_MIME, type MimeBundle } from '../../outputs/mime';
 import type { ProgressPayload } from '../../outputs/contracts';
 import { formatProgressText } from '../../outputs/progressText';
+import { checkOptions, type OptionKeys } from '../../platform/options';
 
 export interface ProgressOptions {
   label?: string;
@@ -18,7 +19,10 @@ export interface ProgressOptions {
 
 type Source<T> = Iterable<T> | AsyncIterable<T>;
 
+const PROGRESS_OPTIONS: OptionKeys<ProgressOptions> = { label: true, total: true, intervalMs: true };
+
 export function progress<T>(items: Source<T>, options: ProgressOptions = {}): Iterable<T> & AsyncIterable<T> {
+  checkOptions('idc.progress', options, PROGRESS_OPTIONS);
   const total = options.total ?? lengthOf(items);
   const tracker = new ProgressTracker(options.label ?? 'progress', total, options.intervalMs ?? 200);
   return {

@@ -6,9 +6,10 @@
 import path from 'node:path';
 import { defaultBase } from '../model/baseFiles';
 import { exportOnnxFromFiles } from './onnx/exportOnnx';
-import { captionWithOnnx, type OnnxCaptionOptions } from './onnx/onnxCaptions';
+import { captionWithOnnx, ONNX_CAPTION_OPTIONS, type OnnxCaptionOptions } from './onnx/onnxCaptions';
 import type { Dataset } from '../data/dataset';
 import type { OnnxManifest } from './onnx/onnxInterface';
+import { checkOptions } from '../../platform/options';
 
 export interface ExportOnnxOptions {
   /** The base model folder (default: the shipped base). */
@@ -21,6 +22,7 @@ export interface ExportOnnxOptions {
 
 /** The model (adapter merged) as ONNX graphs under the documented names (interop/onnx/onnxInterface.ts). */
 export async function exportOnnx(options: ExportOnnxOptions): Promise<{ files: string[]; manifest: OnnxManifest }> {
+  checkOptions('idc.interop.exportOnnx', options, { base: true, adapter: true, out: true });
   if (typeof options?.out !== 'string' || options.out === '') throw new TypeError('idc.interop.exportOnnx: out: expected the folder to write, found none');
   return exportOnnxFromFiles({ base: path.resolve(options.base ?? defaultBase()), ...(options.adapter ? { adapter: path.resolve(options.adapter) } : {}), out: path.resolve(options.out) });
 }
@@ -32,6 +34,7 @@ export { evaluatePredictions as predictions, joinPredictions, parsePredictions, 
  * sample id; with `out`, also written as a COCO results file for `idc.interop.predictions`.
  */
 export async function onnxCaptions(modelDir: string, dataset: Pick<Dataset, 'samples'>, options: OnnxCaptionOptions = {}): Promise<Record<string, string>> {
+  checkOptions('idc.interop.onnxCaptions', options, ONNX_CAPTION_OPTIONS);
   return Object.fromEntries(await captionWithOnnx(path.resolve(modelDir), dataset, { ...options, ...(options.out ? { out: path.resolve(options.out) } : {}) }));
 }
 

@@ -15,6 +15,7 @@ import type { CategoryChartPayload } from '../../outputs/contracts';
 import { MIME_BUNDLE, type RichOutput } from '../../outputs/richOutput';
 import { CaptionInputError, csvCandidates, parseCocoResults } from '../metrics/inputs';
 import { score, type MetricsResult } from '../metrics/results';
+import { checkOptions, type OptionKeys } from '../../platform/options';
 
 /** Predictions by id, from the text of a file in one of the three forms (CSV by its extension). */
 export function parsePredictions(text: string, file: string): Map<string, string> {
@@ -147,7 +148,10 @@ function chooseSplit(samples: readonly IdcSample[], predictions: ReadonlyMap<str
 }
 
 /** Reads a predictions file, joins it with `dataset` and scores it per category (`idc.interop.predictions`). */
+const PREDICTIONS_OPTIONS: OptionKeys<PredictionsOptions> = { split: true, bootstrap: true, seed: true, meteor: true, name: true };
+
 export async function evaluatePredictions(file: string, dataset: Dataset, options: PredictionsOptions = {}): Promise<PredictionsEvaluation> {
+  checkOptions('idc.interop.predictions', options, PREDICTIONS_OPTIONS);
   let text: string;
   try {
     text = await fs.promises.readFile(file, 'utf8');

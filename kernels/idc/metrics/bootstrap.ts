@@ -18,6 +18,7 @@ import { rougeL } from './rougeL';
 import { corpusMeteor, type MeteorStats } from './meteor/index';
 import { METRIC_NAMES, type MetricName, type MetricValues } from './scoreTokenized';
 import type { TokenizedSet } from './types';
+import { checkOptions, type OptionKeys } from '../../platform/options';
 
 export interface BootstrapOptions {
   /** Number of resamples (default 1000). */
@@ -117,7 +118,10 @@ function validate(options: BootstrapOptions): number {
  * Percentile confidence intervals of every corpus metric; of METEOR too when its per-image
  * statistics (`meteor(set).stats`) are given.
  */
+export const BOOTSTRAP_OPTIONS: OptionKeys<BootstrapOptions> = { samples: true, seed: true, confidence: true, cider: true };
+
 export function bootstrapIntervals(set: TokenizedSet, options: BootstrapOptions = {}, meteorStats?: readonly MeteorStats[]): WithMeteor<ConfidenceInterval> {
+  checkOptions('idc.metrics.bootstrapIntervals', options, BOOTSTRAP_OPTIONS);
   const confidence = validate(options);
   const stats = imageStats(set, options, meteorStats);
   const metrics = metricsOf(stats);

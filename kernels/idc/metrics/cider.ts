@@ -11,6 +11,7 @@
  */
 import { countSet, GramIndex, ORDERS as N, type CountedSet, type GramTable } from './gramIndex';
 import type { MetricScores, TokenizedSet } from './types';
+import { checkOptions, type OptionKeys } from '../../platform/options';
 
 export interface CiderOptions {
   variant?: 'D' | 'plain';
@@ -108,7 +109,10 @@ function dot(hi: Int32Array, hv: Float64Array, a: number, aEnd: number, ri: Int3
 }
 
 /** `counted` must come from the index of `options.documentFrequency`, when one is given. */
+const CIDER_OPTIONS: OptionKeys<CiderOptions> = { variant: true, sigma: true, documentFrequency: true };
+
 export function cider(set: TokenizedSet, options: CiderOptions = {}, counted?: CountedSet): MetricScores {
+  checkOptions('idc.metrics.cider', options, CIDER_OPTIONS);
   const variant = options.variant ?? 'D';
   const sigma = options.sigma ?? 6;
   const index = counted?.index ?? options.documentFrequency?.index ?? new GramIndex();

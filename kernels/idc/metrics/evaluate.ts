@@ -13,6 +13,7 @@ import type { TokenizeMode } from './ptbTokenizer';
 import { tokenizeSet } from './score';
 import { METRIC_NAMES, scoreTokenized, type MetricValues } from './scoreTokenized';
 import type { TokenizedSet } from './types';
+import { checkOptions, type OptionKeys } from '../../platform/options';
 
 /** The toolkit's metrics, in the order of its output files. */
 export const REPORTED_METRICS = ['Bleu_1', 'Bleu_2', 'Bleu_3', 'Bleu_4', 'METEOR', 'ROUGE_L', 'CIDEr'] as const;
@@ -66,7 +67,10 @@ const withMeteor = (values: MetricValues, meteorValue: number | undefined): Metr
   return table;
 };
 
+export const EVALUATE_OPTIONS: OptionKeys<EvaluateOptions> = { mode: true, cider: true, meteor: true, categories: true, idf: true, bootstrap: true };
+
 export function evaluateCaptions(set: CaptionSet, options: EvaluateOptions = {}): CaptionEvaluation {
+  checkOptions('idc.metrics.evaluateCaptions', options, EVALUATE_OPTIONS);
   const { set: tokenized, warnings } = tokenizeSet(set, options.mode ?? 'compat');
   const cider = options.cider ?? {};
   const categories = categoryMap(options.categories);

@@ -8,6 +8,7 @@
 import { documentFrequency, type CiderOptions, type DocumentFrequency } from './cider';
 import { scoreTokenized, type SetScores } from './scoreTokenized';
 import type { TokenizedSet } from './types';
+import { checkOptions, type OptionKeys } from '../../platform/options';
 
 export interface CategoryOptions {
   idf?: 'subset' | 'whole';
@@ -36,7 +37,10 @@ export function subset(set: TokenizedSet, keep: (id: string) => boolean): Tokeni
   return { ids, refs, cands };
 }
 
+const CATEGORY_OPTIONS: OptionKeys<CategoryOptions> = { idf: true, cider: true };
+
 export function scoreByCategory(set: TokenizedSet, categoryOf: ReadonlyMap<string, string>, options: CategoryOptions = {}): CategoryScores {
+  checkOptions('idc.metrics.scoreByCategory', options, CATEGORY_OPTIONS);
   const missing = set.ids.filter((id) => !categoryOf.has(id));
   if (missing.length > 0) {
     throw new Error(`categories: ${missing.length} id(s) have no category, for example "${missing[0]}"; expected a category for every scored id`);

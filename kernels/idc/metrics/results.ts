@@ -8,9 +8,10 @@ import { categoryChartBundle } from '../display/categoryChart';
 import type { CategoryChartPayload, CategoryChartSeries } from '../../outputs/contracts';
 import type { MimeBundle } from '../../outputs/mime';
 import { MIME_BUNDLE, type RichOutput } from '../../outputs/richOutput';
-import { evaluateCaptions, REPORTED_METRICS, toToolkitJson, type CaptionEvaluation, type EvaluateOptions, type ReportedMetric } from './evaluate';
-import { pairedBootstrap, type BootstrapOptions, type PairedComparison, type WithMeteor } from './bootstrap';
+import { EVALUATE_OPTIONS, evaluateCaptions, REPORTED_METRICS, toToolkitJson, type CaptionEvaluation, type EvaluateOptions, type ReportedMetric } from './evaluate';
+import { BOOTSTRAP_OPTIONS, pairedBootstrap, type BootstrapOptions, type PairedComparison, type WithMeteor } from './bootstrap';
 import { pairCaptions, parseRefsCandsJson, type CaptionSet } from './inputs';
+import { checkOptions, type OptionKeys } from '../../platform/options';
 
 /** What `score` accepts: the ../shared/metrics JSON shape, or a caption set in image order. */
 export type ScoreInput = { refs: Record<string, string[]>; cands: Record<string, string> } | CaptionSet;
@@ -60,8 +61,12 @@ function toCaptionSet(input: ScoreInput): CaptionSet {
   return parseRefsCandsJson(JSON.stringify(input), 'score() argument');
 }
 
+const SCORE_OPTIONS: OptionKeys<ScoreOptions> = { ...EVALUATE_OPTIONS, name: true };
+
 export function score(input: ScoreInput, options: ScoreOptions = {}): MetricsResult {
-  return new MetricsResult(evaluateCaptions(toCaptionSet(input), options), options.name ?? 'predictions');
+  checkOptions('idc.metrics.score', options, SCORE_OPTIONS);
+  const { name, ...evaluate } = options;
+  return new MetricsResult(evaluateCaptions(toCaptionSet(input), evaluate), name ?? 'predictions');
 }
 
 /** The chart payload of several results (one series each), categories plus "overall". */
@@ -105,6 +110,7 @@ export interface Comparison extends RichOutput {
  * real. METEOR is included when both results computed it.
  */
 export function compare(a: MetricsResult, b: MetricsResult, options: BootstrapOptions = {}): Comparison {
+  checkOptions('idc.metrics.compare', options, BOOTSTRAP_OPTIONS);
   const ea = a.evaluation;
   const eb = b.evaluation;
   const sameRefs = ea.ids.length === eb.ids.length && ea.ids.every((id, i) => id === eb.ids[i] && JSON.stringify(ea.tokenized.refs[i]) === JSON.stringify(eb.tokenized.refs[i]));

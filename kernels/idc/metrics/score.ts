@@ -9,6 +9,7 @@ import { tokenizeCaptions, type TokenizeMode } from './ptbTokenizer';
 import { scoreTokenized, type SetScores } from './scoreTokenized';
 import type { CiderOptions } from './cider';
 import type { TokenizedSet } from './types';
+import { checkOptions, type OptionKeys } from '../../platform/options';
 
 export interface ScoreOptions {
   mode?: TokenizeMode;
@@ -48,7 +49,10 @@ export interface CaptionScores extends SetScores {
   tokenized: TokenizedSet;
 }
 
+const SCORE_OPTIONS: OptionKeys<ScoreOptions> = { mode: true, cider: true };
+
 export function scoreCaptions(set: CaptionSet, options: ScoreOptions = {}): CaptionScores {
+  checkOptions('idc.metrics.scoreCaptions', options, SCORE_OPTIONS);
   const { set: tokenized, warnings } = tokenizeSet(set, options.mode ?? 'compat');
   return { ...scoreTokenized(tokenized, options.cider ? { cider: options.cider } : {}), warnings, tokenized };
 }

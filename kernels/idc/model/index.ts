@@ -9,6 +9,7 @@ import { BLIP2_OPT_2_7B, memoryReportText, memoryRows, miniShape, type Blip2Shap
 import { LORA_MODULES, type LoraModule } from './lora';
 import type { MimeBundle } from '../../outputs/mime';
 import { MIME_BUNDLE, type RichOutput } from '../../outputs/richOutput';
+import { checkOptions, type OptionKeys } from '../../platform/options';
 
 export { DEFAULT_CONFIG, BLIP2_OPT_2_7B, forwardFlops, trainingFlops, type ModelConfig, type Blip2Shape, type MemoryRows, type LoraModule };
 
@@ -18,6 +19,8 @@ export interface MemoryOptions {
   ranks?: number[];
   targets?: LoraModule[];
 }
+
+const MEMORY_OPTIONS: OptionKeys<MemoryOptions> = { model: true, ranks: true, targets: true };
 
 /** The calculation's rows, shown as the report's text table. */
 export class MemoryReport implements RichOutput {
@@ -36,7 +39,7 @@ export class MemoryReport implements RichOutput {
  * parameters and adapter sizes per rank; for BLIP-2 OPT-2.7B beside the paper's table.
  */
 export function memory(options: MemoryOptions = {}): MemoryReport {
-  for (const key of Object.keys(options)) if (!['model', 'ranks', 'targets'].includes(key)) throw new TypeError(`idc.model.memory: unknown option ${JSON.stringify(key)}; expected model, ranks or targets`);
+  checkOptions('idc.model.memory', options, MEMORY_OPTIONS);
   const model = options.model ?? 'blip2-opt-2.7b';
   let shape: Blip2Shape;
   if (model === 'blip2-opt-2.7b') shape = BLIP2_OPT_2_7B;

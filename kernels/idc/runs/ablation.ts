@@ -23,6 +23,8 @@ import { loadData, type DataSpec } from '../data/dataSpec';
 import { mostCommonCaption, scoreCaptions, type RunMetrics } from './scoring';
 import type { Job, LoraJob, RunRecord, TrainSettings, WorkerMessage, ZeroShotRecord } from './jobs';
 import { local, type Executor } from './executor';
+import { checkOptions, type OptionKeys } from '../../platform/options';
+import { DEFAULT_ABLATION_OUT, DEFAULT_BACKEND, DEFAULT_GRID, DEFAULT_LORA_TRAINING, DEFAULT_SYNTHETIC } from '../defaults';
 
 export interface AblationOptions {
   /** The base model folder (default: the shipped media/base). */
@@ -197,25 +199,47 @@ export function longestFirst(jobs: readonly Job[]): Job[] {
   return jobs.map((job, i) => ({ job, i })).sort((a, b) => cost(b.job) - cost(a.job) || a.i - b.i).map((x) => x.job);
 }
 
+const ABLATION_OPTIONS: OptionKeys<AblationOptions> = {
+  base: true,
+  data: true,
+  ranks: true,
+  modules: true,
+  learningRate: true,
+  schedule: true,
+  batchSize: true,
+  maxEpochs: true,
+  patience: true,
+  maxSteps: true,
+  seed: true,
+  workers: true,
+  executor: true,
+  out: true,
+  backend: true,
+  checkpointEvery: true,
+};
+
 export async function ablation(options: AblationOptions = {}): Promise<AblationResult> {
-  const ranks = options.ranks ?? [4, 16];
-  const moduleSets = options.modules ?? [['qformer', 'llm']];
+  checkOptions('idc.train.ablation', options, ABLATION_OPTIONS);
+  const ranks = options.ranks ?? [...DEFAULT_GRID.ranks];
+  const moduleSets = options.modules ?? DEFAULT_GRID.modules.map((m) => [...m]);
   for (const rank of ranks) for (const modules of moduleSets) validateLora({ rank, modules });
   const base = path.resolve(options.base ?? defaultBase());
   if (!fs.existsSync(path.join(base, 'config.json'))) throw new Error(`${base}: expected a base model folder (config.json, model.safetensors, tokenizer.json), found none; run \`npm run pretrain\` or pass {base}`);
-  const data: DataSpec = options.data ?? { synthetic: { pairs: 2000, size: 64, seed: 1 } };
+  const data: DataSpec = options.data ?? { synthetic: { ...DEFAULT_SYNTHETIC } };
+  const d = DEFAULT_LORA_TRAINING;
   const train: TrainSettings = {
-    learningRate: options.learningRate ?? 3e-3,
-    batchSize: options.batchSize ?? 32,
-    maxEpochs: options.maxEpochs ?? 100,
-    patience: options.patience ?? 10,
-    seed: options.seed ?? 42,
-    checkpointEvery: options.checkpointEvery ?? 25,
-    ...(options.maxSteps === Infinity ? {} : { maxSteps: options.maxSteps ?? 1500 }),
-    ...((options.schedule ?? 'cosine') === 'constant' ? {} : { schedule: 'cosine' as const }),
+    learningRate: options.learningRate ?? d.learningRate,
+    batchSize: options.batchSize ?? d.batchSize,
+    maxEpochs: options.maxEpochs ?? d.maxEpochs,
+    patience: options.patience ?? d.patience,
+    seed: options.seed ?? d.seed,
+    checkpointEvery: options.checkpointEvery ?? d.checkpointEvery,
+    ...(options.maxSteps === Infinity ? {} : { maxSteps: options.maxSteps ?? d.maxSteps }),
+    // a constant rate is recorded as no schedule, as runs made before schedules existed were
+    ...((options.schedule ?? d.schedule) === 'constant' ? {} : { schedule: 'cosine' as const }),
   };
-  const backend = options.backend ?? 'wasm';
-  const out = path.resolve(options.out ?? path.join('out', 'ablation'));
+  const backend = options.backend ?? DEFAULT_BACKEND;
+  const out = path.resolve(options.out ?? DEFAULT_ABLATION_OUT);
   const executor = options.executor ?? local({ ...(options.workers !== undefined ? { workers: options.workers } : {}) }, os.cpus().length);
   const loaded = await loadData(data);
   const config = { base, data, ranks, modules: moduleSets, train, backend, executor: executor.describe(), out };

@@ -5,6 +5,7 @@
  */
 import type { Job, JobRecord, WorkerMessage } from './jobs';
 import { runJobs } from './workerPool';
+import { checkOptions } from '../../platform/options';
 
 export interface Executor {
   readonly kind: 'local' | 'slurm';
@@ -20,6 +21,7 @@ export interface LocalOptions {
 }
 
 export function local(options: LocalOptions = {}, cores = 1): Executor {
+  checkOptions('idc.train.local', options, { workers: true });
   const workers = options.workers ?? cores;
   if (!Number.isInteger(workers) || workers < 1) throw new RangeError(`idc.train.local: workers: expected a whole number >= 1, found ${workers}`);
   return {

@@ -19,6 +19,7 @@ import { scheduledRate, type LearningRateSchedule } from './schedule';
 import { captionBatch, disposeBatch } from './captionBatch';
 import { hasCheckpoint, loadCheckpoint, saveCheckpoint, type TrainingCounters } from './checkpoint';
 import { FrozenFeatureCache, frozenStage } from './frozenFeatures';
+import { DEFAULT_LORA_TRAINING } from '../defaults';
 
 export interface LoraTrainOptions {
   model: Blip2Idc;
@@ -82,12 +83,13 @@ function fingerprint(options: LoraTrainOptions, settings: Required<LoraSettings>
 
 export async function trainLora(options: LoraTrainOptions): Promise<LoraTrainResult> {
   const { model, tokenizer } = options;
-  const seed = options.seed ?? 42;
-  const lr = options.learningRate ?? 1e-3;
-  const batchSize = options.batchSize ?? 32;
-  const maxEpochs = options.maxEpochs ?? 100;
-  const patience = options.patience ?? 10;
-  const checkpointEvery = options.checkpointEvery ?? 50;
+  const d = DEFAULT_LORA_TRAINING;
+  const seed = options.seed ?? d.seed;
+  const lr = options.learningRate ?? d.learningRate;
+  const batchSize = options.batchSize ?? d.batchSize;
+  const maxEpochs = options.maxEpochs ?? d.maxEpochs;
+  const patience = options.patience ?? d.patience;
+  const checkpointEvery = options.checkpointEvery ?? d.checkpointEvery;
   const started = performance.now();
   model.attachLora(options.lora, seed);
   const settings = model.loraSettings as Required<LoraSettings>;

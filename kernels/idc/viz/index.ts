@@ -12,6 +12,8 @@ import type { BackendName } from '../backends/backend';
 import type { DataSpec } from '../data/dataSpec';
 import type { AttentionJob, AttentionRecord } from '../runs/jobs';
 import { runJobs } from '../runs/workerPool';
+import { checkOptions, type OptionKeys } from '../../platform/options';
+import { DEFAULT_BACKEND, DEFAULT_SYNTHETIC } from '../defaults';
 
 export interface AttentionOptions {
   /** The base model folder (default: the shipped media/base). */
@@ -27,6 +29,8 @@ export interface AttentionOptions {
   heads?: number[];
   backend?: BackendName;
 }
+
+const ATTENTION_OPTIONS: OptionKeys<AttentionOptions> = { base: true, adapter: true, data: true, id: true, layers: true, heads: true, backend: true };
 
 export class AttentionOutput implements RichOutput {
   constructor(
@@ -45,15 +49,13 @@ export class AttentionOutput implements RichOutput {
  * cross-attention per query, and rollout, as an attention output.
  */
 export async function attention(options: AttentionOptions = {}): Promise<AttentionOutput> {
-  for (const key of Object.keys(options)) {
-    if (!['base', 'adapter', 'data', 'id', 'layers', 'heads', 'backend'].includes(key)) throw new TypeError(`idc.viz.attention: unknown option ${JSON.stringify(key)}; expected base, adapter, data, id, layers, heads or backend`);
-  }
+  checkOptions('idc.viz.attention', options, ATTENTION_OPTIONS);
   const job: AttentionJob = {
     kind: 'attention',
     name: 'attention',
     base: path.resolve(options.base ?? defaultBase()),
-    data: options.data ?? { synthetic: { pairs: 2000, size: 64, seed: 1 } },
-    backend: options.backend ?? 'wasm',
+    data: options.data ?? { synthetic: { ...DEFAULT_SYNTHETIC } },
+    backend: options.backend ?? DEFAULT_BACKEND,
     ...(options.adapter !== undefined ? { adapter: path.resolve(options.adapter) } : {}),
     ...(options.id !== undefined ? { sampleId: options.id } : {}),
     ...(options.layers !== undefined ? { layers: options.layers } : {}),

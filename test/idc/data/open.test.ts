@@ -76,7 +76,7 @@ describe('idc.data.open', () => {
     await assert.rejects(open(dir), (e: Error) => e.message.startsWith(`${dir}: expected the layout of a known dataset (`) && e.message.endsWith('; see datasets.md), found none; pass {format} to force one and see what is missing'));
     await assert.rejects(open(path.join(dir, 'absent')), { message: `${path.join(dir, 'absent')}: expected a dataset folder, found nothing (ENOENT)` });
     await assert.rejects(open(dir, { format: 'coco' as never }), /^TypeError: idc\.data\.open: format: expected one of .*syned.*, found "coco"$/);
-    await assert.rejects(open(dir, { onErorr: 'fail' } as never), { message: 'idc.data.open: unknown option "onErorr"; expected one of format, onError, seed, emuEdit, cleanReferences, checkFiles' });
+    await assert.rejects(open(dir, { onErorr: 'fail' } as never), { message: 'idc.data.open: unknown option "onErorr"; did you mean "onError"? expected one of format, onError, seed, emuEdit, cleanReferences, checkFiles' });
   });
 
   it('names the index file and the position of a JSON syntax error', async () => {

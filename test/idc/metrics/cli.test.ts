@@ -9,10 +9,11 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { needsShared, SHARED as SHARED_ROOT } from '../../shared';
 
 const BIN = path.resolve(__dirname, '../../../bin/idc-lab.js');
 const FIXTURES = path.join(__dirname, 'fixtures');
-const SHARED = path.resolve(__dirname, '../../../../shared/metrics');
+const SHARED = path.join(SHARED_ROOT, 'metrics');
 const run = (...args: string[]) => spawnSync(process.execPath, [BIN, 'metrics', ...args], { encoding: 'utf8', maxBuffer: 64 << 20 });
 
 type Row = Record<string, number | null>;
@@ -45,15 +46,12 @@ describe('idc-lab metrics (CLI)', function () {
     });
   }
 
-  if (fs.existsSync(path.join(SHARED, 'syned_corpus.json'))) {
-    it("prints the toolkit's JSON for syned_corpus.json (read from ../shared/metrics)", () => {
-      const result = run(path.join(SHARED, 'syned_corpus.json'), '--json');
-      assert.equal(result.status, 0, result.stderr);
-      assertToolkitJson(result.stdout, path.join(SHARED, 'syned_expected.json'));
-    });
-  } else {
-    console.warn(`NOT RUN: the Syned CLI parity test needs ${SHARED}/syned_corpus.json`);
-  }
+  it("prints the toolkit's JSON for syned_corpus.json (read from ../shared/metrics)", function () {
+    needsShared(this, path.join(SHARED, 'syned_corpus.json'));
+    const result = run(path.join(SHARED, 'syned_corpus.json'), '--json');
+    assert.equal(result.status, 0, result.stderr);
+    assertToolkitJson(result.stdout, path.join(SHARED, 'syned_expected.json'));
+  });
 
   it('adds per_category with --categories, each category scored on its own', () => {
     const result = run(path.join(FIXTURES, 'public_corpus.json'), '--categories', path.join(FIXTURES, 'public_categories.json'), '--json', '--no-meteor');

@@ -8,6 +8,7 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
+import { needsShared, SHARED as SHARED_ROOT } from '../../shared';
 import { METRIC_NAMES, scoreTokenized } from '../../../kernels/idc/metrics/scoreTokenized';
 
 interface Tokenized {
@@ -20,7 +21,7 @@ interface Expected {
 }
 
 const FIXTURES = path.join(__dirname, 'fixtures');
-const SHARED = path.resolve(__dirname, '../../../../shared/metrics');
+const SHARED = path.join(SHARED_ROOT, 'metrics');
 
 function close(actual: number, expected: number): boolean {
   return Math.abs(actual - expected) <= 1e-9 + 1e-9 * Math.abs(expected);
@@ -49,11 +50,10 @@ describe('caption metrics: parity with the COCO toolkit on its tokens', () => {
   for (const name of ['hand_cases', 'public', 'edge_eof', 'edge_linebreak']) {
     it(`${name}: every corpus and per-image BLEU-1..4, ROUGE-L and CIDEr-D value`, () => checkParity(FIXTURES, name));
   }
-  if (fs.existsSync(path.join(SHARED, 'syned_expected.json'))) {
-    it('syned (2,022 real references, read from ../shared/metrics): every value', () => checkParity(SHARED, 'syned'));
-  } else {
-    console.warn(`NOTE: ${SHARED}/syned_* is absent, so the Syned parity test was not run.`);
-  }
+  it('syned (2,022 real references, read from ../shared/metrics): every value', function () {
+    needsShared(this, path.join(SHARED, 'syned_expected.json'));
+    checkParity(SHARED, 'syned');
+  });
 
   it('gives the hand-worked values of HAND_CASES.md', () => {
     const tokens = JSON.parse(fs.readFileSync(path.join(FIXTURES, 'hand_cases_expected_tokenized.json'), 'utf8')) as Tokenized;

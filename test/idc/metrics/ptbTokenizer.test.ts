@@ -6,10 +6,11 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
+import { needsShared, SHARED as SHARED_ROOT } from '../../shared';
 import { ptbTokens, tokenizeCaptions } from '../../../kernels/idc/metrics/ptbTokenizer';
 
 const FIXTURES = path.join(__dirname, 'fixtures');
-const SHARED = path.resolve(__dirname, '../../../../shared/metrics');
+const SHARED = path.join(SHARED_ROOT, 'metrics');
 
 function checkTokens(dir: string, input: string, name: string): number {
   const raw = JSON.parse(fs.readFileSync(path.join(dir, input), 'utf8')) as { refs: Record<string, string[]>; cands: Record<string, string> };
@@ -27,12 +28,10 @@ describe('PTB tokenizer (compat mode: the toolkit)', () => {
   it('public corpus: all 6,009 captions', () => assert.equal(checkTokens(FIXTURES, 'public_corpus.json', 'public'), 6009));
   it('the end-of-input quirk: a final contraction is not split', () => checkTokens(FIXTURES, 'edge_eof.json', 'edge_eof'));
   it('the line-break quirk: \\r and U+2028 shift later captions, as in the toolkit', () => checkTokens(FIXTURES, 'edge_linebreak.json', 'edge_linebreak'));
-  if (fs.existsSync(path.join(SHARED, 'syned_corpus.json'))) {
-    it('syned corpus (read from ../shared/metrics): all 12,075 captions, unicode and noise included', () =>
-      assert.equal(checkTokens(SHARED, 'syned_corpus.json', 'syned'), 12075));
-  } else {
-    console.warn(`NOTE: ${SHARED}/syned_corpus.json is absent, so the Syned tokenizer test was not run.`);
-  }
+  it('syned corpus (read from ../shared/metrics): all 12,075 captions, unicode and noise included', function () {
+    needsShared(this, path.join(SHARED, 'syned_corpus.json'));
+    assert.equal(checkTokens(SHARED, 'syned_corpus.json', 'syned'), 12075);
+  });
 
   it('splits contractions and keeps what PTB keeps', () => {
     assert.deepEqual(ptbTokens("They can't go, it's Mr. Smith's (new) car... isn't it?! "), ['They', 'ca', "n't", 'go', ',', 'it', "'s", 'Mr.', 'Smith', "'s", '-LRB-', 'new', '-RRB-', 'car', '...', 'is', "n't", 'it', '?!']);

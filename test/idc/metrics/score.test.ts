@@ -2,12 +2,13 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
+import { needsShared, SHARED as SHARED_ROOT } from '../../shared';
 import { parseRefsCandsJson } from '../../../kernels/idc/metrics/inputs';
 import { scoreCaptions } from '../../../kernels/idc/metrics/score';
 import { METRIC_NAMES } from '../../../kernels/idc/metrics/scoreTokenized';
 
 const FIXTURES = path.join(__dirname, 'fixtures');
-const SHARED = path.resolve(__dirname, '../../../../shared/metrics');
+const SHARED = path.join(SHARED_ROOT, 'metrics');
 
 function checkPipeline(dir: string, input: string, expectedFile: string): void {
   const set = parseRefsCandsJson(fs.readFileSync(path.join(dir, input), 'utf8'), input);
@@ -23,9 +24,10 @@ function checkPipeline(dir: string, input: string, expectedFile: string): void {
 describe('scoring raw captions like the COCO toolkit', () => {
   it('public corpus: every corpus and per-image value from the raw captions', () => checkPipeline(FIXTURES, 'public_corpus.json', 'public_expected.json'));
   it('hand cases', () => checkPipeline(FIXTURES, 'hand_cases.json', 'hand_cases_expected.json'));
-  if (fs.existsSync(path.join(SHARED, 'syned_corpus.json'))) {
-    it('syned corpus (read from ../shared/metrics): every value from the raw captions', () => checkPipeline(SHARED, 'syned_corpus.json', 'syned_expected.json'));
-  }
+  it('syned corpus (read from ../shared/metrics): every value from the raw captions', function () {
+    needsShared(this, path.join(SHARED, 'syned_corpus.json'));
+    checkPipeline(SHARED, 'syned_corpus.json', 'syned_expected.json');
+  });
 
   it('reproduces the line-break quirk by default and warns about it; strict mode does not shift', () => {
     const set = parseRefsCandsJson(fs.readFileSync(path.join(FIXTURES, 'edge_linebreak.json'), 'utf8'), 'edge_linebreak.json');

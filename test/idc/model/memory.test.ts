@@ -282,6 +282,6 @@ describe('idc.model.memory (the calculator as a cell output)', () => {
     const mini = memory({ model: 'mini', ranks: [2, 4], targets: ['llm'] });
     assert.deepEqual(mini.rows.lora.map((l) => [l.rank, l.vit, l.qformer]), [[2, 0, 0], [4, 0, 0]]);
     assert.throws(() => memory({ model: 'opt' as never }), { message: 'idc.model.memory: model: expected "blip2-opt-2.7b", "mini" or a model config, found "opt"' });
-    assert.throws(() => memory({ rank: 8 } as never), { message: 'idc.model.memory: unknown option "rank"; expected model, ranks or targets' });
+    assert.throws(() => memory({ rank: 8 } as never), { message: 'idc.model.memory: unknown option "rank"; did you mean "ranks"? expected one of model, ranks, targets' });
   });
 });

@@ -61,7 +61,7 @@ describe('idc.viz.attention', () => {
     assert.equal(fromPeft.payload.caption, fromRun.payload.caption);
     const plain = await attention({ base: path.join(dir, 'base'), data, layers: [0] });
     assert.notDeepEqual(plain.payload.layers, fromRun.payload.layers, 'the adapter on the ViT changes where it looks');
-    await assert.rejects(attention({ pair: 1 } as never), { message: 'idc.viz.attention: unknown option "pair"; expected base, adapter, data, id, layers, heads or backend' });
+    await assert.rejects(attention({ pair: 1 } as never), { message: 'idc.viz.attention: unknown option "pair"; expected one of base, adapter, data, id, layers, heads, backend' });
     await assert.rejects(attention({ base: path.join(dir, 'base'), data, id: 'test/none' }), /attention: sample "test\/none": expected the id of a pair of synthetic/);
   });
 });

@@ -22,6 +22,7 @@ import { ProblemLog } from '../problems';
 import { hashSeed, SeededRandom } from '../../../platform/random';
 import type { DataProblem, ErrorPolicy, IdcSample, ImageSource } from '../types';
 import { throwIfInterrupted } from '../../../outputs/cellContext';
+import { checkOptions, type OptionKeys } from '../../../platform/options';
 
 export interface PipelineOptions {
   /** Model input width (default 64). */
@@ -44,6 +45,8 @@ export interface PipelineOptions {
   /** The dataset folder image files must stay inside (set by `dataset.pipeline()`). */
   root?: string;
 }
+
+const PIPELINE_OPTIONS: OptionKeys<PipelineOptions> = { width: true, height: true, mean: true, std: true, augment: true, seed: true, concurrency: true, cacheBytes: true, maxPixels: true, onError: true, root: true };
 
 export interface PreparedBatch {
   /** [n, height, width, 3], CLIP-normalised; see normalize.ts for the layout. */
@@ -78,6 +81,7 @@ export class PairPipeline {
   private readonly settingsKey: string;
 
   constructor(options: PipelineOptions = {}, problems?: ProblemLog) {
+    checkOptions('idc.data.PairPipeline', options, PIPELINE_OPTIONS);
     this.width = positiveInteger(options.width ?? 64, 'width');
     this.height = positiveInteger(options.height ?? 128, 'height');
     this.mean = options.mean ?? CLIP_MEAN;

@@ -15,6 +15,8 @@ import { hashSeed, SeededRandom } from '../../../platform/random';
 import { MOODS, STYLES } from './palette';
 import { DEFAULT_FRACTIONS, stratifiedSplit, type SplitFractions } from '../splits';
 import type { IdcSample, ImageSource, Split } from '../types';
+import { checkOptions, type OptionKeys } from '../../../platform/options';
+import { DEFAULT_SYNTHETIC } from '../../defaults';
 
 export interface SyntheticOptions {
   /** Number of image pairs (default 2000). */
@@ -59,7 +61,8 @@ export interface SyntheticData {
   scenes: SceneCaption[];
 }
 
-const KNOWN_OPTIONS = new Set(['pairs', 'size', 'seed', 'categories', 'fractions']);
+const SYNTHETIC_OPTIONS: OptionKeys<SyntheticOptions> = { pairs: true, size: true, seed: true, categories: true, fractions: true };
+const SCENE_CAPTION_OPTIONS: OptionKeys<SceneCaptionOptions> = { count: true, size: true, seed: true, kind: true, renderings: true };
 const MIN_SIZE = 32;
 const MAX_SIZE = 1024;
 
@@ -72,12 +75,10 @@ function integerOption(where: string, name: string, value: unknown, fallback: nu
 }
 
 export function resolveSyntheticOptions(options: SyntheticOptions = {}): ResolvedSyntheticOptions {
-  for (const key of Object.keys(options)) {
-    if (!KNOWN_OPTIONS.has(key)) throw new TypeError(`idc.data.synthetic: unknown option ${JSON.stringify(key)}; expected one of ${[...KNOWN_OPTIONS].join(', ')}`);
-  }
-  const pairs = integerOption('idc.data.synthetic', 'pairs', options.pairs, 2000, 1, 1_000_000);
-  const size = integerOption('idc.data.synthetic', 'size', options.size, 64, MIN_SIZE, MAX_SIZE);
-  const seed = integerOption('idc.data.synthetic', 'seed', options.seed, 1, -(2 ** 31), 2 ** 31 - 1);
+  checkOptions('idc.data.synthetic', options, SYNTHETIC_OPTIONS);
+  const pairs = integerOption('idc.data.synthetic', 'pairs', options.pairs, DEFAULT_SYNTHETIC.pairs, 1, 1_000_000);
+  const size = integerOption('idc.data.synthetic', 'size', options.size, DEFAULT_SYNTHETIC.size, MIN_SIZE, MAX_SIZE);
+  const seed = integerOption('idc.data.synthetic', 'seed', options.seed, DEFAULT_SYNTHETIC.seed, -(2 ** 31), 2 ** 31 - 1);
   const given = options.categories ?? 'emu';
   let categories: SyntheticCategory[];
   if (given === 'emu') categories = [...EMU_CATEGORIES];
@@ -162,9 +163,7 @@ export interface SceneCaptionOptions {
  * base captioner (one scene per image, or two different scenes stacked and captioned by half).
  */
 export function generateSceneCaptions(options: SceneCaptionOptions = {}): Array<Omit<SceneCaption, 'split'>> {
-  for (const key of Object.keys(options)) {
-    if (!['count', 'size', 'seed', 'kind', 'renderings'].includes(key)) throw new TypeError(`idc.data.sceneCaptions: unknown option ${JSON.stringify(key)}; expected one of count, size, seed, kind, renderings`);
-  }
+  checkOptions('idc.data.sceneCaptions', options, SCENE_CAPTION_OPTIONS);
   const count = integerOption('idc.data.sceneCaptions', 'count', options.count, 1000, 1, 1_000_000);
   const size = integerOption('idc.data.sceneCaptions', 'size', options.size, 64, MIN_SIZE, MAX_SIZE);
   const seed = integerOption('idc.data.sceneCaptions', 'seed', options.seed, 1, -(2 ** 31), 2 ** 31 - 1);

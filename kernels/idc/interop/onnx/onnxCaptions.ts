@@ -12,6 +12,7 @@ import { writeFileAtomic } from '../../../platform/atomicWrite';
 import { OnnxCaptioner } from './onnxCaptioner';
 import { ONNX_FILES } from './onnxInterface';
 import type { SessionSettings } from './onnxRuntime';
+import type { OptionKeys } from '../../../platform/options';
 
 export interface OnnxCaptionOptions extends SessionSettings {
   /** The split to caption (default 'test'); 'all' for every pair. */
@@ -22,6 +23,8 @@ export interface OnnxCaptionOptions extends SessionSettings {
   /** A COCO results file to write ([{"image_id", "caption"}]). */
   out?: string;
 }
+
+export const ONNX_CAPTION_OPTIONS: OptionKeys<OnnxCaptionOptions> = { split: true, beams: true, batchSize: true, out: true, threads: true, device: true };
 
 export async function captionWithOnnx(modelDir: string, dataset: Pick<Dataset, 'samples'>, options: OnnxCaptionOptions = {}): Promise<Map<string, string>> {
   const captioner = await OnnxCaptioner.fromDirectory(modelDir, options);

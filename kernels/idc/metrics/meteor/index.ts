@@ -16,6 +16,7 @@ import { align, candidateMatches, countChunks, type Matchers } from './align';
 import { ParaphraseTable } from './paraphraseTable';
 import { addStats, emptyStats, meteorFromStats, METEOR_ENGLISH, type MeteorParameters, type MeteorStats } from './stats';
 import { WordNetSynsets } from './wordnet';
+import { checkOptions, type OptionKeys } from '../../../platform/options';
 
 export { METEOR_ENGLISH, meteorFromStats, type MeteorParameters, type MeteorStats } from './stats';
 export { ParaphraseTable } from './paraphraseTable';
@@ -89,7 +90,10 @@ export function corpusMeteor(stats: readonly MeteorStats[], indices?: ArrayLike<
   return meteorFromStats(total, params).score;
 }
 
+const METEOR_OPTIONS: OptionKeys<MeteorOptions> = { paraphraseTable: true, modules: true, parameters: true, functionWords: true, wordnetFolder: true };
+
 export function meteor(set: TokenizedSet, options: MeteorOptions = {}): MeteorScores {
+  checkOptions('idc.metrics.meteor', options, METEOR_OPTIONS);
   const params = options.parameters ?? METEOR_ENGLISH;
   const table = typeof options.paraphraseTable === 'string' ? ParaphraseTable.read(options.paraphraseTable) : options.paraphraseTable;
   const matchers: Matchers = {};

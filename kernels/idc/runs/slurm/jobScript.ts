@@ -1,4 +1,5 @@
 /** The sbatch script of a grid: one array task per job, each running `idc-lab train` on its index. */
+import { checkOptions, type OptionKeys } from '../../../platform/options';
 
 export interface SlurmOptions {
   /** The shared folder the cluster's nodes and this kernel both see: grids, logs, state. */
@@ -19,6 +20,8 @@ export interface SlurmOptions {
   node?: string;
 }
 
+const SLURM_OPTIONS: OptionKeys<SlurmOptions> = { workdir: true, partition: true, cpusPerTask: true, gpus: true, time: true, mem: true, account: true, sbatchArgs: true, pollSeconds: true, node: true };
+
 /** A word for sh: single-quoted, quotes inside escaped. */
 export function shellWord(text: string): string {
   return `'${text.replaceAll("'", `'\\''`)}'`;
@@ -26,6 +29,7 @@ export function shellWord(text: string): string {
 
 export function validateSlurmOptions(o: SlurmOptions): Required<Pick<SlurmOptions, 'workdir' | 'cpusPerTask' | 'pollSeconds'>> & SlurmOptions {
   const where = 'idc.train.slurm';
+  checkOptions(where, o, SLURM_OPTIONS);
   if (typeof o?.workdir !== 'string' || o.workdir === '') throw new TypeError(`${where}: workdir: expected a shared folder for grids, logs and results, found ${JSON.stringify(o?.workdir)}`);
   const cpusPerTask = o.cpusPerTask ?? 1;
   if (!Number.isInteger(cpusPerTask) || cpusPerTask < 1) throw new RangeError(`${where}: cpusPerTask: expected a whole number >= 1, found ${JSON.stringify(o.cpusPerTask)}`);

@@ -144,7 +144,7 @@ describe('synthetic generator', () => {
       message: 'idc.data.synthetic: categories: expected "emu", "clevr" or names from add, remove, color, text, background, style, global, local, material, move, drop, distractor, found "paint"',
     });
     assert.throws(() => generateSynthetic({ categories: [] }), { message: 'idc.data.synthetic: categories: expected "emu", "clevr" or a non-empty list of category names, found []' });
-    assert.throws(() => generateSynthetic({ pair: 10 } as never), { message: 'idc.data.synthetic: unknown option "pair"; expected one of pairs, size, seed, categories, fractions' });
+    assert.throws(() => generateSynthetic({ pair: 10 } as never), { message: 'idc.data.synthetic: unknown option "pair"; did you mean "pairs"? expected one of pairs, size, seed, categories, fractions' });
     assert.throws(() => generateSceneCaptions({ kind: 'coco' as never }), { message: 'idc.data.sceneCaptions: kind: expected "emu" or "clevr", found "coco"' });
   });
 });
