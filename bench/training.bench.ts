@@ -15,7 +15,7 @@ import { normalValues } from '../kernels/idc/model/init';
 import { WordTokenizer } from '../kernels/idc/model/tokenizer';
 import { SeededRandom } from '../kernels/platform/random';
 import { AdamW } from '../kernels/idc/train/adamw';
-import { BACKENDS, describeBackend, useBackend, type BackendName } from '../kernels/idc/backends/backend';
+import { BACKENDS, describeBackend, useBackend, type BackendChoice, type BackendName } from '../kernels/idc/backends/backend';
 import { captionBatch, disposeBatch } from '../kernels/idc/train/captionBatch';
 
 const BATCH = 32;
@@ -85,7 +85,7 @@ async function main(): Promise<void> {
   console.log(`model: ${(forward.total / 1e6).toFixed(1)} MFLOP forward per pair (ViT ${(forward.vit / 1e6).toFixed(1)}, Q-Former ${(forward.qformer / 1e6).toFixed(1)}, decoder ${(forward.decoder / 1e6).toFixed(1)}); a training step counts 3x forward (full) or 2x (LoRA)`);
   for (const name of wanted) {
     if (!(BACKENDS as readonly string[]).includes(name)) throw new RangeError(`--backends: unknown backend ${name}`);
-    let choice;
+    let choice: BackendChoice;
     try {
       choice = await useBackend(name);
     } catch (error) {

@@ -12,7 +12,7 @@ export function assignCellIds(): vscode.Disposable {
     if (event.notebook.notebookType !== NOTEBOOK_TYPE) return;
     const edits = event.contentChanges
       .flatMap((change) => change.addedCells)
-      .filter((cell) => typeof cell.metadata['id'] !== 'string')
+      .filter((cell) => typeof cell.metadata.id !== 'string')
       .map((cell) => vscode.NotebookEdit.updateCellMetadata(cell.index, { ...cell.metadata, id: newCellId() }));
     if (edits.length === 0) return;
     const edit = new vscode.WorkspaceEdit();

@@ -11,6 +11,7 @@ const PACKAGES = ['libegl-dev', 'libegl-mesa0', 'libgl1-mesa-dri', 'chromium', '
 function missing() {
   return PACKAGES.filter((name) => {
     try {
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: dpkg-query's own format field
       return !execFileSync('dpkg-query', ['-W', '-f', '${Status}', name], { encoding: 'utf8' }).includes('install ok installed');
     } catch {
       return true;

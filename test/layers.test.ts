@@ -48,7 +48,7 @@ function tree(files: Record<string, string>): string {
 
 const FOLDERS = ['extension', 'kernels', 'renderers'];
 
-describe('the dependency rule', function () {
+describe('the dependency rule', () => {
   const made: string[] = [];
   const probe = (files: Record<string, string>) => {
     const dir = tree(files);

@@ -34,7 +34,7 @@ function sourceSwitch(ctx: ExplorerContext, on: ControlHandlers): { group: HTMLD
       chooseSource(payload, state, source);
       on.changed();
     }, state.source === source);
-    b.dataset['source'] = source;
+    b.dataset.source = source;
     buttons.set(source, b);
     group.append(b);
   }

@@ -42,8 +42,8 @@ export function buildMultiples(ctx: ExplorerContext, choose: (head: number) => v
   function thumbnail(h: HeadEntry, layer: number, what: string): Thumbnail {
     const b = el(doc, 'button', 'multiple');
     b.type = 'button';
-    b.dataset['head'] = String(h.head);
-    b.dataset['layer'] = String(layer);
+    b.dataset.head = String(h.head);
+    b.dataset.layer = String(layer);
     b.setAttribute('aria-label', `Head ${h.head}, ${what} ${layer}`);
     const thumb = el(doc, 'div', 'thumb');
     setDisplaySize(thumb, image.width * scale, image.height * scale);

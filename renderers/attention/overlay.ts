@@ -35,8 +35,8 @@ export function boundaryLine(doc: Document, payload: AttentionPayload): HTMLDivE
   const line = el(doc, 'div', 'boundary');
   // A percentage keeps the line on the boundary however CSS scales the image.
   line.style.top = `${(100 * payload.boundaryRow) / payload.grid.rows}%`;
-  line.dataset['boundaryRow'] = String(payload.boundaryRow);
-  line.dataset['boundaryY'] = String(boundaryY(payload.boundaryRow, payload.grid));
+  line.dataset.boundaryRow = String(payload.boundaryRow);
+  line.dataset.boundaryY = String(boundaryY(payload.boundaryRow, payload.grid));
   line.setAttribute('aria-hidden', 'true');
   return line;
 }

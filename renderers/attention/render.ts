@@ -66,7 +66,7 @@ function buildExplorer(ctx: ExplorerContext): HTMLElement {
   const controls = buildControls(ctx, { changed: refresh, opacity: showOpacity });
   const stage = buildStage(ctx, {
     patchChanged: refresh,
-    image: (status) => (wrapper.dataset['image'] = status),
+    image: (status) => (wrapper.dataset.image = status),
   });
   const multiples = buildMultiples(ctx, (head) => {
     chooseHead(state, head);
@@ -99,15 +99,15 @@ function buildExplorer(ctx: ExplorerContext): HTMLElement {
     stage.paint(row);
     multiples.paint(row);
     const d = wrapper.dataset;
-    d['source'] = state.source;
-    d['layer'] = String(layer.layer);
-    d['head'] = String(currentHead(payload, state).head);
-    d['rollout'] = String(state.rollout);
-    d['query'] = state.query === null ? 'mean' : String(state.query);
-    d['patch'] = patch ? `${patch.row},${patch.column}` : '';
+    d.source = state.source;
+    d.layer = String(layer.layer);
+    d.head = String(currentHead(payload, state).head);
+    d.rollout = String(state.rollout);
+    d.query = state.query === null ? 'mean' : String(state.query);
+    d.patch = patch ? `${patch.row},${patch.column}` : '';
   }
 
   refresh();
-  wrapper.dataset['ready'] = 'true';
+  wrapper.dataset.ready = 'true';
   return wrapper;
 }

@@ -26,7 +26,7 @@ function valueSlider(doc: Document, label: string, control: string, min: number,
     onInput(v);
   });
   s.input.setAttribute('aria-valuetext', text(value));
-  s.label.dataset['control'] = control;
+  s.label.dataset.control = control;
   s.label.append(shown);
   return s;
 }
@@ -38,7 +38,7 @@ export function modeControls(doc: Document, state: ViewState, on: ControlHandler
   group.setAttribute('aria-label', 'Comparison mode');
   const buttons = MODES.map(([mode, text]) => {
     const b = button(doc, text, () => on.mode(mode), mode === state.mode);
-    b.dataset['mode'] = mode;
+    b.dataset.mode = mode;
     return b;
   });
   group.append(...buttons);
@@ -49,7 +49,7 @@ export function modeControls(doc: Document, state: ViewState, on: ControlHandler
   bar.append(group, opacity.label, threshold.label, hint);
 
   const setMode = (mode: Mode) => {
-    for (const b of buttons) b.setAttribute('aria-pressed', String(b.dataset['mode'] === mode));
+    for (const b of buttons) b.setAttribute('aria-pressed', String(b.dataset.mode === mode));
     opacity.label.hidden = mode !== 'onion';
     threshold.label.hidden = mode !== 'difference';
   };

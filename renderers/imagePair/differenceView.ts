@@ -35,14 +35,14 @@ export function differenceLayer(doc: Document, pair: ImagePairItem, card: HTMLEl
   const summary = el(doc, 'p', 'difference-summary', 'Computing the difference…');
   const set = (status: DifferenceStatus) => {
     // a mode switch or page change may have replaced this picture while it was computed
-    if (card.dataset['mode'] === 'difference' && card.contains(canvas)) card.dataset['difference'] = status;
+    if (card.dataset.mode === 'difference' && card.contains(canvas)) card.dataset.difference = status;
     return status;
   };
-  card.dataset['difference'] = 'pending';
+  card.dataset.difference = 'pending';
 
   const c = canvas2d(doc, pair.after.width, pair.after.height, canvas);
   if (!c) {
-    card.dataset['difference'] = 'unavailable';
+    card.dataset.difference = 'unavailable';
     summary.className = 'difference-summary note';
     if (pair.mask) {
       summary.textContent = 'This view has no 2D canvas, so the difference cannot be computed here; the grey difference mask from the kernel is shown instead, without the threshold.';

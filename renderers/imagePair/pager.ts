@@ -18,12 +18,12 @@ export function pager(doc: Document, pageSize: number, onStep: (delta: -1 | 1) =
   label.setAttribute('aria-live', 'polite');
   const previous = button(doc, 'Previous', () => onStep(-1));
   previous.setAttribute('aria-label', 'Previous page of pairs');
-  previous.dataset['action'] = 'previous-page';
+  previous.dataset.action = 'previous-page';
   const next = button(doc, 'Next', () => onStep(1));
   next.setAttribute('aria-label', 'Next page of pairs');
-  next.dataset['action'] = 'next-page';
+  next.dataset.action = 'next-page';
   const size = choice(doc, 'Pairs per page', PAGE_SIZES.map((n) => [String(n), String(n)] as const), String(pageSize), (v) => onSize(Number(v)));
-  size.label.dataset['control'] = 'page-size';
+  size.label.dataset.control = 'page-size';
   nav.append(previous, label, next, size.label);
 
   return {
@@ -32,8 +32,8 @@ export function pager(doc: Document, pageSize: number, onStep: (delta: -1 | 1) =
       const root = nav.getRootNode() as Document | ShadowRoot;
       const focused = root.activeElement;
       label.textContent = pageLabel(range, count);
-      nav.dataset['page'] = String(range.page);
-      nav.dataset['pages'] = String(range.pages);
+      nav.dataset.page = String(range.page);
+      nav.dataset.pages = String(range.pages);
       previous.disabled = range.page === 0;
       next.disabled = range.page >= range.pages - 1;
       if (focused === previous && previous.disabled && !next.disabled) next.focus();

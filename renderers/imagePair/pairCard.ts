@@ -47,8 +47,8 @@ const IMAGE_CHOICES: ReadonlyArray<readonly [ImageChoice, string]> = [
 export function pairCard(o: PairCardOptions): PairCard {
   const { doc, pair, state } = o;
   const card = el(doc, 'article', 'pair');
-  card.dataset['id'] = pair.id;
-  card.dataset['index'] = String(o.index);
+  card.dataset.id = pair.id;
+  card.dataset.index = String(o.index);
   card.setAttribute('aria-label', `Pair ${pair.id}`);
 
   const head = el(doc, 'header', 'pair-head');
@@ -69,7 +69,7 @@ export function pairCard(o: PairCardOptions): PairCard {
     const css = transformCss(t);
     for (const layer of stage?.layers ?? []) layer.style.transform = css;
     zoomLevel.textContent = zoomLabel(t);
-    card.dataset['zoom'] = String(Math.round(t.scale * 1000) / 1000);
+    card.dataset.zoom = String(Math.round(t.scale * 1000) / 1000);
     card.classList.toggle('pixelated', t.scale >= PIXELATED_FROM);
   };
   const target = { get: () => zoomOf(state, pair.id), set: apply };
@@ -77,7 +77,7 @@ export function pairCard(o: PairCardOptions): PairCard {
   const zoomButton = (text: string, label: string, action: string, next: () => ViewTransform) => {
     const b = button(doc, text, () => apply(next()));
     b.setAttribute('aria-label', `${label} ${pair.id}`);
-    b.dataset['action'] = action;
+    b.dataset.action = action;
     return b;
   };
   const zoomOut = zoomButton('−', 'Zoom out of', 'zoom-out', () => zoomAt(target.get(), 1 / ZOOM_STEP));
@@ -90,21 +90,21 @@ export function pairCard(o: PairCardOptions): PairCard {
     picked = true;
   });
   imageChoice.select.setAttribute('aria-label', `Image of ${pair.id} to save or copy`);
-  imageChoice.label.dataset['control'] = 'image';
+  imageChoice.label.dataset.control = 'image';
   const chosen = () => imageChoice.select.value as ImageChoice;
   const save = button(doc, 'Save PNG', () => {
     say('Saving…');
     void savePng(doc, pair, chosen(), state.threshold).then(say);
   });
   save.setAttribute('aria-label', `Save the chosen image of ${pair.id} as PNG`);
-  save.dataset['action'] = 'save';
+  save.dataset.action = 'save';
   const copy = button(doc, 'Copy', () => {
     if (!canCopyImages(doc.defaultView)) return say(NO_CLIPBOARD);
     say('Copying…');
     void copyPng(doc, pair, chosen(), state.threshold).then(say);
   });
   copy.setAttribute('aria-label', `Copy the chosen image of ${pair.id} to the clipboard`);
-  copy.dataset['action'] = 'copy';
+  copy.dataset.action = 'copy';
 
   const zoomTools = el(doc, 'div', 'tools');
   zoomTools.setAttribute('role', 'group');
@@ -122,8 +122,8 @@ export function pairCard(o: PairCardOptions): PairCard {
 
   const setMode = (mode: Mode) => {
     card.className = `pair mode-${mode}`;
-    card.dataset['mode'] = mode;
-    delete card.dataset['difference'];
+    card.dataset.mode = mode;
+    delete card.dataset.difference;
     stage = buildStage({
       doc,
       pair,

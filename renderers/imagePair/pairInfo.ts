@@ -32,7 +32,7 @@ export function pairInfo(doc: Document, pair: ImagePairItem): HTMLElement {
     ul.setAttribute('aria-label', 'Scores');
     Object.keys(pair.scores ?? {}).forEach((name, k) => {
       const li = el(doc, 'li', 'score', scores[k]);
-      li.dataset['metric'] = name;
+      li.dataset.metric = name;
       ul.append(li);
     });
     info.append(ul);

@@ -46,7 +46,7 @@ export function renderImagePairs(value: unknown, root: ShadowRoot | HTMLElement)
   const doc = startRoot(root, STYLE);
 
   const viewer = el(doc, 'div', 'viewer');
-  viewer.dataset['mode'] = state.mode;
+  viewer.dataset.mode = state.mode;
   if (payload.title) viewer.append(el(doc, 'div', 'title', payload.title));
   const selection = selectionLabel(payload.offset, payload.pairs.length, payload.total);
   if (selection !== null) viewer.append(el(doc, 'p', 'selection', `This output holds ${selection}.`));
@@ -57,15 +57,15 @@ export function renderImagePairs(value: unknown, root: ShadowRoot | HTMLElement)
 
   const track = () => {
     if (state.mode !== 'difference') {
-      delete grid.dataset['difference'];
+      delete grid.dataset.difference;
       settled = Promise.resolve();
       return;
     }
-    grid.dataset['difference'] = 'pending';
+    grid.dataset.difference = 'pending';
     const shown = cards;
     settled = Promise.all(shown.map((c) => c.difference() ?? Promise.resolve<DifferenceStatus>('ready'))).then((statuses) => {
       // a later page or mode has its own tracking by now
-      if (cards === shown && state.mode === 'difference') grid.dataset['difference'] = overall(statuses);
+      if (cards === shown && state.mode === 'difference') grid.dataset.difference = overall(statuses);
     });
   };
 
@@ -92,8 +92,8 @@ export function renderImagePairs(value: unknown, root: ShadowRoot | HTMLElement)
     );
     if (cards.length > 0) grid.replaceChildren(...cards.map((c) => c.element));
     else grid.replaceChildren(el(doc, 'p', 'empty', 'This output holds no pairs.'));
-    grid.dataset['start'] = String(range.start);
-    grid.dataset['end'] = String(range.end);
+    grid.dataset.start = String(range.start);
+    grid.dataset.end = String(range.end);
     pages.update(range, payload.pairs.length);
     track();
   };
@@ -101,7 +101,7 @@ export function renderImagePairs(value: unknown, root: ShadowRoot | HTMLElement)
   const controls = modeControls(doc, state, {
     mode(mode: Mode) {
       state.mode = mode;
-      viewer.dataset['mode'] = mode;
+      viewer.dataset.mode = mode;
       controls.setMode(mode);
       for (const c of cards) c.setMode(mode);
       track();

@@ -56,7 +56,7 @@ function viewport(doc: Document, pair: ImagePairItem, what: string): HTMLElement
   v.setAttribute('role', 'group');
   v.setAttribute('aria-roledescription', 'pan and zoom area');
   v.setAttribute('aria-label', `${what} of ${pair.id}: drag or use the arrow keys to pan, Ctrl+wheel or + and - to zoom, 0 to reset`);
-  v.dataset['pan'] = what;
+  v.dataset.pan = what;
   const { width, height } = pair.after;
   v.style.aspectRatio = `${width} / ${height}`;
   v.style.maxWidth = `${Math.round((MAX_VIEW_HEIGHT * width) / height)}px`;
@@ -85,7 +85,7 @@ export function buildStage(o: StageOptions): Stage {
   if (o.mode === 'two-up') {
     const sides = (['before', 'after'] as const).map((which) => {
       const figure = el(doc, 'figure', 'side');
-      figure.dataset['image'] = which;
+      figure.dataset.image = which;
       const v = viewport(doc, pair, which === 'before' ? 'Before image' : 'After image');
       const l = layer(doc, image(doc, pair[which], 'picture', `${which} image of ${pair.id}`));
       v.append(l);

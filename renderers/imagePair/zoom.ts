@@ -29,8 +29,8 @@ export function clampScale(scale: number): number {
 export function clampTransform(t: ViewTransform): ViewTransform {
   const scale = clampScale(t.scale);
   const limit = 1 - scale;
-  const fit = (v: number) => (Number.isFinite(v) ? Math.min(0, Math.max(limit, v)) : 0);
-  return { scale, x: fit(t.x), y: fit(t.y) };
+  const clampOffset = (v: number) => (Number.isFinite(v) ? Math.min(0, Math.max(limit, v)) : 0);
+  return { scale, x: clampOffset(t.x), y: clampOffset(t.y) };
 }
 
 /**

@@ -13,13 +13,13 @@ export type ValidationResult = { ok: true; payload: ProgressPayload } | { ok: fa
 export function validateProgressPayload(value: unknown): ValidationResult {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return { ok: false, problem: 'the payload is not an object' };
   const p = value as Record<string, unknown>;
-  if (p['v'] !== 1) return { ok: false, problem: `unsupported payload version ${JSON.stringify(p['v'])} (expected 1)` };
+  if (p.v !== 1) return { ok: false, problem: `unsupported payload version ${JSON.stringify(p.v)} (expected 1)` };
   const isNum = (k: string) => typeof p[k] === 'number' && Number.isFinite(p[k]);
   const isNumOrNull = (k: string) => p[k] === null || isNum(k);
-  if (typeof p['label'] !== 'string') return { ok: false, problem: 'label: expected a string' };
+  if (typeof p.label !== 'string') return { ok: false, problem: 'label: expected a string' };
   for (const k of ['done', 'elapsedSeconds']) if (!isNum(k)) return { ok: false, problem: `${k}: expected a number` };
   for (const k of ['total', 'ratePerSecond', 'etaSeconds']) if (!isNumOrNull(k)) return { ok: false, problem: `${k}: expected a number or null` };
-  if (p['state'] !== 'running' && p['state'] !== 'done' && p['state'] !== 'failed') return { ok: false, problem: 'state: expected running, done or failed' };
+  if (p.state !== 'running' && p.state !== 'done' && p.state !== 'failed') return { ok: false, problem: 'state: expected running, done or failed' };
   return { ok: true, payload: value as ProgressPayload };
 }
 
@@ -67,7 +67,10 @@ export function renderProblem(problem: string, root: ShadowRoot | HTMLElement): 
 /** Replaces root's content with the bar and its text; re-rendering updates it in place. */
 export function renderProgress(value: unknown, root: ShadowRoot | HTMLElement): void {
   const checked = validateProgressPayload(value);
-  if (!checked.ok) return renderProblem(checked.problem, root);
+  if (!checked.ok) {
+    renderProblem(checked.problem, root);
+    return;
+  }
   const p = checked.payload;
   const doc = start(root);
   const percent = progressPercent(p);

@@ -12,6 +12,7 @@ export const BROWSER_PACKAGES = ['chromium', 'fonts-liberation'];
 
 function installed(name) {
   try {
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: dpkg-query's own format field
     return execFileSync('dpkg-query', ['-W', '-f', '${Status}', name], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).includes('install ok installed');
   } catch {
     return false;

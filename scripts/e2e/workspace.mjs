@@ -13,7 +13,7 @@ export const sha256 = (file) => crypto.createHash('sha256').update(fs.readFileSy
 /** The demo's executed 02 notebook when `npm run demo` ran before (as in .ci/run); else 02 executed here in quick mode. */
 export const DEMO_NOTEBOOK = path.join('out', 'demo', '02-lora-rank-ablation.idcnb');
 
-async function ablationNotebook(repoRoot, runDir, folder, logFile) {
+async function ablationNotebook(repoRoot, folder, logFile) {
   const target = path.join(folder, '02-lora-rank-ablation.idcnb');
   const demo = path.join(repoRoot, DEMO_NOTEBOOK);
   if (fs.existsSync(demo)) {
@@ -35,7 +35,7 @@ export async function prepareWorkspace(repoRoot, runDir, { logFile }) {
   const notebook = JSON.parse(fs.readFileSync(executed, 'utf8'));
   const codeCells = notebook.cells.filter((c) => c.cell_type === 'code');
   if (codeCells.some((c) => c.execution_count === null)) throw new Error(`the headless runner left cells unexecuted in ${executed}`);
-  const ablation = await ablationNotebook(repoRoot, runDir, folder, logFile);
+  const ablation = await ablationNotebook(repoRoot, folder, logFile);
   const ablationNotebookJson = JSON.parse(fs.readFileSync(ablation.file, 'utf8'));
   return { folder, fresh, executed, executedHash: sha256(executed), executedNotebook: notebook, ablation: { ...ablation, hash: sha256(ablation.file), notebook: ablationNotebookJson } };
 }

@@ -15,7 +15,7 @@ export const REPO = path.resolve(__dirname, '..', '..');
 export const ARTIFACTS = path.join(REPO, 'out', 'test-artifacts', 'renderers');
 
 export function chromiumPath(): string {
-  const candidates = [process.env['CHROMIUM_PATH'], '/usr/bin/chromium', '/usr/bin/chromium-browser'].filter((c): c is string => !!c);
+  const candidates = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].filter((c): c is string => !!c);
   const found = candidates.find((c) => fs.existsSync(c));
   if (!found) throw new Error(`no Chromium at ${candidates.join(', ')}: \`npm test\` installs Debian's chromium (scripts/systemPackages.mjs); or set CHROMIUM_PATH`);
   return found;

@@ -132,6 +132,7 @@ export class Workbench {
   /** The kernel (controller) the notebook toolbar shows as selected. */
   async selectedKernel() {
     const label = this.notebook().locator('.notebook-toolbar-container .kernel-action-view-item .kernel-label').first();
+    // biome-ignore lint/performance/useDomNodeTextContent: the text as the workbench shows it
     return (await label.count()) ? (await label.innerText()).trim() : '';
   }
 
@@ -165,6 +166,7 @@ export class Workbench {
           const label = row.querySelector('.execution-count-label')?.textContent?.trim() ?? '';
           const state = row.querySelector('.codicon-notebook-state-success') ? 'success' : row.querySelector('.codicon-notebook-state-error') ? 'error' : row.querySelector('.codicon-notebook-state-executing, .codicon-sync, .codicon-loading') ? 'running' : row.querySelector('.codicon-notebook-state-pending, .codicon-clock') ? 'pending' : '';
           const rect = row.getBoundingClientRect();
+          // biome-ignore lint/performance/useDomNodeTextContent: the error as the workbench shows it
           return { index: Number(row.getAttribute('data-index')), code: row.classList.contains('code-cell-row'), label, state, top: rect.top, bottom: rect.bottom, text: state === 'error' ? row.innerText.slice(0, 2000) : '' };
         }),
       );

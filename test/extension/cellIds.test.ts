@@ -19,7 +19,7 @@ describe('cell ids for cells added in the editor', () => {
     assert.equal(target, uri);
     assert.equal(edits?.length, 1);
     assert.equal(edits?.[0]?.index, 2);
-    assert.deepEqual(edits?.[0]?.newCellMetadata['metadata'], { tags: ['x'] });
-    assert.match(String(edits?.[0]?.newCellMetadata['id']), /^[0-9a-f]{8}$/);
+    assert.deepEqual(edits?.[0]?.newCellMetadata.metadata, { tags: ['x'] });
+    assert.match(String(edits?.[0]?.newCellMetadata.id), /^[0-9a-f]{8}$/);
   });
 });

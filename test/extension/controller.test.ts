@@ -29,7 +29,7 @@ function itemsOf(execution: fake.FakeExecution): Array<{ mime: string; text: str
   return execution.outputs.flatMap((o) => o.items.map((i) => ({ mime: i.mime, text: decoder.decode(i.data) })));
 }
 
-describe('extension controller (fake VS Code API)', function () {
+describe('extension controller (fake VS Code API)', () => {
   let controller: IdcKernelController;
   let fakeController: fake.FakeController;
   let dir: string;
@@ -68,7 +68,7 @@ describe('extension controller (fake VS Code API)', function () {
     const shown = itemsOf(second as fake.FakeExecution);
     assert.deepEqual(JSON.parse(shown.find((i) => i.mime === 'application/json')?.text ?? 'null'), { n: 20 });
     assert.equal(shown.at(-1)?.text, '42');
-    assert.deepEqual(second?.outputs.map((o) => o.metadata?.['outputType']), ['display_data', 'execute_result']);
+    assert.deepEqual(second?.outputs.map((o) => o.metadata?.outputType), ['display_data', 'execute_result']);
     const error = JSON.parse(itemsOf(third as fake.FakeExecution)[0]?.text ?? '{}') as { name: string; message: string; stack: string };
     assert.equal(error.message, 'third line');
     assert.match(error.stack, /^Error: third line \(cell 3, line 3, column 7\)/);

@@ -42,8 +42,8 @@ describe('atomic save', () => {
     fs.writeFileSync(file, old);
     const cyclic = newNotebook();
     const meta: Record<string, unknown> = {};
-    meta['self'] = meta;
-    (cyclic.metadata as Record<string, unknown>)['loop'] = meta;
+    meta.self = meta;
+    (cyclic.metadata as Record<string, unknown>).loop = meta;
     await assert.rejects(saveNotebook(file, cyclic), (e: Error) => {
       assert.match(e.message, /cycle/);
       assert.ok(e.message.startsWith(`Could not save ${file}: `), e.message);
@@ -57,7 +57,7 @@ describe('atomic save', () => {
   it('creates no folder for a notebook that cannot be serialized', async () => {
     const file = path.join(dir, 'new-folder', 'nb.idcnb');
     const bad = newNotebook();
-    (bad.metadata as Record<string, unknown>)['n'] = 10n;
+    (bad.metadata as Record<string, unknown>).n = 10n;
     await assert.rejects(saveNotebook(file, bad), /Could not save .*nb\.idcnb: cannot write metadata\.n: a bigint is not JSON/);
     assert.deepEqual(fs.readdirSync(dir), []);
   });
@@ -78,7 +78,7 @@ describe('atomic save', () => {
     assert.equal(fs.readFileSync(path.join(dir, 'plain-file'), 'utf8'), 'old');
   });
 
-  it('reports a folder it cannot write into, with the file name, and keeps the old file', async function () {
+  it('reports a folder it cannot write into, with the file name, and keeps the old file', async () => {
     const file = path.join(dir, 'nb.idcnb');
     fs.writeFileSync(file, 'old');
     if (!posix || process.getuid?.() === 0) {

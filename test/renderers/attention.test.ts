@@ -62,7 +62,7 @@ describe('attention renderer: weights', () => {
     }
     assert.equal(base64ByteLength('abc$'), null);
     assert.equal(base64ByteLength('abcde'), null, 'a lone last character is not base64');
-    assert.equal(base64ByteLength('ab=='.repeat(1) + 'x'), null);
+    assert.equal(base64ByteLength(`${'ab=='.repeat(1)}x`), null);
     assert.equal(base64ByteLength('abc=d'), null);
     assert.throws(() => dequantise({ rows: 2, columns: 2, scale: 1, data: Buffer.from([1, 2, 3]).toString('base64') }), { message: 'attention weights: expected 4 bytes for 2x2, found 3' });
   });
@@ -163,7 +163,7 @@ describe('attention renderer: validation', () => {
     return r.ok ? 'ok' : r.problem;
   };
   type Layers = Array<{ layer: number; heads: Array<{ head: number; weights: QuantisedMatrix }> }>;
-  const matrixOf = (p: Record<string, unknown>, layer: number, head: number): QuantisedMatrix => ((p['layers'] as Layers)[layer]?.heads[head]?.weights) as QuantisedMatrix;
+  const matrixOf = (p: Record<string, unknown>, layer: number, head: number): QuantisedMatrix => ((p.layers as Layers)[layer]?.heads[head]?.weights) as QuantisedMatrix;
 
   it('accepts what the kernel builds', () => {
     assert.deepEqual(validateAttentionPayload(payload), { ok: true, payload });
@@ -186,8 +186,8 @@ describe('attention renderer: validation', () => {
     assert.equal(problem({ ...payload, boundaryRow: 0 }), 'boundaryRow: expected a whole number from 1 to 7 (a patch row inside the grid), found 0');
     assert.equal(problem({ ...payload, boundaryRow: 2.5 }), 'boundaryRow: expected a whole number from 1 to 7 (a patch row inside the grid), found 2.5');
     assert.equal(problem({ ...payload, layers: [] }), 'layers: expected a non-empty array, found []');
-    assert.equal(problem(broken((p) => ((p['layers'] as Layers)[1] as { layer: number }).layer = 0)), 'layers[1].layer: expected a layer number not used before, found 0');
-    assert.equal(problem(broken((p) => ((p['layers'] as Layers)[0]?.heads[2] as { head: number }).head = 1)), 'layers[0].heads[2].head: expected a head number not used before in this layer, found 1');
+    assert.equal(problem(broken((p) => ((p.layers as Layers)[1] as { layer: number }).layer = 0)), 'layers[1].layer: expected a layer number not used before, found 0');
+    assert.equal(problem(broken((p) => ((p.layers as Layers)[0]?.heads[2] as { head: number }).head = 1)), 'layers[0].heads[2].head: expected a head number not used before in this layer, found 1');
     assert.equal(problem(broken((p) => (matrixOf(p, 0, 1).rows = 16))), "layers[0].heads[1].weights.rows: expected 32 (the grid's 8x4 patches), found 16");
     assert.equal(problem(broken((p) => (matrixOf(p, 2, 3).columns = 31))), "layers[2].heads[3].weights.columns: expected 32 (the grid's 8x4 patches), found 31");
     assert.equal(problem(broken((p) => (matrixOf(p, 0, 0).scale = -1))), 'layers[0].heads[0].weights.scale: expected a finite number from 0, found -1');
@@ -257,7 +257,7 @@ describe('attention renderer: the explorer', () => {
   it('shows the title, caption and notes as text, the stacked image and one small multiple per head', () => {
     const { root } = render(full);
     const w = q<HTMLElement>(root, '.attention');
-    assert.equal(w.dataset['ready'], 'true');
+    assert.equal(w.dataset.ready, 'true');
     assert.equal(text(root, '.title'), 'pair 7 (color)');
     assert.equal(text(root, '.caption .text'), 'the car is now red');
     assert.deepEqual([...root.querySelectorAll('.notes li')].map((li) => li.textContent), full.notes);
@@ -266,7 +266,7 @@ describe('attention renderer: the explorer', () => {
     const canvas = q<HTMLCanvasElement>(root, '.stage canvas.large-overlay');
     assert.deepEqual([canvas.width, canvas.height], [4, 8], 'one canvas pixel per patch');
     const multiples = [...root.querySelectorAll<HTMLButtonElement>('.heads button.multiple')];
-    assert.deepEqual(multiples.map((b) => [b.dataset['layer'], b.dataset['head'], b.getAttribute('aria-label'), b.getAttribute('aria-pressed')]), [
+    assert.deepEqual(multiples.map((b) => [b.dataset.layer, b.dataset.head, b.getAttribute('aria-label'), b.getAttribute('aria-pressed')]), [
       ['1', '0', 'Head 0, ViT layer 1', 'true'],
       ['1', '1', 'Head 1, ViT layer 1', 'false'],
       ['1', '2', 'Head 2, ViT layer 1', 'false'],
@@ -280,7 +280,7 @@ describe('attention renderer: the explorer', () => {
   it('draws the boundary line where the bottom image starts', () => {
     const { root } = render(full);
     const line = q<HTMLElement>(root, '.stage .boundary');
-    assert.deepEqual([line.style.top, line.dataset['boundaryRow'], line.dataset['boundaryY']], ['50%', '4', '64']);
+    assert.deepEqual([line.style.top, line.dataset.boundaryRow, line.dataset.boundaryY], ['50%', '4', '64']);
     assert.equal(root.querySelectorAll('.thumb .boundary').length, 4, 'on every small multiple too');
     const stage = q<HTMLElement>(root, '.stage');
     assert.equal(stage.style.width, '240px');
@@ -294,8 +294,8 @@ describe('attention renderer: the explorer', () => {
     input(layer, '1');
     assert.equal(text(root, 'output.layer-value'), '2');
     assert.equal(layer.getAttribute('aria-valuetext'), 'layer 2 (2 of 2)');
-    assert.equal(q<HTMLElement>(root, '.attention').dataset['layer'], '2');
-    assert.deepEqual([...root.querySelectorAll<HTMLElement>('button.multiple')].map((b) => b.dataset['layer']), ['2', '2', '2', '2']);
+    assert.equal(q<HTMLElement>(root, '.attention').dataset.layer, '2');
+    assert.deepEqual([...root.querySelectorAll<HTMLElement>('button.multiple')].map((b) => b.dataset.layer), ['2', '2', '2', '2']);
     assert.equal(text(root, '.map-label'), 'ViT layer 2, head 0');
   });
 
@@ -312,7 +312,7 @@ describe('attention renderer: the explorer', () => {
     fire(multiple(1), space);
     assert.deepEqual([multiple(1).getAttribute('aria-pressed'), head.value, space.defaultPrevented], ['true', '1', true]);
     input(head, '0', 'change');
-    assert.deepEqual([multiple(0).getAttribute('aria-pressed'), q<HTMLElement>(root, '.attention').dataset['head']], ['true', '0']);
+    assert.deepEqual([multiple(0).getAttribute('aria-pressed'), q<HTMLElement>(root, '.attention').dataset.head], ['true', '0']);
   });
 
   it('shows where one patch looks while it is hovered, with the share that goes to the other image', () => {
@@ -328,12 +328,12 @@ describe('attention renderer: the explorer', () => {
     assert.equal(readout.textContent, `Patch (row 5, column 2) in the bottom image: ${pct(toTop)} of its attention goes to the other image (ViT layer 1, head 0).`);
     const outline = q<HTMLElement>(root, '.outline');
     assert.deepEqual([outline.hidden, outline.style.left, outline.style.top, outline.style.width, outline.style.height], [false, '50%', '62.5%', '25%', '12.5%']);
-    assert.equal(q<HTMLElement>(root, '.attention').dataset['patch'], '5,2');
+    assert.equal(q<HTMLElement>(root, '.attention').dataset.patch, '5,2');
     fire(stage, new dom.window.PointerEvent('pointermove', pointAt(1, 3)));
     const toBottom = splitShares(values.subarray(7 * 32, 8 * 32), 16).bottom;
     assert.equal(readout.textContent, `Patch (row 1, column 3) in the top image: ${pct(toBottom)} of its attention goes to the other image (ViT layer 1, head 0).`);
     fire(stage, new dom.window.PointerEvent('pointerleave', { bubbles: false }));
-    assert.deepEqual([readout.textContent, outline.hidden, q<HTMLElement>(root, '.attention').dataset['patch']], [meanText, true, '']);
+    assert.deepEqual([readout.textContent, outline.hidden, q<HTMLElement>(root, '.attention').dataset.patch], [meanText, true, '']);
   });
 
   it('moves an inspected patch with the keyboard on the focused map, and restores the mean on Escape and blur', () => {
@@ -402,7 +402,7 @@ describe('attention renderer: the explorer', () => {
     const toggle = q<HTMLButtonElement>(root, 'button.rollout');
     assert.deepEqual([toggle.disabled, toggle.getAttribute('aria-pressed'), text(root, '.rollout-note')], [false, 'false', 'attention rollout across every ViT layer']);
     toggle.click();
-    assert.deepEqual([toggle.getAttribute('aria-pressed'), text(root, '.map-label'), q<HTMLElement>(root, '.attention').dataset['rollout']], ['true', 'Rollout across all ViT layers', 'true']);
+    assert.deepEqual([toggle.getAttribute('aria-pressed'), text(root, '.map-label'), q<HTMLElement>(root, '.attention').dataset.rollout], ['true', 'Rollout across all ViT layers', 'true']);
     assert.equal(root.querySelectorAll('button.multiple[aria-pressed="true"]').length, 0, 'no head is shown while the rollout is');
     fire(q(root, '.stage'), new dom.window.PointerEvent('pointermove', pointAt(0, 0)));
     const toBottom = splitShares(kernelDequantise(full.rollout as QuantisedMatrix).subarray(0, 32), 16).bottom;
@@ -416,13 +416,13 @@ describe('attention renderer: the explorer', () => {
     assert.equal(text(other, `#${absent.getAttribute('aria-describedby')}`), 'not available: this output carries no rollout matrix');
     assert.equal(other.querySelectorAll('button[data-source]').length, 0, 'no source switch without cross-attention');
     assert.equal(q<HTMLSelectElement>(other, 'select[aria-label="Query"]').closest('label')?.hidden, true);
-    assert.deepEqual([...other.querySelectorAll<HTMLElement>('button.multiple')].map((b) => b.dataset['head']), ['0', '2', '3']);
+    assert.deepEqual([...other.querySelectorAll<HTMLElement>('button.multiple')].map((b) => b.dataset.head), ['0', '2', '3']);
   });
 
   it('shows the Q-Former cross-attention of one query or the mean over queries', () => {
     const { root } = render(full);
     const sources = [...root.querySelectorAll<HTMLButtonElement>('button[data-source]')];
-    assert.deepEqual(sources.map((b) => [b.dataset['source'], b.textContent, b.getAttribute('aria-pressed')]), [['vit', 'ViT self-attention', 'true'], ['cross', 'Q-Former cross-attention', 'false']]);
+    assert.deepEqual(sources.map((b) => [b.dataset.source, b.textContent, b.getAttribute('aria-pressed')]), [['vit', 'ViT self-attention', 'true'], ['cross', 'Q-Former cross-attention', 'false']]);
     const querySelect = q<HTMLSelectElement>(root, 'select[aria-label="Query"]');
     assert.equal(querySelect.closest('label')?.hidden, true, 'queries only for the Q-Former');
     sources[1]?.click();
@@ -448,7 +448,7 @@ describe('attention renderer: the explorer', () => {
   it('returns to the layer and head last shown of each source', () => {
     const { root } = render(full);
     const w = q<HTMLElement>(root, '.attention');
-    const where = () => [w.dataset['source'], w.dataset['layer'], w.dataset['head']];
+    const where = () => [w.dataset.source, w.dataset.layer, w.dataset.head];
     input(q<HTMLInputElement>(root, 'input[aria-label="Layer"]'), '1');
     q<HTMLButtonElement>(root, 'button.multiple[data-head="3"]').click();
     assert.deepEqual(where(), ['vit', '2', '3']);
@@ -460,7 +460,7 @@ describe('attention renderer: the explorer', () => {
     q<HTMLButtonElement>(root, 'button[data-source="cross"]').click();
     assert.deepEqual(where(), ['cross', '0', '1']);
     q<HTMLButtonElement>(root, 'button.rollout').click();
-    assert.deepEqual([...where(), w.dataset['rollout']], ['vit', '2', '3', 'true']);
+    assert.deepEqual([...where(), w.dataset.rollout], ['vit', '2', '3', 'true']);
   });
 
   it('sets the overlay opacity from its slider', () => {
@@ -492,14 +492,14 @@ describe('attention renderer: the explorer', () => {
     assert.equal(host.shadowRoot, root, 'the shadow root is reused');
     assert.deepEqual([root.querySelectorAll('.attention').length, root.querySelectorAll('style').length], [1, 1], 'content replaced, not added');
     const w = q<HTMLElement>(root, '.attention');
-    assert.deepEqual([w.dataset['layer'], w.dataset['head'], q<HTMLInputElement>(root, 'input[aria-label="Overlay opacity"]').value, text(root, '.caption .text')], ['2', '3', '35', 'the car is now blue']);
+    assert.deepEqual([w.dataset.layer, w.dataset.head, q<HTMLInputElement>(root, 'input[aria-label="Overlay opacity"]').value, text(root, '.caption .text')], ['2', '3', '35', 'the car is now blue']);
     // a payload without that head falls back to the first one, and a fresh element starts afresh
     render(plain, host);
-    assert.deepEqual([q<HTMLElement>(root, '.attention').dataset['layer'], q<HTMLElement>(root, '.attention').dataset['head']], ['2', '3']);
+    assert.deepEqual([q<HTMLElement>(root, '.attention').dataset.layer, q<HTMLElement>(root, '.attention').dataset.head], ['2', '3']);
     render({ ...plain, layers: plain.layers.map((l) => ({ ...l, heads: l.heads.filter((h) => h.head !== 3) })) }, host);
-    assert.deepEqual([q<HTMLElement>(root, '.attention').dataset['layer'], q<HTMLElement>(root, '.attention').dataset['head']], ['2', '0']);
+    assert.deepEqual([q<HTMLElement>(root, '.attention').dataset.layer, q<HTMLElement>(root, '.attention').dataset.head], ['2', '0']);
     const fresh = render(full).root;
-    assert.deepEqual([q<HTMLElement>(fresh, '.attention').dataset['layer'], q<HTMLElement>(fresh, '.attention').dataset['head']], ['1', '0']);
+    assert.deepEqual([q<HTMLElement>(fresh, '.attention').dataset.layer, q<HTMLElement>(fresh, '.attention').dataset.head], ['1', '0']);
   });
 
   it('shows payload text as text, never as markup', () => {

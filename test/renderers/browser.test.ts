@@ -24,7 +24,7 @@ import { ARTIFACTS, launch, openHarness, REPO, type HarnessPage } from '../brows
 import { attention, imagePairs, XSS } from '../browser/payloads';
 
 /** Two series scored per category with bootstrap intervals, by the metrics library. */
-export function categoryPayload() {
+function categoryPayload() {
   const refs: Record<string, string[]> = {};
   const cands: Record<string, string> = {};
   const categories: Record<string, string> = {};

@@ -205,17 +205,17 @@ describe('image-pair renderer: payload validation', () => {
     assert.equal(problem({ ...valid, total: 1 }), 'total: 1 is less than offset + pairs (0 + 2)');
     assert.equal(problem({ ...valid, notes: [1] }), 'notes: expected an array of strings');
     assert.equal(problem({ ...valid, pairs: [valid.pairs[0], 'x'] }), 'pairs[1]: expected an object');
-    assert.equal(problem(withPair((p) => (p['id'] = 7))), 'pairs[1].id: expected a string');
-    assert.equal(problem(withPair((p) => delete p['after'])), 'pairs[1].after: expected an encoded image object');
-    assert.equal(problem(withPair((p) => ((p['after'] as Record<string, unknown>)['width'] = 0))), 'pairs[1].after.width: expected a positive integer');
-    assert.equal(problem(withPair((p) => ((p['before'] as Record<string, unknown>)['mime'] = 'image/gif'))), 'pairs[1].before.mime: expected image/png or image/jpeg');
-    assert.equal(problem(withPair((p) => ((p['before'] as Record<string, unknown>)['data'] = `"><script>`))), 'pairs[1].before.data: expected base64 text (A-Z, a-z, 0-9, +, / and = padding), found other characters');
-    assert.equal(problem(withPair((p) => ((p['mask'] as Record<string, unknown>)['height'] = '6'))), 'pairs[1].mask.height: expected a positive integer');
-    assert.equal(problem(withPair((p) => ((p['before'] as Record<string, unknown>)['width'] = 9))), 'pairs[1].before: expected the size of after (8x6), got 9x6');
-    assert.equal(problem(withPair((p) => (p['references'] = ['a', 2]))), 'pairs[1].references: expected an array of strings');
-    assert.equal(problem(withPair((p) => (p['prediction'] = null))), 'pairs[1].prediction: expected a string');
-    assert.equal(problem(withPair((p) => (p['scores'] = { CIDEr: 'high' }))), 'pairs[1].scores.CIDEr: expected a number');
-    assert.equal(problem(withPair((p) => (p['scores'] = [1]))), 'pairs[1].scores: expected an object of numbers');
+    assert.equal(problem(withPair((p) => (p.id = 7))), 'pairs[1].id: expected a string');
+    assert.equal(problem(withPair((p) => delete p.after)), 'pairs[1].after: expected an encoded image object');
+    assert.equal(problem(withPair((p) => ((p.after as Record<string, unknown>).width = 0))), 'pairs[1].after.width: expected a positive integer');
+    assert.equal(problem(withPair((p) => ((p.before as Record<string, unknown>).mime = 'image/gif'))), 'pairs[1].before.mime: expected image/png or image/jpeg');
+    assert.equal(problem(withPair((p) => ((p.before as Record<string, unknown>).data = `"><script>`))), 'pairs[1].before.data: expected base64 text (A-Z, a-z, 0-9, +, / and = padding), found other characters');
+    assert.equal(problem(withPair((p) => ((p.mask as Record<string, unknown>).height = '6'))), 'pairs[1].mask.height: expected a positive integer');
+    assert.equal(problem(withPair((p) => ((p.before as Record<string, unknown>).width = 9))), 'pairs[1].before: expected the size of after (8x6), got 9x6');
+    assert.equal(problem(withPair((p) => (p.references = ['a', 2]))), 'pairs[1].references: expected an array of strings');
+    assert.equal(problem(withPair((p) => (p.prediction = null))), 'pairs[1].prediction: expected a string');
+    assert.equal(problem(withPair((p) => (p.scores = { CIDEr: 'high' }))), 'pairs[1].scores.CIDEr: expected a number');
+    assert.equal(problem(withPair((p) => (p.scores = [1]))), 'pairs[1].scores: expected an object of numbers');
   });
 });
 
@@ -232,10 +232,10 @@ describe('image-pair renderer in a DOM (JSDOM)', () => {
     const proto = dom.window.HTMLCanvasElement.prototype;
     const original = proto.getContext;
     getContextCalls = 0;
-    proto.getContext = function () {
+    proto.getContext = (() => {
       getContextCalls++;
       return null;
-    } as typeof proto.getContext;
+    }) as typeof proto.getContext;
     restoreGetContext = () => {
       proto.getContext = original;
     };
@@ -274,7 +274,7 @@ describe('image-pair renderer in a DOM (JSDOM)', () => {
     const prev = one(root, '[data-action="previous-page"]') as HTMLButtonElement;
     const next = one(root, '[data-action="next-page"]') as HTMLButtonElement;
     const label = one(root, '.page-label');
-    const ids = () => all(root, '.pair').map((p) => p.dataset['id']);
+    const ids = () => all(root, '.pair').map((p) => p.dataset.id);
     assert.equal(one(root, 'nav').getAttribute('aria-label'), 'Pages of pairs');
     assert.deepEqual([label.textContent, prev.disabled, next.disabled, all(root, '.pair').length], ['1-12 of 30', true, false, 12]);
     assert.deepEqual(ids().slice(0, 2), ['clevr/0000', 'clevr/0001']);
@@ -306,7 +306,7 @@ describe('image-pair renderer in a DOM (JSDOM)', () => {
     assert.equal(one(pair, '.origin').textContent, 'category: color · split: test');
     assert.deepEqual(all(pair, '.reference-list li').map((li) => li.textContent), ['the red cube 1 was added', 'a red square appeared']);
     assert.equal(one(pair, '.prediction-text').textContent, 'prediction 1');
-    assert.deepEqual(all(pair, '.scores li').map((li) => [li.dataset['metric'], li.textContent]), [['CIDEr', 'CIDEr 1.83'], ['BLEU-4', 'BLEU-4 0.4']]);
+    assert.deepEqual(all(pair, '.scores li').map((li) => [li.dataset.metric, li.textContent]), [['CIDEr', 'CIDEr 1.83'], ['BLEU-4', 'BLEU-4 0.4']]);
     const imgs = all(pair, 'img') as HTMLImageElement[];
     assert.deepEqual(imgs.map((i) => i.alt), ['before image of clevr/0001', 'after image of clevr/0001']);
     assert.ok(imgs.every((i) => i.src.startsWith('data:image/png;base64,')), 'images are data: URLs, nothing is fetched');
@@ -327,14 +327,14 @@ describe('image-pair renderer in a DOM (JSDOM)', () => {
     assert.equal(one(root, '.origin').textContent, `category: ${XSS} · split: test`);
     assert.equal(one(root, '.score').textContent, `${XSS} 1`);
     assert.equal(one(root, '.notes li').textContent, XSS);
-    assert.equal(one(root, '.pair').dataset['id'], XSS);
+    assert.equal(one(root, '.pair').dataset.id, XSS);
     assert.equal(one(root, '.pair').getAttribute('aria-label'), `Pair ${XSS}`);
   });
 
   it('switches every pair between 2-up, swipe, onion skin and difference with pressed toggle buttons', async () => {
     const { root } = render(await payloadOf(3));
     const modes = all(root, '[role="group"][aria-label="Comparison mode"] button');
-    assert.deepEqual(modes.map((b) => [b.textContent, b.dataset['mode'], b.getAttribute('aria-pressed')]), [
+    assert.deepEqual(modes.map((b) => [b.textContent, b.dataset.mode, b.getAttribute('aria-pressed')]), [
       ['2-up', 'two-up', 'true'],
       ['Swipe', 'swipe', 'false'],
       ['Onion skin', 'onion', 'false'],
@@ -343,20 +343,20 @@ describe('image-pair renderer in a DOM (JSDOM)', () => {
     const opacity = one(root, '[data-control="opacity"]');
     const threshold = one(root, '[data-control="threshold"]');
     const pairs = () => all(root, '.pair');
-    assert.deepEqual(pairs().map((p) => p.dataset['mode']), ['two-up', 'two-up', 'two-up']);
+    assert.deepEqual(pairs().map((p) => p.dataset.mode), ['two-up', 'two-up', 'two-up']);
     assert.equal(all(pairs()[0] as HTMLElement, '.viewport').length, 2, '2-up has a viewport per image');
     assert.deepEqual([opacity.hidden, threshold.hidden], [true, true]);
 
     click(one(root, 'button[data-mode="swipe"]'));
     assert.deepEqual(modes.map((b) => b.getAttribute('aria-pressed')), ['false', 'true', 'false', 'false']);
-    assert.deepEqual(pairs().map((p) => [p.dataset['mode'], p.classList.contains('mode-swipe')]), [['swipe', true], ['swipe', true], ['swipe', true]]);
-    assert.equal(one(root, '.viewer').dataset['mode'], 'swipe');
+    assert.deepEqual(pairs().map((p) => [p.dataset.mode, p.classList.contains('mode-swipe')]), [['swipe', true], ['swipe', true], ['swipe', true]]);
+    assert.equal(one(root, '.viewer').dataset.mode, 'swipe');
     assert.equal(all(pairs()[0] as HTMLElement, '.viewport').length, 1);
     assert.equal(all(root, '[role="slider"]').length, 3, 'a divider per pair');
 
     click(one(root, 'button[data-mode="onion"]'));
     assert.deepEqual([opacity.hidden, threshold.hidden], [false, true]);
-    assert.deepEqual(pairs().map((p) => p.dataset['mode']), ['onion', 'onion', 'onion']);
+    assert.deepEqual(pairs().map((p) => p.dataset.mode), ['onion', 'onion', 'onion']);
     const input = one(opacity, 'input') as HTMLInputElement;
     assert.equal(input.getAttribute('aria-label'), 'After opacity');
     input.value = '30';
@@ -367,11 +367,11 @@ describe('image-pair renderer in a DOM (JSDOM)', () => {
     click(one(root, 'button[data-mode="difference"]'));
     assert.deepEqual([opacity.hidden, threshold.hidden], [true, false]);
     assert.equal(one(threshold, 'input').getAttribute('aria-label'), 'Difference threshold');
-    assert.deepEqual(pairs().map((p) => p.dataset['mode']), ['difference', 'difference', 'difference']);
+    assert.deepEqual(pairs().map((p) => p.dataset.mode), ['difference', 'difference', 'difference']);
 
     click(one(root, 'button[data-mode="onion"]'));
     assert.deepEqual(all(root, '.pair img.top').map((i) => i.style.opacity), ['0.3', '0.3', '0.3'], 'the opacity is kept across modes');
-    assert.equal(pairs()[0]?.dataset['difference'], undefined, 'only difference mode has a difference status');
+    assert.equal(pairs()[0]?.dataset.difference, undefined, 'only difference mode has a difference status');
   });
 
   it('moves the swipe divider with the keyboard and reports it through aria-valuenow', async () => {
@@ -419,24 +419,24 @@ describe('image-pair renderer in a DOM (JSDOM)', () => {
     assert.deepEqual(transforms(), ['translate(-20.7107%, -20.7107%) scale(1.4142)', 'translate(-20.7107%, -20.7107%) scale(1.4142)']);
     assert.equal(one(pair, '.zoom-level').textContent, '141%');
     click(zoomIn);
-    assert.equal(pair.dataset['zoom'], '2');
+    assert.equal(pair.dataset.zoom, '2');
     const viewport = one(pair, '.viewport');
     assert.equal(viewport.tabIndex, 0);
     assert.match(viewport.getAttribute('aria-label') ?? '', /drag or use the arrow keys to pan/);
     key(viewport, 'ArrowRight');
     assert.deepEqual(transforms(), ['translate(-60%, -50%) scale(2)', 'translate(-60%, -50%) scale(2)']);
     key(viewport, '+');
-    assert.equal(pair.dataset['zoom'], '2.828');
-    assert.equal(one(root, '.pair:nth-child(2)').dataset['zoom'], '1', 'other pairs keep their own zoom');
+    assert.equal(pair.dataset.zoom, '2.828');
+    assert.equal(one(root, '.pair:nth-child(2)').dataset.zoom, '1', 'other pairs keep their own zoom');
     click(one(root, 'button[data-mode="swipe"]'));
     assert.deepEqual(all(pair, '.layer').map((l) => l.style.transform).length, 2, 'after and before layers of the swipe');
     assert.ok(all(pair, '.layer').every((l) => l.style.transform === transforms()[0] && l.style.transform.endsWith('scale(2.8284)')), 'zoom survives a mode switch');
     click(one(pair, '[data-action="zoom-out"]'));
-    assert.equal(pair.dataset['zoom'], '2');
+    assert.equal(pair.dataset.zoom, '2');
     click(one(pair, '[data-action="zoom-reset"]'));
     assert.deepEqual(transforms(), ['translate(0%, 0%) scale(1)', 'translate(0%, 0%) scale(1)']);
     key(viewport, '0');
-    assert.equal(pair.dataset['zoom'], '1');
+    assert.equal(pair.dataset.zoom, '1');
   });
 
   it('shows a note, not a crash, in difference mode where there is no 2D canvas', async () => {
@@ -447,11 +447,11 @@ describe('image-pair renderer in a DOM (JSDOM)', () => {
     const root = host.shadowRoot as ShadowRoot;
     click(one(root, 'button[data-mode="difference"]'));
     assert.ok(getContextCalls >= 3, 'a 2D context was asked for');
-    assert.deepEqual(all(root, '.pair').map((p) => p.dataset['difference']), ['unavailable', 'unavailable', 'unavailable']);
+    assert.deepEqual(all(root, '.pair').map((p) => p.dataset.difference), ['unavailable', 'unavailable', 'unavailable']);
     assert.match(one(root, '.pair .difference-summary').textContent ?? '', /no 2D canvas, so the difference cannot be computed here; the grey difference mask from the kernel is shown instead/);
     assert.ok((one(root, '.pair img.mask') as HTMLImageElement).src.startsWith('data:image/png;base64,'), "the kernel's mask stands in");
     await view.settled();
-    assert.equal(one(root, '.pairs').dataset['difference'], 'unavailable');
+    assert.equal(one(root, '.pairs').dataset.difference, 'unavailable');
     // the threshold slider still works (nothing to recolour)
     const input = one(root, '[data-control="threshold"] input') as HTMLInputElement;
     input.value = '40';
@@ -534,7 +534,7 @@ describe('image-pair renderer in a DOM (JSDOM)', () => {
       constructor(readonly items: Record<string, Promise<Blob> | Blob>) {}
     }
     const win = dom.window as unknown as Record<string, unknown>;
-    win['ClipboardItem'] = FakeClipboardItem;
+    win.ClipboardItem = FakeClipboardItem;
     Object.defineProperty(dom.window.navigator, 'clipboard', {
       configurable: true,
       value: { write: async (items: FakeClipboardItem[]) => void written.push(...items.map((i) => i.items)) },
@@ -565,7 +565,7 @@ describe('image-pair renderer in a DOM (JSDOM)', () => {
     assert.equal(all(root, '.viewer').length, 1);
     assert.equal(one(root, '.page-label').textContent, '13-24 of 30');
     assert.equal(one(root, 'button[data-mode="swipe"]').getAttribute('aria-pressed'), 'true');
-    assert.deepEqual(all(root, '.pair').map((p) => p.dataset['mode'])[0], 'swipe');
+    assert.deepEqual(all(root, '.pair').map((p) => p.dataset.mode)[0], 'swipe');
     assert.equal(one(root, '.pair .prediction-text').textContent, 'updated clevr/0012');
     assert.equal(one(root, '.pair [role="slider"]').getAttribute('aria-valuenow'), '100', 'a pair still present keeps its divider');
     // a smaller update of the same slice clamps the page

@@ -135,7 +135,7 @@ describe('progress renderer in a browser', function (this: Mocha.Suite) {
   this.timeout(90_000);
   const chromium = chromiumPath();
   let dir = '';
-  before(function () {
+  before(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'idc-progress-'));
   });
   after(() => {
@@ -187,20 +187,20 @@ describe('progress renderer in a browser', function (this: Mocha.Suite) {
     fs.writeFileSync(file, `<!DOCTYPE html><html><body><script type="module">${script.replace(/<\/script/gi, '<\\/script')}</script></body></html>`);
     const r = pageResult<Record<string, Inspected> & { sameShadow: boolean }>(dumpDom(chromium as string, file));
 
-    assert.deepEqual(r['first'], {
+    assert.deepEqual(r.first, {
       shadow: true, rows: 1, styles: 1, imgs: 0, row: 'row running', text: 'epochs 45/100 (45%) · 12 it/s · ETA 0:04 · elapsed 0:08', error: null,
       aria: { label: 'epochs', now: '45', max: '100', text: 'epochs 45/100 (45%) · 12 it/s · ETA 0:04 · elapsed 0:08' },
       width: '45%', fill: 'rgb(14, 112, 192)',
     });
     assert.equal(r.sameShadow, true, 'the shadow root is reused');
-    assert.deepEqual([r['updated']?.rows, r['updated']?.styles, r['updated']?.width, r['updated']?.text], [1, 1, '90%', 'epochs 90/100 (90%) · 12 it/s · ETA 0:01 · elapsed 0:08']);
-    assert.equal(r['themed']?.fill, 'rgb(1, 2, 3)', 'the colour comes from --vscode-progressBar-background');
-    assert.deepEqual([r['xss']?.imgs, r['xss']?.aria?.label, r['xss']?.text?.startsWith(XSS)], [0, XSS, true], 'the label is literal text');
-    assert.deepEqual([r['unknownTotal']?.row, r['unknownTotal']?.aria?.max, r['unknownTotal']?.width], ['row running indeterminate', null, '']);
-    assert.deepEqual([r['failed']?.row, r['failed']?.fill], ['row failed', 'rgb(161, 38, 13)']);
-    assert.deepEqual([r['bad']?.rows, r['bad']?.error], [0, 'Cannot show this progress output: unsupported payload version 2 (expected 1)']);
-    assert.match(r['notJson']?.error ?? '', /^Cannot show this progress output: the payload is not valid JSON \(/);
-    assert.deepEqual([r['plain']?.shadow, r['plain']?.rows, r['plain']?.width], [false, 1, '45%'], 'renders into a plain element too');
+    assert.deepEqual([r.updated?.rows, r.updated?.styles, r.updated?.width, r.updated?.text], [1, 1, '90%', 'epochs 90/100 (90%) · 12 it/s · ETA 0:01 · elapsed 0:08']);
+    assert.equal(r.themed?.fill, 'rgb(1, 2, 3)', 'the colour comes from --vscode-progressBar-background');
+    assert.deepEqual([r.xss?.imgs, r.xss?.aria?.label, r.xss?.text?.startsWith(XSS)], [0, XSS, true], 'the label is literal text');
+    assert.deepEqual([r.unknownTotal?.row, r.unknownTotal?.aria?.max, r.unknownTotal?.width], ['row running indeterminate', null, '']);
+    assert.deepEqual([r.failed?.row, r.failed?.fill], ['row failed', 'rgb(161, 38, 13)']);
+    assert.deepEqual([r.bad?.rows, r.bad?.error], [0, 'Cannot show this progress output: unsupported payload version 2 (expected 1)']);
+    assert.match(r.notJson?.error ?? '', /^Cannot show this progress output: the payload is not valid JSON \(/);
+    assert.deepEqual([r.plain?.shadow, r.plain?.rows, r.plain?.width], [false, 1, '45%'], 'renders into a plain element too');
   });
 
   it('is drawn from the inlined bundle in an HTML report, replacing the static fallback', async () => {

@@ -72,7 +72,7 @@ function withAllLimits(adapter: Adapter): Adapter {
     get(target, property) {
       if (property === 'requestDevice') {
         return (descriptor: Record<string, unknown> = {}) =>
-          target.requestDevice({ ...descriptor, requiredLimits: { ...adapterLimits(target.limits), ...((descriptor['requiredLimits'] as object | undefined) ?? {}) } });
+          target.requestDevice({ ...descriptor, requiredLimits: { ...adapterLimits(target.limits), ...((descriptor.requiredLimits as object | undefined) ?? {}) } });
       }
       const value = Reflect.get(target, property, target) as unknown;
       return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
@@ -101,7 +101,7 @@ export async function installWebGpu(allowSoftware: boolean): Promise<WebGpuAdapt
       continue;
     }
     // Mesa's EGL needs no display when told so; set before Dawn opens EGL
-    if (attempt.backend === 'opengles' && process.env['EGL_PLATFORM'] === undefined) process.env['EGL_PLATFORM'] = 'surfaceless';
+    if (attempt.backend === 'opengles' && process.env.EGL_PLATFORM === undefined) process.env.EGL_PLATFORM = 'surfaceless';
     let gpu: Gpu;
     let adapter: Adapter | null;
     try {

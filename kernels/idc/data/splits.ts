@@ -33,7 +33,10 @@ export function stratifiedSplit<T>(
   items.forEach((item, i) => {
     const key = by.group ? groupOf(item) : String(i);
     let g = groups.get(key);
-    if (!g) groups.set(key, (g = { category: by.category(item), members: [] }));
+    if (!g) {
+      g = { category: by.category(item), members: [] };
+      groups.set(key, g);
+    }
     g.members.push(i);
   });
   const byCategory = new Map<string, string[]>();

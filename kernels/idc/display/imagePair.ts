@@ -102,8 +102,8 @@ export async function imagePairPng(views: readonly PairView[], side = 96): Promi
   for (const view of views) {
     const scale = side / view.after.height;
     const width = Math.max(1, Math.round(view.after.width * scale));
-    const fit = async (image: RawImage) => (image.width === width && image.height === side ? image : scaledTo(image, width, side));
-    const [before, after] = await Promise.all([fit(view.before), fit(view.after)]);
+    const toSize = async (image: RawImage) => (image.width === width && image.height === side ? image : scaledTo(image, width, side));
+    const [before, after] = await Promise.all([toSize(view.before), toSize(view.after)]);
     const diff: RawImage = { width, height: side, data: heatmap(differenceMask(before, after)) };
     rows.push({ tiles: [before, after, diff], width: width * 3 + gap * 2 });
   }

@@ -6,7 +6,7 @@ import type { TrainingPayload } from '../../outputs/contracts';
 import { runSummary } from '../../outputs/runSummary';
 import { IDC_MIME, type JsonValue, type MimeBundle } from '../../outputs/mime';
 
-const escape = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+const escapeXml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 export function trainingText(payload: TrainingPayload): string {
   return [payload.title, ...payload.runs.map(runSummary), ...payload.notes.map((note) => `note: ${note}`)].join('\n');
@@ -25,11 +25,11 @@ export function trainingSvg(payload: TrainingPayload, width = 640, height = 320)
   const lines = payload.runs.map((run, k) => {
     const colour = colours[k % colours.length] as string;
     const points = run.loss.map((v, i) => `${x(i).toFixed(1)},${y(v).toFixed(1)}`).join(' ');
-    return `<polyline fill="none" stroke="${colour}" stroke-width="1.5" points="${points}"/><text x="${width - pad.right + 8}" y="${pad.top + 14 * k + 10}" fill="${colour}" font-size="11">${escape(run.name)}</text>`;
+    return `<polyline fill="none" stroke="${colour}" stroke-width="1.5" points="${points}"/><text x="${width - pad.right + 8}" y="${pad.top + 14 * k + 10}" fill="${colour}" font-size="11">${escapeXml(run.name)}</text>`;
   });
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif">`,
-    `<text x="${pad.left}" y="16" font-size="13">${escape(payload.title)}</text>`,
+    `<text x="${pad.left}" y="16" font-size="13">${escapeXml(payload.title)}</text>`,
     `<line x1="${pad.left}" y1="${height - pad.bottom}" x2="${width - pad.right}" y2="${height - pad.bottom}" stroke="#888"/>`,
     `<line x1="${pad.left}" y1="${pad.top}" x2="${pad.left}" y2="${height - pad.bottom}" stroke="#888"/>`,
     `<text x="${pad.left - 6}" y="${pad.top + 4}" font-size="10" text-anchor="end">${top.toFixed(2)}</text>`,

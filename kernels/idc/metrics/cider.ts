@@ -64,7 +64,7 @@ interface TfIdf {
   norm: Float64Array;
 }
 
-function tfIdf(table: GramTable, df: readonly Int32Array[], refLen: number, logs: Float64Array[]): TfIdf {
+function tfIdf(table: GramTable, refLen: number, logs: Float64Array[]): TfIdf {
   const values: Float64Array[] = [];
   const norm = new Float64Array(table.captions * N);
   for (let k = 0; k < N; k++) {
@@ -125,8 +125,8 @@ export function cider(set: TokenizedSet, options: CiderOptions = {}, counted?: C
     for (let j = 0; j < d.length; j++) out[j] = Math.log(Math.max(1, d[j] as number));
     return out;
   });
-  const hyp = tfIdf(cands, df, refLen, logs);
-  const ref = tfIdf(refs, df, refLen, logs);
+  const hyp = tfIdf(cands, refLen, logs);
+  const ref = tfIdf(refs, refLen, logs);
   const clip = variant === 'D';
 
   const sum = new Float64Array(N);

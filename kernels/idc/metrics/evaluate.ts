@@ -125,7 +125,7 @@ export function toToolkitJson(evaluation: CaptionEvaluation): Record<string, unk
     corpus: row(evaluation.corpus),
     per_image: Object.fromEntries([...evaluation.perImage].map(([id, table]) => [id, row(table)])),
   };
-  if (evaluation.perCategory) json['per_category'] = Object.fromEntries([...evaluation.perCategory].map(([category, table]) => [category, row(table)]));
+  if (evaluation.perCategory) json.per_category = Object.fromEntries([...evaluation.perCategory].map(([category, table]) => [category, row(table)]));
   return json;
 }
 

@@ -199,7 +199,7 @@ export class GramIndex {
     const ids: Int32Array[] = [];
     const counts: Int32Array[] = [];
     // grams of the current order, per word position (a k-gram starts at each of the first words-k+1)
-    let grams: Int32Array = wordIds.slice(0, w);
+    const grams: Int32Array = wordIds.slice(0, w);
     const scratch = new Int32Array(maxOf(words));
     for (let k = 1; k <= ORDERS; k++) {
       if (k > 1) {

@@ -71,7 +71,7 @@ export function parseRefsCandsJson(text: string, file: string): CaptionSet {
   const top = asObject(parseJson(text, file), file, '');
   if (!('refs' in top)) throw new CaptionInputError(file, 'refs', 'expected an object of reference lists, found nothing (the field is missing)');
   if (!('cands' in top)) throw new CaptionInputError(file, 'cands', 'expected an object of candidate captions, found nothing (the field is missing)');
-  return pairCaptions(referenceMap(top['refs'], file, 'refs'), candidateMap(top['cands'], file, 'cands'), { refs: file, cands: file });
+  return pairCaptions(referenceMap(top.refs, file, 'refs'), candidateMap(top.cands, file, 'cands'), { refs: file, cands: file });
 }
 
 /** A COCO results list: `[{"image_id": 42, "caption": "..."}]`. */
@@ -81,11 +81,11 @@ export function parseCocoResults(text: string, file: string): Map<string, string
   const cands = new Map<string, string>();
   list.forEach((entry, i) => {
     const item = asObject(entry, file, `[${i}]`);
-    const id = item['image_id'];
+    const id = item.image_id;
     if (typeof id !== 'string' && typeof id !== 'number') throw new CaptionInputError(file, `[${i}].image_id`, `expected a number or string, found ${describe(id)}`);
     const key = String(id);
     if (cands.has(key)) throw new CaptionInputError(file, `[${i}].image_id`, `image ${key} has a second caption; expected one result per image`);
-    cands.set(key, asCaption(item['caption'], file, `[${i}].caption`));
+    cands.set(key, asCaption(item.caption, file, `[${i}].caption`));
   });
   return cands;
 }
@@ -94,14 +94,14 @@ export function parseCocoResults(text: string, file: string): Map<string, string
 export function parseReferences(text: string, file: string): Map<string, string[]> {
   const top = asObject(parseJson(text, file), file, '');
   if (!('annotations' in top)) return referenceMap(top, file, '');
-  const annotations = top['annotations'];
+  const annotations = top.annotations;
   if (!Array.isArray(annotations)) throw new CaptionInputError(file, 'annotations', `expected a list, found ${describe(annotations)}`);
   const refs = new Map<string, string[]>();
   annotations.forEach((entry, i) => {
     const item = asObject(entry, file, `annotations[${i}]`);
-    const id = item['image_id'];
+    const id = item.image_id;
     if (typeof id !== 'string' && typeof id !== 'number') throw new CaptionInputError(file, `annotations[${i}].image_id`, `expected a number or string, found ${describe(id)}`);
-    const caption = asCaption(item['caption'], file, `annotations[${i}].caption`);
+    const caption = asCaption(item.caption, file, `annotations[${i}].caption`);
     const key = String(id);
     refs.set(key, [...(refs.get(key) ?? []), caption]);
   });
@@ -120,7 +120,7 @@ export function parseCaptionCsv(text: string, file: string): Array<{ id: string;
   if (first && (!('id' in first) || !('caption' in first))) {
     throw new CaptionInputError(file, 'header', `expected columns "id" and "caption", found ${Object.keys(first).map((k) => JSON.stringify(k)).join(', ')}`);
   }
-  return rows.map((row) => ({ id: row['id'] as string, caption: row['caption'] as string }));
+  return rows.map((row) => ({ id: row.id as string, caption: row.caption as string }));
 }
 
 export function csvCandidates(text: string, file: string): Map<string, string> {

@@ -23,10 +23,12 @@ const HAS_LINE_BREAK = /[\r\u2028\u2029\v\f\x85]/;
 const BRACKETS: Record<string, string> = { '(': '-LRB-', ')': '-RRB-', '[': '-LSB-', ']': '-RSB-', '{': '-LCB-', '}': '-RCB-' };
 const QUOTES = new Set(['"', '\u201c', '\u201d', '\u201e', '\u00ab', '\u00bb', '\u2018', '\u2019', '\u201a', '`', "'"]);
 const DASHES = new Set(['\u2013', '\u2014', '\u2015', '\u2012']);
+// biome-ignore lint/suspicious/noMisleadingCharacterClass: combining marks are word characters on their own
 const WORD_START = /[\p{L}\p{Nd}_\u0300-\u036f]/u;
 const WORD_CHAR = /[\p{L}\p{M}\p{Nd}_]/u;
 /** Vulgar fractions, which PTBTokenizer writes as n/d. */
 const FRACTIONS: Record<string, string> = { '\u00bd': '1/2', '\u00bc': '1/4', '\u00be': '3/4', '\u2153': '1/3', '\u2154': '2/3', '\u215b': '1/8', '\u215c': '3/8', '\u215d': '5/8', '\u215e': '7/8' };
+// biome-ignore lint/suspicious/noMisleadingCharacterClass: combining marks are letters on their own
 const LETTER = /[\p{L}\u0300-\u036f]/u;
 const CURRENCY: Record<string, string> = { '\u00a3': '#', '\u20ac': '$' };
 const DIGIT = /\p{Nd}/u;
@@ -139,7 +141,7 @@ export function ptbTokens(line: string, atEnd = false): string[] {
     }
     if (isApostrophe(c) && isWordChar(chars[i + 1])) {
       // A contraction or quote before a word: 's, 're, ... on their own are tokens.
-      const rest = "'" + chars.slice(i + 1, i + 5);
+      const rest = `'${chars.slice(i + 1, i + 5)}`;
       const m = CONTRACTION_SUFFIX.exec(rest);
       if (m && !(atEnd && i + m[0].length === chars.length)) {
         out.push(m[0]);

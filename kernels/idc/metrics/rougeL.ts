@@ -30,7 +30,15 @@ function lcsOfRuns(a: Int32Array, aFrom: number, aTo: number, b: Int32Array, bFr
 export function lcsLength<T>(a: readonly T[], b: readonly T[]): number {
   // as ids, so that the scorer's loop sees one array type only
   const ids = new Map<T, number>();
-  const asIds = (xs: readonly T[]) => Int32Array.from(xs, (x) => ids.get(x) ?? (ids.set(x, ids.size), ids.size - 1));
+  const idOf = (x: T): number => {
+    let id = ids.get(x);
+    if (id === undefined) {
+      id = ids.size;
+      ids.set(x, id);
+    }
+    return id;
+  };
+  const asIds = (xs: readonly T[]) => Int32Array.from(xs, idOf);
   return lcsOfRuns(asIds(a), 0, a.length, asIds(b), 0, b.length, new Int32Array(b.length + 1));
 }
 

@@ -5,7 +5,7 @@
  * renormalised, layers multiplied). Capturing keeps copies of the softmax weights the pass
  * computes anyway, so the model's outputs do not change.
  */
-import * as tf from '@tensorflow/tfjs-core';
+import type * as tf from '@tensorflow/tfjs-core';
 import type { Blip2Idc } from './blip2idc';
 
 /** weights[layer][head][row][column]. */

@@ -2,7 +2,7 @@
  * Seeded initial values as plain Float32Arrays (pure-rand, Box-Muller), so a model made from
  * a seed is the same on every backend and machine.
  */
-import { SeededRandom } from '../../platform/random';
+import type { SeededRandom } from '../../platform/random';
 
 export function normalValues(count: number, std: number, rng: SeededRandom): Float32Array {
   const out = new Float32Array(count);

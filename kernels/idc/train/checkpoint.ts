@@ -90,5 +90,5 @@ export async function loadCheckpoint(folder: string, fingerprint: string): Promi
     const v = tensors.get(`adam_v/${name}`);
     if (m && v) moments.set(name, { m: m.data, v: v.data });
   }
-  return { state, adapter, optimizer: { step: Number(metadata['optimizer_step'] ?? state.counters.step), moments } };
+  return { state, adapter, optimizer: { step: Number(metadata.optimizer_step ?? state.counters.step), moments } };
 }

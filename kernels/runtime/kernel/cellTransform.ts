@@ -67,7 +67,7 @@ export function compileCell(source: string, fileName: string): CompiledCell {
   const declared = new Set<string>();
   const output = ts.transpileModule(source, {
     // The extension decides the language: a ".js" name would parse `f<T>(x)` as comparisons.
-    fileName: fileName.replace(/\.[cm]?[jt]sx?$/, '') + '.ts',
+    fileName: `${fileName.replace(/\.[cm]?[jt]sx?$/, '')}.ts`,
     compilerOptions: COMPILER_OPTIONS,
     reportDiagnostics: true,
     transformers: { after: [(context) => (sf) => transformCell(sf, context, declared)] },

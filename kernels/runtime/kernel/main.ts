@@ -47,7 +47,7 @@ Object.assign(globalThis, {
 function reportBackground(kind: string, error: unknown): void {
   const executionId = owner();
   const described = executor.describe(error, '');
-  const text = [`${kind}: ${described.name}: ${described.message}`, ...described.stack.map((l) => `    ${l}`)].join('\n') + '\n';
+  const text = `${[`${kind}: ${described.name}: ${described.message}`, ...described.stack.map((l) => `    ${l}`)].join('\n')}\n`;
   if (executionId) sink.stream(executionId, 'stderr', text);
   else fs.writeSync(2, text);
 }

@@ -75,7 +75,7 @@ export function newCellId(): string {
 }
 
 export function cellTags(cell: NotebookCell): string[] {
-  const tags = cell.metadata['tags'];
+  const tags = cell.metadata.tags;
   return Array.isArray(tags) ? tags.filter((t): t is string => typeof t === 'string') : [];
 }
 
@@ -113,64 +113,64 @@ export function parseNotebook(text: string, file: string): Notebook {
   }
   const r = new Reader(file);
   const top = r.object(raw, '(top level)');
-  const nbformat = top['nbformat'];
+  const nbformat = top.nbformat;
   if (nbformat !== 4) r.fail('nbformat', `expected nbformat 4, found ${nbformat === undefined ? 'none' : JSON.stringify(nbformat)}`);
-  const minor = top['nbformat_minor'];
+  const minor = top.nbformat_minor;
   if (typeof minor !== 'number' || !Number.isInteger(minor) || minor < 0) r.fail('nbformat_minor', `expected a non-negative integer, found ${kind(minor)}`);
-  const metadata = withIdcMetadata(r.object(top['metadata'] ?? {}, 'metadata'));
-  const cells = r.array(top['cells'], 'cells').map((c, i) => readCell(r, c, `cells[${i}]`));
+  const metadata = withIdcMetadata(r.object(top.metadata ?? {}, 'metadata'));
+  const cells = r.array(top.cells, 'cells').map((c, i) => readCell(r, c, `cells[${i}]`));
   // Every cell has an id now, so the notebook is 4.5 whatever it was read as.
   return { nbformat: 4, nbformat_minor: Math.max(minor as number, NBFORMAT_MINOR), metadata, cells };
 }
 
 function readCell(r: Reader, raw: unknown, at: string): NotebookCell {
   const c = r.object(raw, at);
-  const id = c['id'] === undefined ? newCellId() : r.string(c['id'], `${at}.id`);
-  const source = r.multiline(c['source'] ?? '', `${at}.source`);
-  const metadata = r.object(c['metadata'] ?? {}, `${at}.metadata`);
-  switch (c['cell_type']) {
+  const id = c.id === undefined ? newCellId() : r.string(c.id, `${at}.id`);
+  const source = r.multiline(c.source ?? '', `${at}.source`);
+  const metadata = r.object(c.metadata ?? {}, `${at}.metadata`);
+  switch (c.cell_type) {
     case 'code': {
-      const outputs = r.array(c['outputs'] ?? [], `${at}.outputs`).map((o, i) => readOutput(r, o, `${at}.outputs[${i}]`));
-      return { cell_type: 'code', id, source, metadata, outputs, execution_count: r.count(c['execution_count'], `${at}.execution_count`) };
+      const outputs = r.array(c.outputs ?? [], `${at}.outputs`).map((o, i) => readOutput(r, o, `${at}.outputs[${i}]`));
+      return { cell_type: 'code', id, source, metadata, outputs, execution_count: r.count(c.execution_count, `${at}.execution_count`) };
     }
     case 'markdown': {
       const cell: MarkdownCell = { cell_type: 'markdown', id, source, metadata };
-      if (c['attachments'] !== undefined) cell.attachments = r.object(c['attachments'], `${at}.attachments`);
+      if (c.attachments !== undefined) cell.attachments = r.object(c.attachments, `${at}.attachments`);
       return cell;
     }
     case 'raw':
       return { cell_type: 'raw', id, source, metadata };
     default:
-      return r.fail(`${at}.cell_type`, `expected "code", "markdown" or "raw", found ${kind(c['cell_type'])}`);
+      return r.fail(`${at}.cell_type`, `expected "code", "markdown" or "raw", found ${kind(c.cell_type)}`);
   }
 }
 
 function readOutput(r: Reader, raw: unknown, at: string): CellOutput {
   const o = r.object(raw, at);
-  switch (o['output_type']) {
+  switch (o.output_type) {
     case 'stream': {
-      const name = o['name'];
+      const name = o.name;
       if (name !== 'stdout' && name !== 'stderr') r.fail(`${at}.name`, `expected "stdout" or "stderr", found ${kind(name)}`);
-      return { output_type: 'stream', name: name as 'stdout' | 'stderr', text: r.multiline(o['text'], `${at}.text`) };
+      return { output_type: 'stream', name: name as 'stdout' | 'stderr', text: r.multiline(o.text, `${at}.text`) };
     }
     case 'display_data':
-      return { output_type: 'display_data', data: readBundle(r, o['data'], `${at}.data`), metadata: r.object(o['metadata'] ?? {}, `${at}.metadata`) };
+      return { output_type: 'display_data', data: readBundle(r, o.data, `${at}.data`), metadata: r.object(o.metadata ?? {}, `${at}.metadata`) };
     case 'execute_result':
       return {
         output_type: 'execute_result',
-        data: readBundle(r, o['data'], `${at}.data`),
-        metadata: r.object(o['metadata'] ?? {}, `${at}.metadata`),
-        execution_count: r.count(o['execution_count'], `${at}.execution_count`),
+        data: readBundle(r, o.data, `${at}.data`),
+        metadata: r.object(o.metadata ?? {}, `${at}.metadata`),
+        execution_count: r.count(o.execution_count, `${at}.execution_count`),
       };
     case 'error':
       return {
         output_type: 'error',
-        ename: r.string(o['ename'], `${at}.ename`),
-        evalue: r.string(o['evalue'], `${at}.evalue`),
-        traceback: r.array(o['traceback'] ?? [], `${at}.traceback`).map((t, i) => r.string(t, `${at}.traceback[${i}]`)),
+        ename: r.string(o.ename, `${at}.ename`),
+        evalue: r.string(o.evalue, `${at}.evalue`),
+        traceback: r.array(o.traceback ?? [], `${at}.traceback`).map((t, i) => r.string(t, `${at}.traceback[${i}]`)),
       };
     default:
-      return r.fail(`${at}.output_type`, `expected "stream", "display_data", "execute_result" or "error", found ${kind(o['output_type'])}`);
+      return r.fail(`${at}.output_type`, `expected "stream", "display_data", "execute_result" or "error", found ${kind(o.output_type)}`);
   }
 }
 

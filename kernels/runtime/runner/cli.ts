@@ -15,7 +15,7 @@ import { renderHtmlReport } from '../report/htmlReport';
 import { loadRenderers } from '../report/rendererRegistry';
 import { parseParamArgs } from './parameters';
 import { CommandUsageError, COMMANDS_USAGE, LIBRARY_COMMANDS, libraryCommand } from '../../idc/commands';
-import { runNotebook } from './runNotebook';
+import { runNotebook, type RunResult } from './runNotebook';
 
 const USAGE = `usage: idc-lab run <notebook.idcnb> [--out executed.idcnb] [--html report.html]
                     [--param name=value ...] [--timeout seconds]
@@ -71,7 +71,7 @@ export async function main(argv: string[]): Promise<number> {
 
   const session = new KernelSession({ cwd: path.dirname(notebookPath), interruptTimeoutMs: 5000 });
   const log = (line: string) => process.stderr.write(`${line}\n`);
-  let result;
+  let result: RunResult;
   try {
     result = await runNotebook(notebook, {
       session,

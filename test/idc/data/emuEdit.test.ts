@@ -84,7 +84,7 @@ describe('Emu Edit format (parquet)', () => {
 
   it('skips and reports a row without an instruction, or fails on it under onError: fail', async () => {
     const rows = await emuRows('test', ['add', 'remove']);
-    rows[1]!['instruction'] = '';
+    rows[1]!.instruction = '';
     await writeParquetFile(path.join(dir, 'data', 'test-00000-of-00001.parquet'), EMU_COLUMNS, rows);
     const file = path.join(dir, 'data', 'test-00000-of-00001.parquet');
     const ds = await open(dir);

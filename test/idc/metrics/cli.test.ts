@@ -35,7 +35,7 @@ function assertToolkitJson(stdout: string, expectedFile: string): void {
   for (const [id, row] of Object.entries(want.per_image)) check(got.per_image[id] as Row, row, `image ${id}`);
 }
 
-describe('idc-lab metrics (CLI)', function () {
+describe('idc-lab metrics (CLI)', () => {
   for (const name of ['public', 'hand_cases', 'edge_eof', 'edge_linebreak']) {
     const input = path.join(FIXTURES, name === 'public' ? 'public_corpus.json' : `${name}.json`);
     it(`prints the toolkit's JSON for ${path.basename(input)} (1e-9)`, () => {
@@ -65,7 +65,7 @@ describe('idc-lab metrics (CLI)', function () {
         else assert.ok(close(got.per_category[category]?.[metric] as number, value as number), `${category} ${metric}`);
       }
     }
-    assert.equal(got.corpus['METEOR'], null);
+    assert.equal(got.corpus.METEOR, null);
   });
 
   it('prints a table with bootstrap intervals and the METEOR note', () => {
@@ -132,7 +132,7 @@ describe('idc-lab metrics (CLI)', function () {
       assert.deepEqual(Object.keys(got.per_image), ['1', '2']);
       // an exact copy of the closest reference: the toolkit's smoothing and its brevity penalty of 3 / (3 + 1e-9)
       const ratio = (3 + 1e-15) / (3 + 1e-9);
-      assert.ok(Math.abs((got.per_image['1']?.['Bleu_1'] as number) - ratio * Math.exp(1 - 1 / ratio)) < 1e-15);
+      assert.ok(Math.abs((got.per_image['1']?.Bleu_1 as number) - ratio * Math.exp(1 - 1 / ratio)) < 1e-15);
     });
   });
 });

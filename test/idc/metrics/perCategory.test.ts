@@ -26,7 +26,7 @@ describe('caption metrics per category', () => {
       }
     }
     const overall = read<{ corpus: Record<string, number> }>('public_expected.json').corpus;
-    assert.ok(Math.abs(scores.overall.corpus.CIDEr - (overall['CIDEr'] as number)) < 1e-12);
+    assert.ok(Math.abs(scores.overall.corpus.CIDEr - (overall.CIDEr as number)) < 1e-12);
   });
 
   it('with whole-set idf, a category CIDEr-D is the mean of its images whole-set scores', () => {

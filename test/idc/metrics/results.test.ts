@@ -16,16 +16,16 @@ const perCategory = JSON.parse(fs.readFileSync(path.join(FIXTURES, 'public_per_c
 describe('idc.metrics.score', () => {
   it("gives the toolkit's numbers per category and overall, and displays as a category chart", () => {
     const result = score(corpus, { categories, bootstrap: 100, name: 'public' });
-    assert.ok(Math.abs(result.corpus.CIDEr - (expected.corpus['CIDEr'] as number)) < 1e-9);
-    assert.ok(Math.abs((result.perCategory?.get('Move')?.CIDEr as number) - (perCategory['Move']?.['CIDEr'] as number)) < 1e-9);
+    assert.ok(Math.abs(result.corpus.CIDEr - (expected.corpus.CIDEr as number)) < 1e-9);
+    assert.ok(Math.abs((result.perCategory?.get('Move')?.CIDEr as number) - (perCategory.Move?.CIDEr as number)) < 1e-9);
     assert.equal(typeof result.corpus.METEOR, 'number');
     const bundle = result[MIME_BUNDLE]();
     const payload = bundle[IDC_MIME.categoryChart] as unknown as CategoryChartPayload;
     assert.deepEqual(payload.categories, [...Object.keys(perCategory), 'overall']);
     assert.deepEqual(payload.metrics, ['CIDEr', 'METEOR', 'Bleu_4', 'ROUGE_L', 'Bleu_1', 'Bleu_2', 'Bleu_3']);
     assert.equal(payload.series[0]?.name, 'public');
-    assert.equal(payload.series[0]?.values['CIDEr']?.at(-1), result.corpus.CIDEr);
-    const [low, high] = payload.series[0]?.intervals?.['CIDEr']?.at(-1) ?? [NaN, NaN];
+    assert.equal(payload.series[0]?.values.CIDEr?.at(-1), result.corpus.CIDEr);
+    const [low, high] = payload.series[0]?.intervals?.CIDEr?.at(-1) ?? [NaN, NaN];
     assert.ok(low < result.corpus.CIDEr && result.corpus.CIDEr < high, 'the interval holds the score');
     assert.deepEqual(payload.notes, ['METEOR without a paraphrase table (exact, stem and synonym modules only)']);
     assert.match(bundle['text/plain'] as string, /^Caption metrics by category\ncategory/);
@@ -40,7 +40,7 @@ describe('idc.metrics.score', () => {
     assert.deepEqual(payload.series.map((s) => s.name), ['r=4', 'r=8']);
     assert.equal(payload.title, 'ranks');
     assert.ok(!payload.metrics.includes('METEOR'), 'no METEOR column when it was not computed');
-    assert.ok((payload.series[1]?.values['CIDEr']?.at(-1) as number) > (payload.series[0]?.values['CIDEr']?.at(-1) as number));
+    assert.ok((payload.series[1]?.values.CIDEr?.at(-1) as number) > (payload.series[0]?.values.CIDEr?.at(-1) as number));
   });
 
   it('compares two results with a paired bootstrap, METEOR included', () => {

@@ -16,7 +16,7 @@ function ok(result: ExecutionResult): asserts result is Extract<ExecutionResult,
   assert.equal(result.status, 'ok', JSON.stringify(result));
 }
 
-describe('kernel executor', function () {
+describe('kernel executor', () => {
   let kernel: KernelProcess;
   let workDir: string;
   const run = (code: string, recorder = new Recorder()) => kernel.execute(code, 'cell 1', recorder);
@@ -194,6 +194,7 @@ describe('kernel executor', function () {
 
   describe('errors', () => {
     it('names the line and column in the cell, with a mapped stack', async () => {
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: the cell's own template literal
       const result = await run('const ok1 = 1;\nfunction fail(n: number): never {\n  throw new RangeError(`bad ${n}`);\n}\n\nfail(ok1);');
       assert.equal(result.status, 'error');
       if (result.status !== 'error') return;
@@ -279,7 +280,7 @@ describe('kernel executor', function () {
   });
 });
 
-describe('kernel session: restart and crashes', function () {
+describe('kernel session: restart and crashes', () => {
   let session: KernelSession;
   let workDir: string;
 

@@ -91,7 +91,7 @@ describe('nbformat (.idcnb)', () => {
 
   it('lays out JSON exactly as Jupyter (Python) does, integer-like keys included', () => {
     const nb = newNotebook();
-    nb.metadata['order'] = { b: 1, '10': 2, '2': 3, é: 4 };
+    nb.metadata.order = { b: 1, '10': 2, '2': 3, é: 4 };
     nb.cells.push({ cell_type: 'code', id: 'a1', source: 'x\ny', metadata: {}, outputs: [{ output_type: 'stream', name: 'stdout', text: 'hi\n' }], execution_count: 1 });
     assert.equal(serializeNotebook(nb), JUPYTER_LAYOUT);
     assert.equal(serializeNotebook(parseNotebook(JUPYTER_LAYOUT, 'j.idcnb')), JUPYTER_LAYOUT);
@@ -99,8 +99,8 @@ describe('nbformat (.idcnb)', () => {
 
   it('names IDC Lab in the kernelspec and language_info of a new notebook', () => {
     const meta = JSON.parse(serializeNotebook(newNotebook())).metadata as Record<string, Record<string, string>>;
-    assert.deepEqual(meta['kernelspec'], { display_name: 'IDC Lab (TypeScript)', language: 'typescript', name: 'idc-lab' });
-    assert.deepEqual(meta['language_info'], { name: 'typescript', file_extension: '.ts', mimetype: 'text/typescript' });
+    assert.deepEqual(meta.kernelspec, { display_name: 'IDC Lab (TypeScript)', language: 'typescript', name: 'idc-lab' });
+    assert.deepEqual(meta.language_info, { name: 'typescript', file_extension: '.ts', mimetype: 'text/typescript' });
   });
 
   it('reads a Jupyter-written file: string sources, nbformat 4.4 without ids, wrapped base64, extra metadata', () => {
@@ -129,9 +129,9 @@ describe('nbformat (.idcnb)', () => {
     assert.equal(nb.cells[1]?.id, 'keep-me', 'an id read is kept');
     assert.equal(nb.cells[1]?.source, '# A\nb');
     assert.equal(nb.nbformat_minor, 5);
-    assert.equal((nb.metadata['kernelspec'] as Record<string, string>)['name'], 'other', 'existing metadata is kept');
-    assert.deepEqual(nb.metadata['language_info'], { name: 'typescript', file_extension: '.ts', mimetype: 'text/typescript' }, 'missing language_info is filled in');
-    assert.deepEqual(nb.metadata['authors'], [{ name: 'A. N. Other' }]);
+    assert.equal((nb.metadata.kernelspec as Record<string, string>).name, 'other', 'existing metadata is kept');
+    assert.deepEqual(nb.metadata.language_info, { name: 'typescript', file_extension: '.ts', mimetype: 'text/typescript' }, 'missing language_info is filled in');
+    assert.deepEqual(nb.metadata.authors, [{ name: 'A. N. Other' }]);
     assert.deepEqual(cell.metadata, { tags: ['parameters', 7], collapsed: true });
     assert.deepEqual(cellTags(cell), ['parameters']);
     const out = cell.outputs[0];
@@ -224,23 +224,23 @@ describe('nbformat (.idcnb)', () => {
     assert.throws(() => serializeNotebook(withData({ 'application/json': PNG })), /application\/json data must be a JSON value, found bytes/);
     const cyclic = newNotebook();
     const loop: Record<string, unknown> = {};
-    loop['self'] = loop;
-    (cyclic.metadata as Record<string, unknown>)['loop'] = loop;
+    loop.self = loop;
+    (cyclic.metadata as Record<string, unknown>).loop = loop;
     assert.throws(() => serializeNotebook(cyclic), /cannot write metadata\.loop\.self: it contains itself \(a cycle\)/);
     const fn = newNotebook();
-    (fn.metadata as Record<string, unknown>)['f'] = () => 1;
+    (fn.metadata as Record<string, unknown>).f = () => 1;
     assert.throws(() => serializeNotebook(fn), /cannot write metadata\.f: a function is not JSON/);
     const date = newNotebook();
-    (date.metadata as Record<string, unknown>)['when'] = new Date(0);
+    (date.metadata as Record<string, unknown>).when = new Date(0);
     assert.throws(() => serializeNotebook(date), /cannot write metadata\.when: a Date is not JSON/);
   });
 
   it('writes a value shared by two fields twice (it is not a cycle)', () => {
     const nb = newNotebook();
     const shared = { a: 1 };
-    nb.metadata['x'] = shared;
-    nb.metadata['y'] = [shared, shared];
-    assert.deepEqual(parseNotebook(serializeNotebook(nb), 's').metadata['y'], [{ a: 1 }, { a: 1 }]);
+    nb.metadata.x = shared;
+    nb.metadata.y = [shared, shared];
+    assert.deepEqual(parseNotebook(serializeNotebook(nb), 's').metadata.y, [{ a: 1 }, { a: 1 }]);
   });
 
   it('splits text into nbformat lines that join back to the text', () => {

@@ -21,7 +21,7 @@ function notebookOf(sources: Array<string | { source: string; tags: string[] }>)
   return nb;
 }
 
-describe('idc-lab run (headless runner)', function () {
+describe('idc-lab run (headless runner)', () => {
   let dir: string;
   const write = (name: string, nb: Notebook | string) => {
     const file = path.join(dir, name);
@@ -53,6 +53,7 @@ describe('idc-lab run (headless runner)', function () {
   });
 
   it('exits non-zero naming the failing cell and the line in it, and runs no later cell', () => {
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the cell's own template literal
     const file = write('fails.idcnb', notebookOf(['console.log("first ran");', 'const a = 1;\nconst b = a + 1;\nthrow new Error(`broken at ${b}`);', 'console.log("third ran");']));
     const result = run('run', file, '--out', 'executed.idcnb');
     assert.equal(result.status, 1);
@@ -80,7 +81,7 @@ describe('idc-lab run (headless runner)', function () {
     assert.match(result.stdout, /\{"rank":32,"name":"r32 run"\}/);
     const executed = parseNotebook(fs.readFileSync(path.join(dir, 'executed.idcnb'), 'utf8'), 'executed.idcnb');
     assert.equal(executed.cells.length, 3);
-    assert.deepEqual(executed.cells[1]?.metadata['tags'], ['injected-parameters']);
+    assert.deepEqual(executed.cells[1]?.metadata.tags, ['injected-parameters']);
     assert.equal(executed.cells[1]?.source, '// Parameters given on the command line\nconst rank = 32;\nconst name = "r32 run";');
   });
 

@@ -57,7 +57,7 @@ export async function readEmuEditRows(context: FormatContext, root = context.roo
     if (!rows) continue;
     rows.forEach((r, row) => {
       const field = (name: string) => `row ${row}, column ${name}`;
-      const idx = typeof r['idx'] === 'bigint' ? Number(r['idx']) : r['idx'];
+      const idx = typeof r.idx === 'bigint' ? Number(r.idx) : r.idx;
       const sample = `${shard.split}/${String(idx)}`;
       if (typeof idx !== 'number' || !Number.isInteger(idx)) {
         context.problems.report({ file: shard.file, field: field('idx'), reason: `expected an integer index, found ${describe(idx)}`, sample: `${shard.split}/row ${row}` });
@@ -69,12 +69,12 @@ export async function readEmuEditRows(context: FormatContext, root = context.roo
         return;
       }
       seen.set(sample, `${path.basename(shard.file)} row ${row}`);
-      const instruction = r['instruction'];
+      const instruction = r.instruction;
       if (typeof instruction !== 'string' || instruction.trim() === '') {
         context.problems.report({ file: shard.file, field: field('instruction'), reason: `expected the instruction (a non-empty string), found ${describe(instruction)}`, sample });
         return;
       }
-      const task = r['task'];
+      const task = r.task;
       if (typeof task !== 'string' || task.trim() === '') {
         context.problems.report({ file: shard.file, field: field('task'), reason: `expected the task (a category name), found ${describe(task)}`, sample });
         return;

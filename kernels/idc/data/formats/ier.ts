@@ -34,7 +34,7 @@ function hasImages(root: string): boolean {
 /** The sample id: the uid, or the entry's position when the uid is missing or already taken. */
 function sampleId(context: FormatContext, e: Record<string, unknown>, at: { file: string; name: string; index: number }, used: Map<string, string>): string {
   // some copies of the files write the uid as a number; it names the sample just as well
-  const uid = typeof e['uid'] === 'number' && Number.isInteger(e['uid']) ? String(e['uid']) : e['uid'];
+  const uid = typeof e.uid === 'number' && Number.isInteger(e.uid) ? String(e.uid) : e.uid;
   const fallback = `${at.name}[${at.index}]`;
   const field = fieldPath(at.index, 'uid');
   if (typeof uid !== 'string' || uid === '') {
@@ -89,7 +89,7 @@ export const ierReader: FormatReader = {
           if (!source) return;
           sources.push(source);
         }
-        const references = readReferences(e['sents'], { file, field: fieldPath(index, 'sents'), sample: id }, context.problems);
+        const references = readReferences(e.sents, { file, field: fieldPath(index, 'sents'), sample: id }, context.problems);
         const [before, after] = sources;
         if (references && before && after) samples.push({ id, before, after, references, category: 'unknown', split, resize: 'resize-before' });
       });

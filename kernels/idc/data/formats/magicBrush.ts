@@ -35,8 +35,8 @@ export const magicBrushReader: FormatReader = {
       if (!rows) continue;
       rows.forEach((r, row) => {
         const field = (name: string) => `row ${row}, column ${name}`;
-        const imgId = typeof r['img_id'] === 'bigint' ? String(r['img_id']) : r['img_id'];
-        const turn = typeof r['turn_index'] === 'bigint' ? Number(r['turn_index']) : r['turn_index'];
+        const imgId = typeof r.img_id === 'bigint' ? String(r.img_id) : r.img_id;
+        const turn = typeof r.turn_index === 'bigint' ? Number(r.turn_index) : r.turn_index;
         if ((typeof imgId !== 'string' && typeof imgId !== 'number') || typeof turn !== 'number') {
           context.problems.report({ file: shard.file, field: field(typeof turn !== 'number' ? 'turn_index' : 'img_id'), reason: `expected an image id and a turn number, found ${describe(imgId)} and ${describe(turn)}`, sample: `${shard.split}/row ${row}` });
           return;
@@ -47,7 +47,7 @@ export const magicBrushReader: FormatReader = {
           return;
         }
         seen.add(id);
-        const instruction = r['instruction'];
+        const instruction = r.instruction;
         if (typeof instruction !== 'string' || instruction.trim() === '') {
           context.problems.report({ file: shard.file, field: field('instruction'), reason: `expected the instruction (a non-empty string), found ${describe(instruction)}`, sample: id });
           return;

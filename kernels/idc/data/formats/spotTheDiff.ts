@@ -73,7 +73,7 @@ export const spotTheDiffReader: FormatReader = {
       const file = datasetPath(context, relative);
       expectArray(await readJsonFile(file), file, '', 'a list of {img_id, sentences}').forEach((entry, i) => {
         const e = typeof entry === 'object' && entry !== null && !Array.isArray(entry) ? (entry as Record<string, unknown>) : undefined;
-        const imgId = e?.['img_id'];
+        const imgId = e?.img_id;
         if (typeof imgId !== 'string' && !(typeof imgId === 'number' && Number.isInteger(imgId))) {
           const reason = e ? `expected the image id (a string), found ${describe(imgId)}` : `expected an object {img_id, sentences}, found ${describe(entry)}`;
           context.problems.report({ file, field: e ? fieldPath(i, 'img_id') : fieldPath(i), reason, sample: `${name}[${i}]` });
@@ -87,7 +87,7 @@ export const spotTheDiffReader: FormatReader = {
         }
         seen.set(id, relative);
         const at = { file, field: fieldPath(i, 'sentences'), sample: id };
-        const references = readReferences((e as Record<string, unknown>)['sentences'], at, context.problems);
+        const references = readReferences((e as Record<string, unknown>).sentences, at, context.problems);
         const paths = layout(id);
         const before = imageFile(context, paths.before, { ...at, field: fieldPath(i, 'img_id') });
         const after = imageFile(context, paths.after, { ...at, field: fieldPath(i, 'img_id') });

@@ -43,7 +43,7 @@ async function readAugmented(context: FormatContext): Promise<TrainPair[]> {
       context.problems.report({ file, field: fieldPath(i), reason: `expected an object {idx, image, edited_image, instruction, task}, found ${describe(entry)}`, sample: `entry ${i}` });
       return;
     }
-    const edited = e['edited_image'];
+    const edited = e.edited_image;
     const sampleName = typeof edited === 'string' ? edited.replace(/\\/g, '/').replace(/\.[^./]+$/, '') : `entry ${i}`;
     for (const [name, type] of [['idx', 'number'], ['image', 'string'], ['edited_image', 'string'], ['instruction', 'string'], ['task', 'string']] as const) {
       if (typeof e[name] !== type || (name === 'idx' && !Number.isInteger(e[name]))) {
@@ -51,18 +51,18 @@ async function readAugmented(context: FormatContext): Promise<TrainPair[]> {
         return;
       }
     }
-    const instruction = e['instruction'] as string;
+    const instruction = e.instruction as string;
     const existing = pairs.get(sampleName);
     if (existing) {
       existing.sample.references.push(instruction);
       return;
     }
-    const before = imageFile(context, e['image'] as string, { file, field: at('image'), sample: sampleName });
+    const before = imageFile(context, e.image as string, { file, field: at('image'), sample: sampleName });
     const after = imageFile(context, edited as string, { file, field: at('edited_image'), sample: sampleName });
     if (!before || !after) return;
     pairs.set(sampleName, {
-      idx: e['idx'] as number,
-      sample: { id: sampleName, before, after, references: [instruction], category: (e['task'] as string).trim().toLowerCase(), split: 'train', resize: 'resize-before' },
+      idx: e.idx as number,
+      sample: { id: sampleName, before, after, references: [instruction], category: (e.task as string).trim().toLowerCase(), split: 'train', resize: 'resize-before' },
     });
   });
   // a pair whose every instruction is empty has no reference

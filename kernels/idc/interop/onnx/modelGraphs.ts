@@ -149,8 +149,10 @@ export function decoderGraph(config: ModelConfig, weights: NamedArrays, withPast
     x = g.op('Concat', [prefix, tokens], { axis: 1 }); // [B, Q + T, dd]
     start = g.ints([0], 'positions_start');
   } else {
+    const first = past?.[0];
+    if (!first) throw new Error('decoder graph: expected a prefix or a cache of past keys and values');
     x = tokens;
-    start = m.dim((past?.[0] as { key: string }).key, 2);
+    start = m.dim(first.key, 2);
   }
   const end = g.op('Add', [start, m.dim(x, 1)]);
   x = g.op('Add', [x, g.op('Slice', [m.weight('decoder.pos'), start, end, g.ints([0], 'axis_0')])]);

@@ -45,7 +45,10 @@ let defaultSynonyms: WordNetSynsets | undefined;
 const stemCache = new Map<string, string>();
 const cachedStem = (word: string) => {
   let s = stemCache.get(word);
-  if (s === undefined) stemCache.set(word, (s = stem(word)));
+  if (s === undefined) {
+    s = stem(word);
+    stemCache.set(word, s);
+  }
   return s;
 };
 const DEFAULT_FUNCTION_WORDS: ReadonlySet<string> = new Set(englishStopWords);
@@ -99,7 +102,8 @@ export function meteor(set: TokenizedSet, options: MeteorOptions = {}): MeteorSc
   const matchers: Matchers = {};
   if (options.modules?.stem !== false) matchers.stem = cachedStem;
   if (options.modules?.synonym !== false) {
-    matchers.synonyms = options.wordnetFolder ? WordNetSynsets.load(options.wordnetFolder) : (defaultSynonyms ??= WordNetSynsets.load());
+    if (!options.wordnetFolder) defaultSynonyms ??= WordNetSynsets.load();
+    matchers.synonyms = options.wordnetFolder ? WordNetSynsets.load(options.wordnetFolder) : defaultSynonyms;
   }
   if (table) matchers.paraphrases = table;
   const functionWords = options.functionWords ?? DEFAULT_FUNCTION_WORDS;

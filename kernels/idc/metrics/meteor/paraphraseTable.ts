@@ -18,7 +18,10 @@ export class ParaphraseTable {
     let entries = 0;
     const add = (a: string, b: string) => {
       let set = this.pairs.get(a);
-      if (!set) this.pairs.set(a, (set = new Set()));
+      if (!set) {
+        set = new Set();
+        this.pairs.set(a, set);
+      }
       set.add(b);
       longest = Math.max(longest, a.split(' ').length);
     };

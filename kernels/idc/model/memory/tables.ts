@@ -127,5 +127,5 @@ export function memoryReportText(shape: Blip2Shape, ranks: readonly number[] = [
         rows.paper.map((p) => `rank ${p.rank}, adapter: ${p.adapterNote}\nrank ${p.rank}, training: ${p.trainingNote}`).join('\n'),
     );
   }
-  return sections.join('\n\n') + '\n';
+  return `${sections.join('\n\n')}\n`;
 }

@@ -115,7 +115,7 @@ describe('synthetic generator', () => {
     }
     // a caption of data's first scene names the colours and shapes of all its objects
     const first = data.scenes[0];
-    assert.ok(first && first.captions.some((c) => /circle|square|triangle|diamond/.test(c)));
+    assert.ok(first?.captions.some((c) => /circle|square|triangle|diamond/.test(c)));
     assert.equal(JSON.stringify(generateSceneCaptions({ count: 3, size: 32, seed: 5 })), JSON.stringify(scenes.slice(0, 3)));
   });
 
@@ -129,9 +129,9 @@ describe('synthetic generator', () => {
     const lit = varied.filter((s) => s.scene.mood !== 'day').length;
     assert.ok(styled > 55 && styled < 105 && lit > 55 && lit < 105, `${styled} styled, ${lit} in another light`);
     const night = varied.find((s) => s.scene.mood === 'night' && s.scene.style === 'photo');
-    assert.ok(night && night.captions.every((c) => c.endsWith(' at night')) && night.brief.endsWith(' at night'), JSON.stringify(night?.captions));
+    assert.ok(night?.captions.every((c) => c.endsWith(' at night')) && night.brief.endsWith(' at night'), JSON.stringify(night?.captions));
     const sketch = varied.find((s) => s.scene.style === 'sketch');
-    assert.ok(sketch && sketch.captions.every((c) => /^(a pencil sketch|a sketch|a line drawing|a pencil drawing) of /.test(c)), JSON.stringify(sketch?.captions));
+    assert.ok(sketch?.captions.every((c) => /^(a pencil sketch|a sketch|a line drawing|a pencil drawing) of /.test(c)), JSON.stringify(sketch?.captions));
     assert.ok(changedPixels(pixels((night as { image: Parameters<typeof pixels>[0] }).image), pixels((plain[varied.indexOf(night!)] as { image: Parameters<typeof pixels>[0] }).image)) > 0);
     assert.throws(() => generateSceneCaptions({ renderings: 'fancy' as never }), { message: 'idc.data.sceneCaptions: renderings: expected "plain" or "varied", found "fancy"' });
   });

@@ -26,7 +26,7 @@ describe('idc.data.synthetic', () => {
     const summary = (await data.summary()).summary;
     assert.equal(summary.samples, 80);
     assert.equal(summary.skipped, 0);
-    assert.deepEqual(summary.counts['test'], { add: 1, background: 1, color: 1, global: 1, local: 1, remove: 1, style: 1, text: 1 });
+    assert.deepEqual(summary.counts.test, { add: 1, background: 1, color: 1, global: 1, local: 1, remove: 1, style: 1, text: 1 });
     assert.deepEqual(summary.references, { min: 5, mean: 5, max: 5, histogram: { 5: 80 } });
     assert.deepEqual(summary.sizes.map((s) => [s.width, s.height]), [[32, 32]]);
   });
