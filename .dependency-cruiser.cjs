@@ -39,7 +39,6 @@ const folderRules = Object.entries(IDC_LAYERS).map(([folder, allowed]) => ({
 }));
 
 module.exports = {
-
   forbidden: [
     {
       name: 'no-cycle',

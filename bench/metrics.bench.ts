@@ -41,13 +41,22 @@ const meteorSeconds = timed(3, 1, () => meteor(tokenized));
 
 console.log(`caption metrics on ${path.basename(file)} (${set.ids.length} images), in-process medians after warm-up`);
 console.log(`tokenize:                          ${tok.toFixed(3)} s (toolkit ${TOOLKIT_SECONDS.tokenize} s, ${(TOOLKIT_SECONDS.tokenize / tok).toFixed(1)}x)`);
-console.log(`BLEU + ROUGE-L + CIDEr-D:          ${score.toFixed(3)} s (toolkit ${TOOLKIT_SECONDS.score.toFixed(2)} s, ${(TOOLKIT_SECONDS.score / score).toFixed(1)}x)`);
-console.log(`all but METEOR, from raw captions: ${total.toFixed(3)} s (toolkit ${TOOLKIT_SECONDS.total} s, ${(TOOLKIT_SECONDS.total / total).toFixed(1)}x; target 20x = 0.109 s)`);
-console.log(`METEOR alone (tokenized; exact + stem + synonym, no paraphrase table): ${meteorSeconds.toFixed(3)} s (no toolkit figure: its jar was not available)`);
+console.log(
+  `BLEU + ROUGE-L + CIDEr-D:          ${score.toFixed(3)} s (toolkit ${TOOLKIT_SECONDS.score.toFixed(2)} s, ${(TOOLKIT_SECONDS.score / score).toFixed(1)}x)`,
+);
+console.log(
+  `all but METEOR, from raw captions: ${total.toFixed(3)} s (toolkit ${TOOLKIT_SECONDS.total} s, ${(TOOLKIT_SECONDS.total / total).toFixed(1)}x; target 20x = 0.109 s)`,
+);
+console.log(
+  `METEOR alone (tokenized; exact + stem + synonym, no paraphrase table): ${meteorSeconds.toFixed(3)} s (no toolkit figure: its jar was not available)`,
+);
 
 const bin = path.resolve(__dirname, '../bin/idc-lab.js');
 if (fs.existsSync(path.resolve(__dirname, '../dist/cli.js'))) {
-  for (const [label, extra] of [['all metrics but METEOR', ['--no-meteor']], ['all metrics with METEOR', []]] as const) {
+  for (const [label, extra] of [
+    ['all metrics but METEOR', ['--no-meteor']],
+    ['all metrics with METEOR', []],
+  ] as const) {
     const command = timed(3, 1, () => {
       const result = spawnSync(process.execPath, [bin, 'metrics', file, '--json', ...extra], { encoding: 'utf8', maxBuffer: 64 << 20 });
       if (result.status !== 0) throw new Error(result.stderr);

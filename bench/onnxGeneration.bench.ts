@@ -49,7 +49,9 @@ async function main(): Promise<void> {
     batches.push({ pixels: prepared.pixels, n: prepared.samples.length });
   }
   const pairs = batches.reduce((n, b) => n + b.n, 0);
-  console.log(`caption generation: ${pairs} test pairs of the synthetic set, greedy, batches of ${BATCH}, ${adapter ? `adapter ${adapter}` : 'the shipped base'}`);
+  console.log(
+    `caption generation: ${pairs} test pairs of the synthetic set, greedy, batches of ${BATCH}, ${adapter ? `adapter ${adapter}` : 'the shipped base'}`,
+  );
 
   const tfjsStart = performance.now();
   const tfjsIds: number[][] = [];
@@ -89,8 +91,12 @@ async function main(): Promise<void> {
   await captioner.release();
 
   console.log(`  TensorFlow.js, ${describeBackend(backend)}: ${(pairs / tfjsSeconds).toFixed(1)} pairs/s (${tfjsSeconds.toFixed(2)} s)`);
-  console.log(`  ONNX Runtime, ${captioner.providers.join('+')}, ${threads} thread${threads > 1 ? 's' : ''}: ${(pairs / ortSeconds).toFixed(1)} pairs/s (${ortSeconds.toFixed(2)} s; export and session start ${exportSeconds.toFixed(2)} s once)`);
-  console.log(`  ratio ONNX Runtime / TensorFlow.js: ${(tfjsSeconds / ortSeconds).toFixed(1)}x; with the export counted: ${(tfjsSeconds / (ortSeconds + exportSeconds)).toFixed(1)}x`);
+  console.log(
+    `  ONNX Runtime, ${captioner.providers.join('+')}, ${threads} thread${threads > 1 ? 's' : ''}: ${(pairs / ortSeconds).toFixed(1)} pairs/s (${ortSeconds.toFixed(2)} s; export and session start ${exportSeconds.toFixed(2)} s once)`,
+  );
+  console.log(
+    `  ratio ONNX Runtime / TensorFlow.js: ${(tfjsSeconds / ortSeconds).toFixed(1)}x; with the export counted: ${(tfjsSeconds / (ortSeconds + exportSeconds)).toFixed(1)}x`,
+  );
   console.log(`  identical greedy captions: ${same} of ${pairs}; largest logit difference (first batch, teacher-forced): ${maxDiff.toExponential(2)}`);
   model.dispose();
 }

@@ -22,9 +22,19 @@ async function writePngs(dir: string): Promise<IdcSample[]> {
       // a textured image, so PNG does real work (noise does not compress, flat colour is trivial)
       const data = new Uint8Array(256 * 256 * 3);
       for (let p = 0; p < data.length; p++) data[p] = ((p * 7 + i * 13 + k * 31) ^ (p >> 9)) & 0xff;
-      await sharp(data, { raw: { width: 256, height: 256, channels: 3 } }).png().toFile(file);
+      await sharp(data, { raw: { width: 256, height: 256, channels: 3 } })
+        .png()
+        .toFile(file);
     }
-    samples.push({ id: String(i), before: { kind: 'file', path: files[0] as string }, after: { kind: 'file', path: files[1] as string }, references: ['x'], category: 'unknown', split: 'train', resize: 'stack' });
+    samples.push({
+      id: String(i),
+      before: { kind: 'file', path: files[0] as string },
+      after: { kind: 'file', path: files[1] as string },
+      references: ['x'],
+      category: 'unknown',
+      split: 'train',
+      resize: 'stack',
+    });
   }
   return samples;
 }

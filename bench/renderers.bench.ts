@@ -25,7 +25,15 @@ async function measure(h: HarnessPage, mime: string, payload: unknown, label: st
         const host = document.createElement('div');
         host.id = `bench-${i}`;
         document.body.replaceChildren(host);
-        const item = { id: host.id, mime, metadata: {}, text: () => text, json: () => JSON.parse(text), data: () => new TextEncoder().encode(text), blob: () => new Blob([text]) };
+        const item = {
+          id: host.id,
+          mime,
+          metadata: {},
+          text: () => text,
+          json: () => JSON.parse(text),
+          data: () => new TextEncoder().encode(text),
+          blob: () => new Blob([text]),
+        };
         const frame = () => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
         let start = performance.now();
         await w.renderers.get(mime)?.renderOutputItem(item, host);
@@ -49,7 +57,9 @@ async function measure(h: HarnessPage, mime: string, payload: unknown, label: st
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
   const render = median(times.map((t) => t.render));
   const painted = median(times.map((t) => t.painted));
-  console.log(`${label}: ${select ? 'change' : 'renderOutputItem'} ${render.toFixed(1)} ms, painted ${painted.toFixed(1)} ms (median of ${REPEATS}; ${(text.length / 1e6).toFixed(2)} MB JSON); painted/target(${TARGET_MS} ms) = ${(painted / TARGET_MS).toFixed(2)}`);
+  console.log(
+    `${label}: ${select ? 'change' : 'renderOutputItem'} ${render.toFixed(1)} ms, painted ${painted.toFixed(1)} ms (median of ${REPEATS}; ${(text.length / 1e6).toFixed(2)} MB JSON); painted/target(${TARGET_MS} ms) = ${(painted / TARGET_MS).toFixed(2)}`,
+  );
 }
 
 async function main(): Promise<void> {

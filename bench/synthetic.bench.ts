@@ -36,6 +36,10 @@ const emu = time({ pairs: 2000, size: 64, seed: 1 });
 const clevr = time({ pairs: 2000, size: 64, seed: 1, categories: 'clevr' });
 const big = time({ pairs: 400, size: 256, seed: 1 }, 1);
 console.log(`synthetic generator, ${os.cpus().length} cores, median of 3 runs:`);
-console.log(`2000 pairs, 64x64, 8 Emu Edit categories: ${emu.seconds.toFixed(2)} s (target < ${TARGET_S} s, ${(TARGET_S / emu.seconds).toFixed(0)}x under); digests ${[...new Set(emu.digests)].join(', ')} (${new Set(emu.digests).size === 1 ? 'identical on every run' : 'DIFFERENT between runs'})`);
-console.log(`2000 pairs, 64x64, 6 CLEVR-Change types:  ${clevr.seconds.toFixed(2)} s; digests ${new Set(clevr.digests).size === 1 ? 'identical' : 'DIFFERENT'}`);
+console.log(
+  `2000 pairs, 64x64, 8 Emu Edit categories: ${emu.seconds.toFixed(2)} s (target < ${TARGET_S} s, ${(TARGET_S / emu.seconds).toFixed(0)}x under); digests ${[...new Set(emu.digests)].join(', ')} (${new Set(emu.digests).size === 1 ? 'identical on every run' : 'DIFFERENT between runs'})`,
+);
+console.log(
+  `2000 pairs, 64x64, 6 CLEVR-Change types:  ${clevr.seconds.toFixed(2)} s; digests ${new Set(clevr.digests).size === 1 ? 'identical' : 'DIFFERENT'}`,
+);
 console.log(`400 pairs, 256x256, Emu Edit (one run):   ${big.seconds.toFixed(2)} s (${((big.seconds / 400) * 1000).toFixed(1)} ms a pair)`);

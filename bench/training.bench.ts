@@ -19,7 +19,13 @@ import { BACKENDS, describeBackend, useBackend, type BackendChoice, type Backend
 import { captionBatch, disposeBatch } from '../kernels/idc/train/captionBatch';
 
 const BATCH = 32;
-const CAPTIONS = ['a red circle was added to the left', 'the blue square is gone', 'the background is now striped', 'the sign now says open', 'make it look like a sketch'];
+const CAPTIONS = [
+  'a red circle was added to the left',
+  'the blue square is gone',
+  'the background is now striped',
+  'the sign now says open',
+  'make it look like a sketch',
+];
 
 function option(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
@@ -39,11 +45,14 @@ async function matmulPeak(slow: boolean): Promise<{ flops: number; size: number 
   for (const size of slow ? [256, 512] : [256, 512, 1024]) {
     const a = tf.randomNormal([size, size], 0, 1, 'float32', 1);
     const b = tf.randomNormal([size, size], 0, 1, 'float32', 2);
-    const s = await seconds(async () => {
-      const c = tf.matMul(a, b);
-      await c.data();
-      c.dispose();
-    }, slow ? 2 : 5);
+    const s = await seconds(
+      async () => {
+        const c = tf.matMul(a, b);
+        await c.data();
+        c.dispose();
+      },
+      slow ? 2 : 5,
+    );
     const flops = (2 * size ** 3) / s;
     if (flops > best.flops) best = { flops, size };
     tf.dispose([a, b]);
@@ -56,7 +65,12 @@ async function stepTime(config: ModelConfig, tokenizer: WordTokenizer, kind: 'fu
   if (kind === 'lora') model.attachLora({ rank: 8, modules: ['vit', 'qformer', 'llm'] }, 2);
   const { width, height } = config.image;
   const pixels = normalValues(BATCH * width * height * 3, 1, new SeededRandom(3));
-  const batch = captionBatch(pixels, Array.from({ length: BATCH }, (_, i) => CAPTIONS[i % CAPTIONS.length] as string), config, tokenizer);
+  const batch = captionBatch(
+    pixels,
+    Array.from({ length: BATCH }, (_, i) => CAPTIONS[i % CAPTIONS.length] as string),
+    config,
+    tokenizer,
+  );
   const variables = kind === 'lora' ? model.params.adapters : model.params.base;
   const optimizer = new AdamW({ learningRate: 1e-4 });
   const s = await seconds(async () => {
@@ -82,7 +96,9 @@ async function main(): Promise<void> {
   const tokens = Math.min(config.decoder.maxTokens, Math.max(...CAPTIONS.map((c) => tokenizer.encode(c).length + 1)));
   const forward = forwardFlops(config, tokens);
   console.log(`training speed, BLIP2IDC-mini default config (64x128 pair, 16-px patches, width 128), batch ${BATCH}, captions of ${tokens} decoder positions`);
-  console.log(`model: ${(forward.total / 1e6).toFixed(1)} MFLOP forward per pair (ViT ${(forward.vit / 1e6).toFixed(1)}, Q-Former ${(forward.qformer / 1e6).toFixed(1)}, decoder ${(forward.decoder / 1e6).toFixed(1)}); a training step counts 3x forward (full) or 2x (LoRA)`);
+  console.log(
+    `model: ${(forward.total / 1e6).toFixed(1)} MFLOP forward per pair (ViT ${(forward.vit / 1e6).toFixed(1)}, Q-Former ${(forward.qformer / 1e6).toFixed(1)}, decoder ${(forward.decoder / 1e6).toFixed(1)}); a training step counts 3x forward (full) or 2x (LoRA)`,
+  );
   for (const name of wanted) {
     if (!(BACKENDS as readonly string[]).includes(name)) throw new RangeError(`--backends: unknown backend ${name}`);
     let choice: BackendChoice;

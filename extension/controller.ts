@@ -111,7 +111,9 @@ export class IdcKernelController implements vscode.Disposable {
   private refuse(cell: vscode.NotebookCell): void {
     const execution = this.controller.createNotebookCellExecution(cell);
     execution.start(Date.now());
-    void execution.replaceOutput(new vscode.NotebookCellOutput([vscode.NotebookCellOutputItem.error({ name: 'Untrusted workspace', message: UNTRUSTED_MESSAGE })]));
+    void execution.replaceOutput(
+      new vscode.NotebookCellOutput([vscode.NotebookCellOutputItem.error({ name: 'Untrusted workspace', message: UNTRUSTED_MESSAGE })]),
+    );
     execution.end(false, Date.now());
   }
 
@@ -175,11 +177,19 @@ class OutputWriter {
       const e = result.error;
       const where = e.line !== undefined ? ` (${label}, line ${e.line}, column ${e.column ?? 1})` : '';
       const stack = [`${e.name}: ${e.message}${where}`, ...e.stack.map((l) => `    ${l}`)].join('\n');
-      this.enqueue(() => this.execution.appendOutput(new vscode.NotebookCellOutput([vscode.NotebookCellOutputItem.error({ name: e.name, message: e.message, stack })])));
+      this.enqueue(() =>
+        this.execution.appendOutput(new vscode.NotebookCellOutput([vscode.NotebookCellOutputItem.error({ name: e.name, message: e.message, stack })])),
+      );
     } else if (result.status === 'interrupted') {
-      this.enqueue(() => this.execution.appendOutput(new vscode.NotebookCellOutput([vscode.NotebookCellOutputItem.error({ name: 'InterruptError', message: 'Interrupted by the user' })])));
+      this.enqueue(() =>
+        this.execution.appendOutput(
+          new vscode.NotebookCellOutput([vscode.NotebookCellOutputItem.error({ name: 'InterruptError', message: 'Interrupted by the user' })]),
+        ),
+      );
     } else if (result.status === 'died') {
-      this.enqueue(() => this.execution.appendOutput(new vscode.NotebookCellOutput([vscode.NotebookCellOutputItem.error({ name: 'Kernel died', message: result.message })])));
+      this.enqueue(() =>
+        this.execution.appendOutput(new vscode.NotebookCellOutput([vscode.NotebookCellOutputItem.error({ name: 'Kernel died', message: result.message })])),
+      );
     }
     return this.chain;
   }

@@ -37,8 +37,14 @@ export function activate(context: vscode.ExtensionContext): void {
     controller,
     statusBar,
     assignCellIds(),
-    vscode.commands.registerCommand('idcLab.restartKernel', withNotebook((nb) => controller.restart(nb))),
-    vscode.commands.registerCommand('idcLab.interruptKernel', withNotebook((nb) => controller.interrupt(nb))),
+    vscode.commands.registerCommand(
+      'idcLab.restartKernel',
+      withNotebook((nb) => controller.restart(nb)),
+    ),
+    vscode.commands.registerCommand(
+      'idcLab.interruptKernel',
+      withNotebook((nb) => controller.interrupt(nb)),
+    ),
     vscode.commands.registerCommand(
       'idcLab.exportHtmlReport',
       withNotebook((nb) => exportHtmlReport(nb, context.extensionPath)),

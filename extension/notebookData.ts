@@ -84,15 +84,21 @@ function toCellOutput(output: CellOutput): vscode.NotebookCellOutput {
     case 'error': {
       // VS Code shows name, message and stack; the exact traceback lines ride in the metadata.
       const item = vscode.NotebookCellOutputItem.error({ name: output.ename, message: output.evalue, stack: output.traceback.join('\n') });
-      return new vscode.NotebookCellOutput([item], { outputType: 'error', ename: output.ename, evalue: output.evalue, traceback: output.traceback } satisfies OutputMetadata);
+      return new vscode.NotebookCellOutput([item], {
+        outputType: 'error',
+        ename: output.ename,
+        evalue: output.evalue,
+        traceback: output.traceback,
+      } satisfies OutputMetadata);
     }
     case 'display_data':
       return new vscode.NotebookCellOutput(bundleToItems(output.data), { outputType: 'display_data', metadata: output.metadata } satisfies OutputMetadata);
     case 'execute_result':
-      return new vscode.NotebookCellOutput(
-        bundleToItems(output.data),
-        { outputType: 'execute_result', metadata: output.metadata, executionCount: output.execution_count } satisfies OutputMetadata,
-      );
+      return new vscode.NotebookCellOutput(bundleToItems(output.data), {
+        outputType: 'execute_result',
+        metadata: output.metadata,
+        executionCount: output.execution_count,
+      } satisfies OutputMetadata);
   }
 }
 

@@ -59,7 +59,9 @@ async function main(): Promise<void> {
       if (e.changeLoss !== undefined) change.push(e.changeLoss);
       if (e.step % 50 === 0) {
         const mean = (xs: number[]) => (xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length)).toFixed(3);
-        console.log(`step ${e.step}: caption loss ${mean(window)}${parse.length ? `, scene-parsing loss ${mean(parse)}` : ''}${query.length ? `, contents loss ${mean(query)}` : ''}${change.length ? `, change loss ${mean(change)}` : ''}, ${(e.seconds / e.step).toFixed(2)} s/step`);
+        console.log(
+          `step ${e.step}: caption loss ${mean(window)}${parse.length ? `, scene-parsing loss ${mean(parse)}` : ''}${query.length ? `, contents loss ${mean(query)}` : ''}${change.length ? `, change loss ${mean(change)}` : ''}, ${(e.seconds / e.step).toFixed(2)} s/step`,
+        );
         window = [];
         parse = [];
         query = [];
@@ -67,14 +69,35 @@ async function main(): Promise<void> {
       }
     },
   });
-  console.log(`held-out scenes: colour recall ${quality.colourRecall.toFixed(3)}, shape recall ${quality.shapeRecall.toFixed(3)}, object count ${quality.countAccuracy.toFixed(3)}`);
+  console.log(
+    `held-out scenes: colour recall ${quality.colourRecall.toFixed(3)}, shape recall ${quality.shapeRecall.toFixed(3)}, object count ${quality.countAccuracy.toFixed(3)}`,
+  );
   for (const e of quality.examples) console.log(`  ${e.truth}\n    -> ${e.caption}`);
-  const made = from ? `${(from.config.provenance as { made?: string }).made ?? 'a saved base'}, then npm run pretrain -- --from <that base> --steps ${steps} --lr ${learningRate}` : `npm run pretrain -- --steps ${steps} --seed ${seed}`;
+  const made = from
+    ? `${(from.config.provenance as { made?: string }).made ?? 'a saved base'}, then npm run pretrain -- --from <that base> --steps ${steps} --lr ${learningRate}`
+    : `npm run pretrain -- --steps ${steps} --seed ${seed}`;
   const total = stepsDone + steps;
   const earlier = from ? { earlier: from.config.provenance } : {};
-  await saveModel(out, model, tokenizer, { steps: total, seed, backend: backend.name, batchSize: 32, learningRate, parseWeight, queryWeight, renderings, editedHalves, changeWeight, rectifier, made, ...earlier });
+  await saveModel(out, model, tokenizer, {
+    steps: total,
+    seed,
+    backend: backend.name,
+    batchSize: 32,
+    learningRate,
+    parseWeight,
+    queryWeight,
+    renderings,
+    editedHalves,
+    changeWeight,
+    rectifier,
+    made,
+    ...earlier,
+  });
   const earlierLog: unknown[] = from ? (JSON.parse(fs.readFileSync(path.join(fromFolder, 'training-log.json'), 'utf8')) as { log: unknown[] }).log : [];
-  fs.writeFileSync(path.join(out, 'training-log.json'), `${JSON.stringify({ steps: total, seed, backend: backend.name, quality, log: [...earlierLog, ...log.map((e) => [e.step + stepsDone, e.kind, Number(e.loss.toFixed(5)), Number(e.seconds.toFixed(2))])] })}\n`);
+  fs.writeFileSync(
+    path.join(out, 'training-log.json'),
+    `${JSON.stringify({ steps: total, seed, backend: backend.name, quality, log: [...earlierLog, ...log.map((e) => [e.step + stepsDone, e.kind, Number(e.loss.toFixed(5)), Number(e.seconds.toFixed(2))])] })}\n`,
+  );
   console.log(`wrote ${out}`);
   model.dispose();
 }

@@ -28,6 +28,9 @@ if (process.platform === 'linux' && fs.existsSync('/usr/bin/apt-get')) {
     }
     console.log(`installing ${absent.join(', ')} (for the WebGPU software adapter, the browser tests and the Slurm cluster)`);
     execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit' });
-    execFileSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...absent], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+    execFileSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...absent], {
+      stdio: 'inherit',
+      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+    });
   }
 }

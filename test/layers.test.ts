@@ -24,14 +24,19 @@ interface Violation {
 async function cruise(cwd: string, folders: string[]): Promise<{ violations: Violation[]; text: string }> {
   let text: string;
   try {
-    text = (await promisify(execFile)(process.execPath, [cli, '--config', config, '--output-type', 'err', ...folders], { cwd, maxBuffer: 64 * 1024 * 1024 })).stdout;
+    text = (await promisify(execFile)(process.execPath, [cli, '--config', config, '--output-type', 'err', ...folders], { cwd, maxBuffer: 64 * 1024 * 1024 }))
+      .stdout;
   } catch (error) {
     const { stdout } = error as { stdout?: string };
     if (typeof stdout !== 'string' || stdout === '') throw error;
     text = stdout; // exit code 1: violations found
   }
   // "error <rule>: <from> → <to>"; a cycle goes on over the following lines
-  const violations = [...text.matchAll(/^\s*error (\S+): (\S+) →\s+(\S+)/gm)].map(([, rule, from, to]) => ({ rule: rule as string, from: from as string, to: to as string }));
+  const violations = [...text.matchAll(/^\s*error (\S+): (\S+) →\s+(\S+)/gm)].map(([, rule, from, to]) => ({
+    rule: rule as string,
+    from: from as string,
+    to: to as string,
+  }));
   return { violations, text };
 }
 
@@ -53,7 +58,10 @@ describe('the dependency rule', () => {
   const probe = (files: Record<string, string>) => {
     const dir = tree(files);
     made.push(dir);
-    return cruise(dir, FOLDERS.filter((f) => fs.existsSync(path.join(dir, f))));
+    return cruise(
+      dir,
+      FOLDERS.filter((f) => fs.existsSync(path.join(dir, f))),
+    );
   };
   after(() => {
     for (const dir of made) fs.rmSync(dir, { recursive: true, force: true });
@@ -78,9 +86,12 @@ describe('the dependency rule', () => {
       'kernels/idc/index.ts': "export { viz } from './viz/index';\n",
       'kernels/idc/commands.ts': "export { pool } from './runs/pool';\n",
       'kernels/runtime/protocol.ts': "import { mime } from '../outputs/mime';\nexport const protocol = mime;\n",
-      'kernels/runtime/kernel/main.ts': "import { viz } from '../../idc/index';\nimport { protocol } from '../protocol';\nexport const main = viz + protocol;\n",
-      'kernels/runtime/runner/cli.ts': "import { pool } from '../../idc/commands';\nimport { protocol } from '../protocol';\nexport const cli = pool + protocol;\n",
-      'extension/controller.ts': "import { protocol } from '../kernels/runtime/protocol';\nimport { mime } from '../kernels/outputs/mime';\nexport const c = protocol + mime;\n",
+      'kernels/runtime/kernel/main.ts':
+        "import { viz } from '../../idc/index';\nimport { protocol } from '../protocol';\nexport const main = viz + protocol;\n",
+      'kernels/runtime/runner/cli.ts':
+        "import { pool } from '../../idc/commands';\nimport { protocol } from '../protocol';\nexport const cli = pool + protocol;\n",
+      'extension/controller.ts':
+        "import { protocol } from '../kernels/runtime/protocol';\nimport { mime } from '../kernels/outputs/mime';\nexport const c = protocol + mime;\n",
     });
     assert.deepEqual(violations, [], text);
   });
@@ -91,7 +102,10 @@ describe('the dependency rule', () => {
       rule: 'renderers-only-outputs',
       from: 'renderers/progress/render.ts',
       to: 'kernels/idc/data/index.ts',
-      files: { 'renderers/progress/render.ts': "import { open } from '../../kernels/idc/data/index';\nexport const r = open;\n", 'kernels/idc/data/index.ts': 'export const open = 1;\n' },
+      files: {
+        'renderers/progress/render.ts': "import { open } from '../../kernels/idc/data/index';\nexport const r = open;\n",
+        'kernels/idc/data/index.ts': 'export const open = 1;\n',
+      },
     },
     {
       what: 'a renderer importing a Node built-in',
@@ -105,28 +119,40 @@ describe('the dependency rule', () => {
       rule: 'idc-data',
       from: 'kernels/idc/data/images/imageBytes.ts',
       to: 'kernels/idc/interop/parquet.ts',
-      files: { 'kernels/idc/data/images/imageBytes.ts': "import { read } from '../../interop/parquet';\nexport const b = read;\n", 'kernels/idc/interop/parquet.ts': 'export const read = 1;\n' },
+      files: {
+        'kernels/idc/data/images/imageBytes.ts': "import { read } from '../../interop/parquet';\nexport const b = read;\n",
+        'kernels/idc/interop/parquet.ts': 'export const read = 1;\n',
+      },
     },
     {
       what: 'model importing interop',
       rule: 'idc-model',
       from: 'kernels/idc/model/baseFiles.ts',
       to: 'kernels/idc/interop/peftAdapter.ts',
-      files: { 'kernels/idc/model/baseFiles.ts': "import { peft } from '../interop/peftAdapter';\nexport const b = peft;\n", 'kernels/idc/interop/peftAdapter.ts': 'export const peft = 1;\n' },
+      files: {
+        'kernels/idc/model/baseFiles.ts': "import { peft } from '../interop/peftAdapter';\nexport const b = peft;\n",
+        'kernels/idc/interop/peftAdapter.ts': 'export const peft = 1;\n',
+      },
     },
     {
       what: 'a type-only import from train into model',
       rule: 'idc-model',
       from: 'kernels/idc/model/lora.ts',
       to: 'kernels/idc/train/jobs.ts',
-      files: { 'kernels/idc/model/lora.ts': "import type { Job } from '../train/jobs';\nexport type L = Job;\n", 'kernels/idc/train/jobs.ts': 'export interface Job { name: string }\n' },
+      files: {
+        'kernels/idc/model/lora.ts': "import type { Job } from '../train/jobs';\nexport type L = Job;\n",
+        'kernels/idc/train/jobs.ts': 'export interface Job { name: string }\n',
+      },
     },
     {
       what: 'runs importing viz (viz sits above runs)',
       rule: 'idc-runs',
       from: 'kernels/idc/runs/pool.ts',
       to: 'kernels/idc/viz/attentionJob.ts',
-      files: { 'kernels/idc/runs/pool.ts': "import { job } from '../viz/attentionJob';\nexport const p = job;\n", 'kernels/idc/viz/attentionJob.ts': 'export const job = 1;\n' },
+      files: {
+        'kernels/idc/runs/pool.ts': "import { job } from '../viz/attentionJob';\nexport const p = job;\n",
+        'kernels/idc/viz/attentionJob.ts': 'export const job = 1;\n',
+      },
     },
     {
       what: 'a library folder importing the library index',
@@ -140,56 +166,80 @@ describe('the dependency rule', () => {
       rule: 'idc-known-folder',
       from: 'kernels/idc/extras/thing.ts',
       to: 'kernels/idc/model/lora.ts',
-      files: { 'kernels/idc/extras/thing.ts': "import { lora } from '../model/lora';\nexport const t = lora;\n", 'kernels/idc/model/lora.ts': 'export const lora = 1;\n' },
+      files: {
+        'kernels/idc/extras/thing.ts': "import { lora } from '../model/lora';\nexport const t = lora;\n",
+        'kernels/idc/model/lora.ts': 'export const lora = 1;\n',
+      },
     },
     {
       what: 'the library importing the runtime',
       rule: 'idc-not-upward',
       from: 'kernels/idc/display/progress.ts',
       to: 'kernels/runtime/kernel/displayApi.ts',
-      files: { 'kernels/idc/display/progress.ts': "import { d } from '../../runtime/kernel/displayApi';\nexport const p = d;\n", 'kernels/runtime/kernel/displayApi.ts': 'export const d = 1;\n' },
+      files: {
+        'kernels/idc/display/progress.ts': "import { d } from '../../runtime/kernel/displayApi';\nexport const p = d;\n",
+        'kernels/runtime/kernel/displayApi.ts': 'export const d = 1;\n',
+      },
     },
     {
       what: 'the extension importing the library',
       rule: 'extension-host-side',
       from: 'extension/controller.ts',
       to: 'kernels/idc/display/progress.ts',
-      files: { 'extension/controller.ts': "import { p } from '../kernels/idc/display/progress';\nexport const c = p;\n", 'kernels/idc/display/progress.ts': 'export const p = 1;\n' },
+      files: {
+        'extension/controller.ts': "import { p } from '../kernels/idc/display/progress';\nexport const c = p;\n",
+        'kernels/idc/display/progress.ts': 'export const p = 1;\n',
+      },
     },
     {
       what: 'the runtime host side importing the library',
       rule: 'host-side-down',
       from: 'kernels/runtime/protocol.ts',
       to: 'kernels/idc/display/progress.ts',
-      files: { 'kernels/runtime/protocol.ts': "import { p } from '../idc/display/progress';\nexport const x = p;\n", 'kernels/idc/display/progress.ts': 'export const p = 1;\n' },
+      files: {
+        'kernels/runtime/protocol.ts': "import { p } from '../idc/display/progress';\nexport const x = p;\n",
+        'kernels/idc/display/progress.ts': 'export const p = 1;\n',
+      },
     },
     {
       what: 'the kernel process reaching past the library index',
       rule: 'kernel-through-index',
       from: 'kernels/runtime/kernel/main.ts',
       to: 'kernels/idc/data/open.ts',
-      files: { 'kernels/runtime/kernel/main.ts': "import { open } from '../../idc/data/open';\nexport const m = open;\n", 'kernels/idc/data/open.ts': 'export const open = 1;\n' },
+      files: {
+        'kernels/runtime/kernel/main.ts': "import { open } from '../../idc/data/open';\nexport const m = open;\n",
+        'kernels/idc/data/open.ts': 'export const open = 1;\n',
+      },
     },
     {
       what: 'the CLI reaching past the library commands',
       rule: 'runner-through-commands',
       from: 'kernels/runtime/runner/cli.ts',
       to: 'kernels/idc/metrics/cli.ts',
-      files: { 'kernels/runtime/runner/cli.ts': "import { m } from '../../idc/metrics/cli';\nexport const c = m;\n", 'kernels/idc/metrics/cli.ts': 'export const m = 1;\n' },
+      files: {
+        'kernels/runtime/runner/cli.ts': "import { m } from '../../idc/metrics/cli';\nexport const c = m;\n",
+        'kernels/idc/metrics/cli.ts': 'export const m = 1;\n',
+      },
     },
     {
       what: 'the output contracts importing the library',
       rule: 'outputs-bottom',
       from: 'kernels/outputs/contracts.ts',
       to: 'kernels/idc/display/mime.ts',
-      files: { 'kernels/outputs/contracts.ts': "import { m } from '../idc/display/mime';\nexport const c = m;\n", 'kernels/idc/display/mime.ts': 'export const m = 1;\n' },
+      files: {
+        'kernels/outputs/contracts.ts': "import { m } from '../idc/display/mime';\nexport const c = m;\n",
+        'kernels/idc/display/mime.ts': 'export const m = 1;\n',
+      },
     },
     {
       what: 'the platform importing the output contracts',
       rule: 'platform-bottom',
       from: 'kernels/platform/jsonFile.ts',
       to: 'kernels/outputs/mime.ts',
-      files: { 'kernels/platform/jsonFile.ts': "import { m } from '../outputs/mime';\nexport const j = m;\n", 'kernels/outputs/mime.ts': 'export const m = 1;\n' },
+      files: {
+        'kernels/platform/jsonFile.ts': "import { m } from '../outputs/mime';\nexport const j = m;\n",
+        'kernels/outputs/mime.ts': 'export const m = 1;\n',
+      },
     },
   ];
   for (const w of wrongWays) {

@@ -23,13 +23,15 @@ export async function libraryCommand(command: string, args: string[], out: Comma
       return metricsCommand(args, out);
     } catch (error) {
       // bad usage and bad input alike: a message naming the file and field, exit code 2
-      if (error instanceof MetricsUsageError || error instanceof CaptionInputError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) throw new CommandUsageError((error as Error).message);
+      if (error instanceof MetricsUsageError || error instanceof CaptionInputError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS'))
+        throw new CommandUsageError((error as Error).message);
       throw error;
     }
   }
   if (command !== 'train') throw new CommandUsageError(`unknown command "${command}"`);
   const { values } = parseArgs({ args, options: { grid: { type: 'string' }, index: { type: 'string' } } });
-  if (values.grid === undefined || values.index === undefined) throw new CommandUsageError(`train: expected --grid <grid.json> and --index <n>\nusage: ${TRAIN_USAGE}`);
+  if (values.grid === undefined || values.index === undefined)
+    throw new CommandUsageError(`train: expected --grid <grid.json> and --index <n>\nusage: ${TRAIN_USAGE}`);
   try {
     await trainCommand(path.resolve(values.grid), Number(values.index), (line) => out.stdout(`${line}\n`));
   } catch (error) {

@@ -14,7 +14,7 @@ export function channelDifference(a: ArrayLike<number>, b: ArrayLike<number>, ch
     const d0 = Math.abs((a[i] as number) - (b[i] as number));
     const d1 = Math.abs((a[i + 1] as number) - (b[i + 1] as number));
     const d2 = Math.abs((a[i + 2] as number) - (b[i + 2] as number));
-    out[p] = d0 > d1 ? (Math.max(d0 , d2)) : Math.max(d1 , d2);
+    out[p] = d0 > d1 ? Math.max(d0, d2) : Math.max(d1, d2);
   }
   return out;
 }

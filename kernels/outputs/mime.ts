@@ -27,13 +27,7 @@ export function isJsonMime(mime: string): boolean {
 
 /** Types stored as text (not base64) in nbformat: text/*, SVG, JavaScript, XML. */
 export function isTextMime(mime: string): boolean {
-  return (
-    mime.startsWith('text/') ||
-    mime === 'image/svg+xml' ||
-    mime === 'application/javascript' ||
-    mime === 'application/xml' ||
-    mime.endsWith('+xml')
-  );
+  return mime.startsWith('text/') || mime === 'image/svg+xml' || mime === 'application/javascript' || mime === 'application/xml' || mime.endsWith('+xml');
 }
 
 export function isBinaryMime(mime: string): boolean {

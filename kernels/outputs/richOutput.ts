@@ -12,9 +12,5 @@ export interface RichOutput {
 }
 
 export function isRichOutput(value: unknown): value is RichOutput {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    typeof (value as Partial<Record<typeof MIME_BUNDLE, unknown>>)[MIME_BUNDLE] === 'function'
-  );
+  return typeof value === 'object' && value !== null && typeof (value as Partial<Record<typeof MIME_BUNDLE, unknown>>)[MIME_BUNDLE] === 'function';
 }

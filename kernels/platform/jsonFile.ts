@@ -63,7 +63,8 @@ export async function readJsonFile(file: string): Promise<unknown> {
 
 /** Shape checks that throw a JsonFileError naming the file and the field. */
 export function expectObject(value: unknown, file: string, field: string): Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new JsonFileError(file, field || undefined, `expected an object, found ${describe(value)}`);
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new JsonFileError(file, field || undefined, `expected an object, found ${describe(value)}`);
   return value as Record<string, unknown>;
 }
 
@@ -79,5 +80,7 @@ export function expectString(value: unknown, file: string, field: string, what =
 
 /** A field path as messages write it: `[3].sentences[0]`, `"CLEVR_default_000001.png"[2]`. */
 export function fieldPath(...parts: Array<string | number>): string {
-  return parts.map((p, i) => (typeof p === 'number' ? `[${p}]` : /^[A-Za-z_][A-Za-z0-9_]*$/.test(p) ? (i === 0 ? p : `.${p}`) : `[${JSON.stringify(p)}]`)).join('');
+  return parts
+    .map((p, i) => (typeof p === 'number' ? `[${p}]` : /^[A-Za-z_][A-Za-z0-9_]*$/.test(p) ? (i === 0 ? p : `.${p}`) : `[${JSON.stringify(p)}]`))
+    .join('');
 }

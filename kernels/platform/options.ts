@@ -26,12 +26,16 @@ export function nearestName(key: string, known: readonly string[]): string | und
 export function checkOptions<T extends object>(api: string, options: T | undefined, known: OptionKeys<T>): void {
   if (options === undefined) return;
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw new TypeError(`${api}: options: expected an object, found ${Array.isArray(options) ? 'a list' : options === null ? 'null' : `${typeof options} ${JSON.stringify(options)}`}`);
+    throw new TypeError(
+      `${api}: options: expected an object, found ${Array.isArray(options) ? 'a list' : options === null ? 'null' : `${typeof options} ${JSON.stringify(options)}`}`,
+    );
   }
   const names = Object.keys(known);
   for (const key of Object.keys(options)) {
     if (Object.hasOwn(known, key)) continue;
     const near = nearestName(key, names);
-    throw new TypeError(`${api}: unknown option ${JSON.stringify(key)}; ${near ? `did you mean ${JSON.stringify(near)}? ` : ''}expected one of ${names.join(', ')}`);
+    throw new TypeError(
+      `${api}: unknown option ${JSON.stringify(key)}; ${near ? `did you mean ${JSON.stringify(near)}? ` : ''}expected one of ${names.join(', ')}`,
+    );
   }
 }

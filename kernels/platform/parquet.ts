@@ -76,7 +76,11 @@ export class ParquetTable {
   require(columns: readonly string[]): void {
     const missing = columns.filter((c) => !this.columns.includes(c));
     if (missing.length > 0) {
-      throw new ParquetError(this.file, missing.join(', '), `expected the column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}; the file has ${this.columns.join(', ') || 'none'}`);
+      throw new ParquetError(
+        this.file,
+        missing.join(', '),
+        `expected the column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}; the file has ${this.columns.join(', ') || 'none'}`,
+      );
     }
   }
 

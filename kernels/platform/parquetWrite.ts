@@ -52,7 +52,12 @@ export function parquetBytes(columns: readonly ParquetColumn[], rows: ReadonlyAr
 }
 
 /** Writes the file atomically, so a failed write leaves no half file (and the old one intact). */
-export async function writeParquetFile(file: string, columns: readonly ParquetColumn[], rows: ReadonlyArray<Record<string, unknown>>, rowGroupSize = 100): Promise<void> {
+export async function writeParquetFile(
+  file: string,
+  columns: readonly ParquetColumn[],
+  rows: ReadonlyArray<Record<string, unknown>>,
+  rowGroupSize = 100,
+): Promise<void> {
   const bytes = parquetBytes(columns, rows, rowGroupSize);
   await fs.promises.mkdir(path.dirname(file), { recursive: true });
   await writeFileAtomic(file, bytes);

@@ -67,14 +67,16 @@ export function decodeSafetensors(bytes: Uint8Array, file: string): { tensors: T
   if (bytes.length < 8) throw new SafetensorsError(file, `expected a safetensors file (8-byte header length first), found ${bytes.length} bytes`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const length = Number(view.getBigUint64(0, true));
-  if (length > MAX_HEADER || 8 + length > bytes.length) throw new SafetensorsError(file, `header length ${length} does not fit the file of ${bytes.length} bytes`);
+  if (length > MAX_HEADER || 8 + length > bytes.length)
+    throw new SafetensorsError(file, `header length ${length} does not fit the file of ${bytes.length} bytes`);
   let header: Record<string, unknown>;
   try {
     header = JSON.parse(Buffer.from(bytes.subarray(8, 8 + length)).toString('utf8')) as Record<string, unknown>;
   } catch (error) {
     throw new SafetensorsError(file, `header: expected JSON, found a syntax error (${(error as Error).message})`);
   }
-  if (typeof header !== 'object' || header === null || Array.isArray(header)) throw new SafetensorsError(file, `header: expected a JSON object, found ${JSON.stringify(header)}`);
+  if (typeof header !== 'object' || header === null || Array.isArray(header))
+    throw new SafetensorsError(file, `header: expected a JSON object, found ${JSON.stringify(header)}`);
   const dataStart = 8 + length;
   const tensors: TensorMap = new Map();
   const ranges: Array<[number, number, string]> = [];
@@ -87,13 +89,16 @@ export function decodeSafetensors(bytes: Uint8Array, file: string): { tensors: T
     const e = entry as { dtype?: unknown; shape?: unknown; data_offsets?: unknown };
     const shape = e.shape;
     const offsets = e.data_offsets;
-    if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0)) throw new SafetensorsError(file, `${name}.shape: expected a list of sizes, found ${JSON.stringify(shape)}`);
-    if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every((d) => Number.isInteger(d) && d >= 0)) throw new SafetensorsError(file, `${name}.data_offsets: expected [begin, end], found ${JSON.stringify(offsets)}`);
+    if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0))
+      throw new SafetensorsError(file, `${name}.shape: expected a list of sizes, found ${JSON.stringify(shape)}`);
+    if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every((d) => Number.isInteger(d) && d >= 0))
+      throw new SafetensorsError(file, `${name}.data_offsets: expected [begin, end], found ${JSON.stringify(offsets)}`);
     const count = (shape as number[]).reduce((a, b) => a * b, 1);
     const width = e.dtype === 'F32' ? 4 : e.dtype === 'F16' || e.dtype === 'BF16' ? 2 : 0;
     if (width === 0) throw new SafetensorsError(file, `${name}.dtype: expected F32, F16 or BF16, found ${JSON.stringify(e.dtype)}`);
     const [begin, end] = offsets as [number, number];
-    if (end - begin !== count * width || dataStart + end > bytes.length) throw new SafetensorsError(file, `${name}.data_offsets: [${begin}, ${end}] does not hold ${count} ${e.dtype} values inside the file`);
+    if (end - begin !== count * width || dataStart + end > bytes.length)
+      throw new SafetensorsError(file, `${name}.data_offsets: [${begin}, ${end}] does not hold ${count} ${e.dtype} values inside the file`);
     ranges.push([begin, end, name]);
     const data = new Float32Array(count);
     const at = dataStart + begin;
@@ -109,10 +114,18 @@ export function decodeSafetensors(bytes: Uint8Array, file: string): { tensors: T
   ranges.sort((a, b) => a[0] - b[0]);
   let expected = 0;
   for (const [begin, end, name] of ranges) {
-    if (begin !== expected) throw new SafetensorsError(file, `${name}.data_offsets: expected to begin at byte ${expected} (tensors tile the data without holes or overlaps), found ${begin}`);
+    if (begin !== expected)
+      throw new SafetensorsError(
+        file,
+        `${name}.data_offsets: expected to begin at byte ${expected} (tensors tile the data without holes or overlaps), found ${begin}`,
+      );
     expected = end;
   }
-  if (dataStart + expected !== bytes.length) throw new SafetensorsError(file, `expected the tensor data to end the file at byte ${dataStart + expected}, found ${bytes.length - dataStart - expected} bytes more`);
+  if (dataStart + expected !== bytes.length)
+    throw new SafetensorsError(
+      file,
+      `expected the tensor data to end the file at byte ${dataStart + expected}, found ${bytes.length - dataStart - expected} bytes more`,
+    );
   return { tensors, metadata };
 }
 

@@ -29,11 +29,19 @@ function sourceSwitch(ctx: ExplorerContext, on: ControlHandlers): { group: HTMLD
   group.setAttribute('role', 'group');
   group.setAttribute('aria-label', 'Attention source');
   const buttons = new Map<Source, HTMLButtonElement>();
-  for (const [source, label] of [['vit', 'ViT self-attention'], ['cross', 'Q-Former cross-attention']] as const) {
-    const b = button(doc, label, () => {
-      chooseSource(payload, state, source);
-      on.changed();
-    }, state.source === source);
+  for (const [source, label] of [
+    ['vit', 'ViT self-attention'],
+    ['cross', 'Q-Former cross-attention'],
+  ] as const) {
+    const b = button(
+      doc,
+      label,
+      () => {
+        chooseSource(payload, state, source);
+        on.changed();
+      },
+      state.source === source,
+    );
     b.dataset.source = source;
     buttons.set(source, b);
     group.append(b);
@@ -43,15 +51,25 @@ function sourceSwitch(ctx: ExplorerContext, on: ControlHandlers): { group: HTMLD
 
 function rolloutToggle(ctx: ExplorerContext, on: ControlHandlers): { label: HTMLSpanElement; button: HTMLButtonElement } {
   const { doc, payload, state } = ctx;
-  const note = el(doc, 'span', 'rollout-note', payload.rollout ? 'attention rollout across every ViT layer' : 'not available: this output carries no rollout matrix');
+  const note = el(
+    doc,
+    'span',
+    'rollout-note',
+    payload.rollout ? 'attention rollout across every ViT layer' : 'not available: this output carries no rollout matrix',
+  );
   note.id = `${ctx.idPrefix}-rollout-note`;
-  const toggle = button(doc, 'Rollout', () => {
-    if (!payload.rollout) return;
-    // The rollout is of ViT layers, so turning it on from Q-Former leaves Q-Former.
-    if (!state.rollout && state.source !== 'vit') chooseSource(payload, state, 'vit');
-    state.rollout = !state.rollout;
-    on.changed();
-  }, state.rollout);
+  const toggle = button(
+    doc,
+    'Rollout',
+    () => {
+      if (!payload.rollout) return;
+      // The rollout is of ViT layers, so turning it on from Q-Former leaves Q-Former.
+      if (!state.rollout && state.source !== 'vit') chooseSource(payload, state, 'vit');
+      state.rollout = !state.rollout;
+      on.changed();
+    },
+    state.rollout,
+  );
   toggle.classList.add('rollout');
   toggle.setAttribute('aria-describedby', note.id);
   if (!payload.rollout) {
@@ -127,7 +145,10 @@ export function buildControls(ctx: ExplorerContext, on: ControlHandlers): Contro
   function showLayer(entry: LayerEntry): void {
     head.select.replaceChildren(...entry.heads.map((h) => option(doc, String(h.head), `Head ${h.head}`)));
     const queries = currentHead(payload, state).weights.rows;
-    query.select.replaceChildren(option(doc, 'mean', `Mean over ${queries} queries`), ...Array.from({ length: queries }, (_, q) => option(doc, String(q), `Query ${q}`)));
+    query.select.replaceChildren(
+      option(doc, 'mean', `Mean over ${queries} queries`),
+      ...Array.from({ length: queries }, (_, q) => option(doc, String(q), `Query ${q}`)),
+    );
   }
 
   function sync(): void {

@@ -67,7 +67,10 @@ export function fitScale(width: number, height: number, maxWidth: number, maxHei
 
 /** Where an arrow (or Home/End) key moves `from`, kept inside the grid; null for other keys. */
 export function movePatch(from: Patch, key: string, grid: Grid): Patch | null {
-  const clamp = (row: number, column: number): Patch => ({ row: Math.max(0, Math.min(grid.rows - 1, row)), column: Math.max(0, Math.min(grid.columns - 1, column)) });
+  const clamp = (row: number, column: number): Patch => ({
+    row: Math.max(0, Math.min(grid.rows - 1, row)),
+    column: Math.max(0, Math.min(grid.columns - 1, column)),
+  });
   switch (key) {
     case 'ArrowUp':
       return clamp(from.row - 1, from.column);

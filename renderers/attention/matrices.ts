@@ -33,7 +33,8 @@ export function decodeBase64(data: string): Uint8Array {
 /** The values of a quantised matrix (byte x scale), row-major, as the kernel's `dequantise`. */
 export function dequantise(m: QuantisedMatrix): Float32Array {
   const bytes = decodeBase64(m.data);
-  if (bytes.length !== m.rows * m.columns) throw new RangeError(`attention weights: expected ${m.rows * m.columns} bytes for ${m.rows}x${m.columns}, found ${bytes.length}`);
+  if (bytes.length !== m.rows * m.columns)
+    throw new RangeError(`attention weights: expected ${m.rows * m.columns} bytes for ${m.rows}x${m.columns}, found ${bytes.length}`);
   const values = new Float32Array(bytes.length);
   for (let i = 0; i < bytes.length; i++) values[i] = (bytes[i] as number) * m.scale;
   return values;

@@ -37,7 +37,16 @@ export function renderAttention(value: unknown, root: ShadowRoot | HTMLElement, 
   const state = initialState(payload, remembered);
   const doc = startRoot(root, ATTENTION_STYLE);
   const { image } = payload;
-  root.append(buildExplorer({ doc, payload, state, cache: new WeightCache(), idPrefix: `idc-attention-${++nextId}`, imageUrl: `data:${image.mime};base64,${image.data}` }));
+  root.append(
+    buildExplorer({
+      doc,
+      payload,
+      state,
+      cache: new WeightCache(),
+      idPrefix: `idc-attention-${++nextId}`,
+      imageUrl: `data:${image.mime};base64,${image.data}`,
+    }),
+  );
   return state;
 }
 

@@ -55,7 +55,10 @@ export function buildStage(ctx: ExplorerContext, on: StageHandlers): Stage {
   stage.tabIndex = 0;
   stage.setAttribute('role', 'application');
   stage.setAttribute('aria-roledescription', 'attention map');
-  stage.setAttribute('aria-label', 'Attention map of the stacked pair (top image above the red line, bottom image below). Arrow keys move the inspected patch, Escape returns to the mean.');
+  stage.setAttribute(
+    'aria-label',
+    'Attention map of the stacked pair (top image above the red line, bottom image below). Arrow keys move the inspected patch, Escape returns to the mean.',
+  );
   const picture = el(doc, 'img', 'pair');
   picture.alt = `The stacked image pair: ${payload.title}`;
   picture.decoding = 'async';

@@ -39,7 +39,10 @@ export function layersOf(payload: AttentionPayload, source: Source): LayerEntry[
 
 /** Position of the chosen layer in its list (validated payloads are never empty). */
 export function layerPosition(payload: AttentionPayload, state: ViewState): number {
-  return Math.max(0, layersOf(payload, state.source).findIndex((l) => l.layer === state.layer));
+  return Math.max(
+    0,
+    layersOf(payload, state.source).findIndex((l) => l.layer === state.layer),
+  );
 }
 
 export function currentLayer(payload: AttentionPayload, state: ViewState): LayerEntry {

@@ -13,7 +13,7 @@ type Fields = Record<string, unknown>;
 
 class Problem extends Error {}
 
-const show = (value: unknown): string => (value === undefined ? 'undefined' : JSON.stringify(value) ?? String(value));
+const show = (value: unknown): string => (value === undefined ? 'undefined' : (JSON.stringify(value) ?? String(value)));
 
 function fail(field: string, expected: string, found: unknown): never {
   throw new Problem(`${field}: expected ${expected}, found ${show(found)}`);
@@ -31,7 +31,8 @@ function array(value: unknown, field: string, nonEmpty: boolean): unknown[] {
 }
 
 function integer(value: unknown, field: string, min: number): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min) fail(field, min === 0 ? 'a whole number from 0' : `a whole number from ${min}`, value);
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min)
+    fail(field, min === 0 ? 'a whole number from 0' : `a whole number from ${min}`, value);
   return value;
 }
 
@@ -94,10 +95,13 @@ function check(value: unknown): AttentionPayload {
   const columns = integer(grid.columns, 'grid.columns', 1);
   const patch = integer(grid.patch, 'grid.patch', 1);
   if (rows * patch !== height || columns * patch !== width) {
-    throw new Problem(`grid: expected ${rows}x${columns} patches of ${patch} px to cover the ${width}x${height} image, but they cover ${columns * patch}x${rows * patch}`);
+    throw new Problem(
+      `grid: expected ${rows}x${columns} patches of ${patch} px to cover the ${width}x${height} image, but they cover ${columns * patch}x${rows * patch}`,
+    );
   }
   const boundary = p.boundaryRow;
-  if (typeof boundary !== 'number' || !Number.isInteger(boundary) || boundary < 1 || boundary >= rows) fail('boundaryRow', `a whole number from 1 to ${rows - 1} (a patch row inside the grid)`, boundary);
+  if (typeof boundary !== 'number' || !Number.isInteger(boundary) || boundary < 1 || boundary >= rows)
+    fail('boundaryRow', `a whole number from 1 to ${rows - 1} (a patch row inside the grid)`, boundary);
 
   if (p.caption !== undefined) string(p.caption, 'caption');
   array(p.notes, 'notes', false).forEach((n, i) => string(n, `notes[${i}]`));

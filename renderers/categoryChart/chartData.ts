@@ -62,7 +62,9 @@ export function toCsv(payload: CategoryChartPayload): string {
       payload.categories.forEach((category, k) => {
         const v = s.values[metric]?.[k];
         const ci = s.intervals?.[metric]?.[k];
-        lines.push([s.name, category, metric, v === null || v === undefined ? '' : String(v), ci ? String(ci[0]) : '', ci ? String(ci[1]) : ''].map(csvCell).join(','));
+        lines.push(
+          [s.name, category, metric, v === null || v === undefined ? '' : String(v), ci ? String(ci[0]) : '', ci ? String(ci[1]) : ''].map(csvCell).join(','),
+        );
       });
     }
   }
@@ -71,5 +73,11 @@ export function toCsv(payload: CategoryChartPayload): string {
 
 /** A file name from a title: letters, digits and dashes. */
 export function fileStem(title: string): string {
-  return title.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 60) || 'chart';
+  return (
+    title
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 60) || 'chart'
+  );
 }

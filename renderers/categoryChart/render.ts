@@ -58,7 +58,12 @@ function buildChart(canvas: HTMLCanvasElement, payload: CategoryChartPayload, me
       color: theme.foreground,
       scales: {
         x: { ticks: { color: theme.foreground }, grid: { color: theme.grid } },
-        y: { beginAtZero: true, ticks: { color: theme.foreground }, grid: { color: theme.grid }, title: { display: true, text: metric, color: theme.foreground } },
+        y: {
+          beginAtZero: true,
+          ticks: { color: theme.foreground },
+          grid: { color: theme.grid },
+          title: { display: true, text: metric, color: theme.foreground },
+        },
       },
       plugins: {
         legend: { labels: { color: theme.foreground } },
@@ -134,7 +139,10 @@ export function renderCategoryChart(value: unknown, root: ShadowRoot | HTMLEleme
   const draw = () => {
     rendered.chart?.destroy();
     const m = state.metric as string;
-    canvas.setAttribute('aria-label', `Grouped bar chart of ${m} by category for ${payload.series.map((s) => s.name).join(', ')}; the table view lists the numbers`);
+    canvas.setAttribute(
+      'aria-label',
+      `Grouped bar chart of ${m} by category for ${payload.series.map((s) => s.name).join(', ')}; the table view lists the numbers`,
+    );
     tableBox.replaceChildren(table(doc, payload, m));
     const showChart = state.view === 'chart';
     plot.hidden = !showChart;
@@ -148,20 +156,36 @@ export function renderCategoryChart(value: unknown, root: ShadowRoot | HTMLEleme
   };
 
   if (payload.metrics.length > 1) {
-    const metricChoice = choice(doc, 'Metric', payload.metrics.map((m) => [m, m] as const), metric, (m) => {
-      state.metric = m;
-      draw();
-    });
+    const metricChoice = choice(
+      doc,
+      'Metric',
+      payload.metrics.map((m) => [m, m] as const),
+      metric,
+      (m) => {
+        state.metric = m;
+        draw();
+      },
+    );
     toolbar.append(metricChoice.label);
   }
-  const chartButton = button(doc, 'Chart', () => {
-    state.view = 'chart';
-    draw();
-  }, state.view === 'chart');
-  const tableButton = button(doc, 'Table', () => {
-    state.view = 'table';
-    draw();
-  }, state.view === 'table');
+  const chartButton = button(
+    doc,
+    'Chart',
+    () => {
+      state.view = 'chart';
+      draw();
+    },
+    state.view === 'chart',
+  );
+  const tableButton = button(
+    doc,
+    'Table',
+    () => {
+      state.view = 'table';
+      draw();
+    },
+    state.view === 'table',
+  );
   const pngButton = button(doc, 'Save PNG', () => {
     if (!rendered.chart) {
       status.textContent = 'Switch to the chart view to save it as PNG.';

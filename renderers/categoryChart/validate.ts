@@ -2,7 +2,6 @@
 import type { CategoryChartPayload } from '../../kernels/outputs/contracts';
 import type { Checked } from '../shared/checked';
 
-
 const isStringList = (v: unknown): v is string[] => Array.isArray(v) && v.every((x) => typeof x === 'string');
 
 export function validateCategoryChart(value: unknown): Checked<CategoryChartPayload> {
@@ -27,10 +26,12 @@ export function validateCategoryChart(value: unknown): Checked<CategoryChartPayl
       }
     }
     if (series.intervals !== undefined) {
-      if (typeof series.intervals !== 'object' || series.intervals === null) return { ok: false, problem: `${field}.intervals: expected an object of metric -> [low, high] pairs` };
+      if (typeof series.intervals !== 'object' || series.intervals === null)
+        return { ok: false, problem: `${field}.intervals: expected an object of metric -> [low, high] pairs` };
       for (const [metric, values] of Object.entries(series.intervals as Record<string, unknown>)) {
         const pair = (v: unknown) => v === null || (Array.isArray(v) && v.length === 2 && v.every((x) => typeof x === 'number' && Number.isFinite(x)));
-        if (!Array.isArray(values) || values.length !== n || !values.every(pair)) return { ok: false, problem: `${field}.intervals.${metric}: expected ${n} [low, high] pairs or nulls` };
+        if (!Array.isArray(values) || values.length !== n || !values.every(pair))
+          return { ok: false, problem: `${field}.intervals.${metric}: expected ${n} [low, high] pairs or nulls` };
       }
     }
   }

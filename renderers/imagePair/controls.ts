@@ -18,7 +18,16 @@ export interface Controls {
   setMode(mode: Mode): void;
 }
 
-function valueSlider(doc: Document, label: string, control: string, min: number, max: number, value: number, text: (v: number) => string, onInput: (v: number) => void) {
+function valueSlider(
+  doc: Document,
+  label: string,
+  control: string,
+  min: number,
+  max: number,
+  value: number,
+  text: (v: number) => string,
+  onInput: (v: number) => void,
+) {
   const shown = el(doc, 'span', 'slider-value', text(value));
   const s = slider(doc, label, min, max, 1, value, (v) => {
     shown.textContent = text(v);

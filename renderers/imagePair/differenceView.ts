@@ -45,7 +45,8 @@ export function differenceLayer(doc: Document, pair: ImagePairItem, card: HTMLEl
     card.dataset.difference = 'unavailable';
     summary.className = 'difference-summary note';
     if (pair.mask) {
-      summary.textContent = 'This view has no 2D canvas, so the difference cannot be computed here; the grey difference mask from the kernel is shown instead, without the threshold.';
+      summary.textContent =
+        'This view has no 2D canvas, so the difference cannot be computed here; the grey difference mask from the kernel is shown instead, without the threshold.';
       const mask = el(doc, 'img', 'mask');
       mask.alt = `difference mask of ${pair.id}`;
       mask.src = dataUrl(pair.mask);

@@ -22,7 +22,13 @@ export function pager(doc: Document, pageSize: number, onStep: (delta: -1 | 1) =
   const next = button(doc, 'Next', () => onStep(1));
   next.setAttribute('aria-label', 'Next page of pairs');
   next.dataset.action = 'next-page';
-  const size = choice(doc, 'Pairs per page', PAGE_SIZES.map((n) => [String(n), String(n)] as const), String(pageSize), (v) => onSize(Number(v)));
+  const size = choice(
+    doc,
+    'Pairs per page',
+    PAGE_SIZES.map((n) => [String(n), String(n)] as const),
+    String(pageSize),
+    (v) => onSize(Number(v)),
+  );
   size.label.dataset.control = 'page-size';
   nav.append(previous, label, next, size.label);
 

@@ -27,6 +27,10 @@ export function originText(pair: Pick<ImagePairItem, 'category' | 'split'>): str
  * characters file systems refuse, so only a safe subset is kept.
  */
 export function fileName(id: string, what: string): string {
-  const stem = id.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^[._]+/, '').slice(0, 80) || 'pair';
+  const stem =
+    id
+      .replace(/[^A-Za-z0-9._-]+/g, '_')
+      .replace(/^[._]+/, '')
+      .slice(0, 80) || 'pair';
   return `${stem}-${what}.png`;
 }

@@ -87,9 +87,9 @@ export function renderImagePairs(value: unknown, root: ShadowRoot | HTMLElement)
   const showPage = () => {
     const range = pageRange(payload.pairs.length, state.page, state.pageSize);
     state.page = range.page;
-    cards = payload.pairs.slice(range.start, range.end).map((pair, k) =>
-      pairCard({ doc, pair, index: range.start + k, offset: payload.offset, total: payload.total, state }),
-    );
+    cards = payload.pairs
+      .slice(range.start, range.end)
+      .map((pair, k) => pairCard({ doc, pair, index: range.start + k, offset: payload.offset, total: payload.total, state }));
     if (cards.length > 0) grid.replaceChildren(...cards.map((c) => c.element));
     else grid.replaceChildren(el(doc, 'p', 'empty', 'This output holds no pairs.'));
     grid.dataset.start = String(range.start);

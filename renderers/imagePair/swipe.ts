@@ -15,7 +15,14 @@ export interface SwipeDivider {
 }
 
 /** `clip` holds the before layer; it is cut at the divider. */
-export function swipeDivider(doc: Document, viewport: HTMLElement, clip: HTMLElement, pairLabel: string, value: number, onChange: (percent: number) => void): SwipeDivider {
+export function swipeDivider(
+  doc: Document,
+  viewport: HTMLElement,
+  clip: HTMLElement,
+  pairLabel: string,
+  value: number,
+  onChange: (percent: number) => void,
+): SwipeDivider {
   const divider = el(doc, 'div', 'divider');
   divider.tabIndex = 0;
   divider.setAttribute('role', 'slider');

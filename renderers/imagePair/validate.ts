@@ -31,7 +31,11 @@ function imageProblem(value: unknown, field: string): string | null {
 function pairProblem(value: unknown, field: string): string | null {
   if (!isObject(value)) return `${field}: expected an object`;
   if (typeof value.id !== 'string') return `${field}.id: expected a string`;
-  const images: Array<[string, boolean]> = [['before', true], ['after', true], ['mask', false]];
+  const images: Array<[string, boolean]> = [
+    ['before', true],
+    ['after', true],
+    ['mask', false],
+  ];
   for (const [k, required] of images) {
     if (!required && value[k] === undefined) continue;
     const problem = imageProblem(value[k], `${field}.${k}`);

@@ -11,7 +11,20 @@ let registered = false;
 
 export function registerCharts(): typeof Chart {
   if (!registered) {
-    Chart.register(BarWithErrorBarsController, BarWithErrorBar, BarElement, CategoryScale, LinearScale, LogarithmicScale, LineController, LineElement, PointElement, Tooltip, Legend, Filler);
+    Chart.register(
+      BarWithErrorBarsController,
+      BarWithErrorBar,
+      BarElement,
+      CategoryScale,
+      LinearScale,
+      LogarithmicScale,
+      LineController,
+      LineElement,
+      PointElement,
+      Tooltip,
+      Legend,
+      Filler,
+    );
     registered = true;
   }
   return Chart;
@@ -49,7 +62,11 @@ export function seriesColour(theme: ChartTheme, k: number): string {
 }
 
 /** The frame of a chart output: its title, a labelled toolbar, and the canvas in a sized box. */
-export function chartFrame(doc: Document, title: string, toolbarLabel: string): { title: HTMLElement; toolbar: HTMLElement; plot: HTMLElement; canvas: HTMLCanvasElement } {
+export function chartFrame(
+  doc: Document,
+  title: string,
+  toolbarLabel: string,
+): { title: HTMLElement; toolbar: HTMLElement; plot: HTMLElement; canvas: HTMLCanvasElement } {
   const heading = el(doc, 'div', 'title', title);
   const toolbar = el(doc, 'div', 'toolbar');
   toolbar.setAttribute('role', 'toolbar');

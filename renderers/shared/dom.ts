@@ -48,7 +48,15 @@ export function button(doc: Document, label: string, onClick: () => void, presse
 }
 
 /** A range input with a visible label: <label>text <input type=range></label>. */
-export function slider(doc: Document, label: string, min: number, max: number, step: number, value: number, onInput: (value: number) => void): { label: HTMLLabelElement; input: HTMLInputElement } {
+export function slider(
+  doc: Document,
+  label: string,
+  min: number,
+  max: number,
+  step: number,
+  value: number,
+  onInput: (value: number) => void,
+): { label: HTMLLabelElement; input: HTMLInputElement } {
   const l = el(doc, 'label', 'slider', `${label} `);
   const input = el(doc, 'input');
   input.type = 'range';
@@ -63,7 +71,13 @@ export function slider(doc: Document, label: string, min: number, max: number, s
 }
 
 /** A select with a visible label, options given as [value, text]. */
-export function choice(doc: Document, label: string, options: ReadonlyArray<readonly [string, string]>, value: string, onChange: (value: string) => void): { label: HTMLLabelElement; select: HTMLSelectElement } {
+export function choice(
+  doc: Document,
+  label: string,
+  options: ReadonlyArray<readonly [string, string]>,
+  value: string,
+  onChange: (value: string) => void,
+): { label: HTMLLabelElement; select: HTMLSelectElement } {
   const l = el(doc, 'label', 'choice', `${label} `);
   const select = el(doc, 'select');
   select.setAttribute('aria-label', label);

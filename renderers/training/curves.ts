@@ -40,7 +40,10 @@ export function runCurves(payload: TrainingPayload, view: CurveView, smoothing: 
     if (view === 'validation') return { name: run.name, label, points: run.validation.map((v) => ({ x: v.epoch, y: v.loss })) };
     const raw = run.loss.map((y, i) => ({ x: i + 1, y: y === null || !Number.isFinite(y) ? null : y }));
     if (smoothing <= 0) return { name: run.name, label, points: raw };
-    const smoothed = smooth(raw.map((p) => p.y), smoothing);
+    const smoothed = smooth(
+      raw.map((p) => p.y),
+      smoothing,
+    );
     return { name: run.name, label, points: raw.map((p, i) => ({ x: p.x, y: smoothed[i] ?? null })), raw };
   });
 }

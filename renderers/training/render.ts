@@ -38,8 +38,29 @@ function datasets(payload: TrainingPayload, state: CurvesState, theme: ChartThem
     const colour = seriesColour(theme, k);
     // past the theme's colours, the same hues come back dashed
     const dash = k >= theme.series.length ? [6, 3] : [];
-    out.push({ label: c.label, data: c.points, borderColor: colour, backgroundColor: colour, borderDash: dash, borderWidth: 1.5, pointRadius: state.view === 'validation' ? 3 : 0, spanGaps: false, parsing: false });
-    if (c.raw) out.push({ label: `${c.label} raw`, data: c.raw, borderColor: colour, backgroundColor: colour, borderDash: dash, borderWidth: 1, pointRadius: 0, spanGaps: false, parsing: false });
+    out.push({
+      label: c.label,
+      data: c.points,
+      borderColor: colour,
+      backgroundColor: colour,
+      borderDash: dash,
+      borderWidth: 1.5,
+      pointRadius: state.view === 'validation' ? 3 : 0,
+      spanGaps: false,
+      parsing: false,
+    });
+    if (c.raw)
+      out.push({
+        label: `${c.label} raw`,
+        data: c.raw,
+        borderColor: colour,
+        backgroundColor: colour,
+        borderDash: dash,
+        borderWidth: 1,
+        pointRadius: 0,
+        spanGaps: false,
+        parsing: false,
+      });
   });
   // faint raw lines: the theme colour at a quarter opacity through the dataset's own alpha
   for (const d of out) if (typeof d.label === 'string' && d.label.endsWith(' raw')) d.borderColor = withAlpha(d.borderColor as string, 0.25);
@@ -71,8 +92,18 @@ function buildChart(canvas: HTMLCanvasElement, payload: TrainingPayload, state: 
       color: theme.foreground,
       interaction: { mode: 'nearest', intersect: false },
       scales: {
-        x: { type: 'linear', title: { display: true, text: state.view === 'steps' ? 'step' : 'epoch', color: theme.foreground }, ticks: { color: theme.foreground, precision: 0 }, grid: { color: theme.grid } },
-        y: { type: state.logScale ? 'logarithmic' : 'linear', title: { display: true, text: state.view === 'steps' ? 'training loss' : 'validation loss', color: theme.foreground }, ticks: { color: theme.foreground }, grid: { color: theme.grid } },
+        x: {
+          type: 'linear',
+          title: { display: true, text: state.view === 'steps' ? 'step' : 'epoch', color: theme.foreground },
+          ticks: { color: theme.foreground, precision: 0 },
+          grid: { color: theme.grid },
+        },
+        y: {
+          type: state.logScale ? 'logarithmic' : 'linear',
+          title: { display: true, text: state.view === 'steps' ? 'training loss' : 'validation loss', color: theme.foreground },
+          ticks: { color: theme.foreground },
+          grid: { color: theme.grid },
+        },
       },
       plugins: { legend: { labels: { color: theme.foreground, filter: (item) => !item.text.endsWith(' raw') } } },
     },
@@ -103,7 +134,10 @@ export function renderTraining(value: unknown, root: ShadowRoot | HTMLElement, h
   const notes = el(doc, 'ul', 'notes');
 
   const describe = () => {
-    canvas.setAttribute('aria-label', `${state.view === 'steps' ? 'Training loss per step' : 'Validation loss per epoch'} of ${payload.runs.map((r) => r.name).join(', ')}; the line under the chart gives the last values`);
+    canvas.setAttribute(
+      'aria-label',
+      `${state.view === 'steps' ? 'Training loss per step' : 'Validation loss per epoch'} of ${payload.runs.map((r) => r.name).join(', ')}; the line under the chart gives the last values`,
+    );
     notes.replaceChildren(...payload.notes.map((n) => el(doc, 'li', undefined, n)));
   };
   const draw = () => {
@@ -131,18 +165,33 @@ export function renderTraining(value: unknown, root: ShadowRoot | HTMLElement, h
     return true;
   };
 
-  const stepsButton = button(doc, 'Loss per step', () => {
-    state.view = 'steps';
-    draw();
-  }, state.view === 'steps');
-  const validationButton = button(doc, 'Validation per epoch', () => {
-    state.view = 'validation';
-    draw();
-  }, state.view === 'validation');
-  const logButton = button(doc, 'Log scale', () => {
-    state.logScale = !state.logScale;
-    draw();
-  }, state.logScale);
+  const stepsButton = button(
+    doc,
+    'Loss per step',
+    () => {
+      state.view = 'steps';
+      draw();
+    },
+    state.view === 'steps',
+  );
+  const validationButton = button(
+    doc,
+    'Validation per epoch',
+    () => {
+      state.view = 'validation';
+      draw();
+    },
+    state.view === 'validation',
+  );
+  const logButton = button(
+    doc,
+    'Log scale',
+    () => {
+      state.logScale = !state.logScale;
+      draw();
+    },
+    state.logScale,
+  );
   const smoothing = slider(doc, 'Smoothing', 0, 0.99, 0.01, state.smoothing, (v) => {
     state.smoothing = v;
     draw();

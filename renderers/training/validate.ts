@@ -17,10 +17,17 @@ export function validateTraining(value: unknown): Checked<TrainingPayload> {
     const run = r as Record<string, unknown>;
     if (typeof run.name !== 'string') return { ok: false, problem: `${field}.name: expected a string` };
     // a diverged run has NaN or Infinity losses, which JSON writes as null: kept as gaps
-    if (!Array.isArray(run.loss) || !run.loss.every((v) => v === null || typeof v === 'number')) return { ok: false, problem: `${field}.loss: expected a list of numbers` };
-    const validationPoint = (v: unknown) => typeof v === 'object' && v !== null && typeof (v as Record<string, unknown>).epoch === 'number' && ((v as Record<string, unknown>).loss === null || typeof (v as Record<string, unknown>).loss === 'number');
-    if (!Array.isArray(run.validation) || !run.validation.every(validationPoint)) return { ok: false, problem: `${field}.validation: expected a list of {epoch, loss}` };
-    if (!STATES.includes(run.state as string)) return { ok: false, problem: `${field}.state: expected ${STATES.join(', ')}, found ${JSON.stringify(run.state)}` };
+    if (!Array.isArray(run.loss) || !run.loss.every((v) => v === null || typeof v === 'number'))
+      return { ok: false, problem: `${field}.loss: expected a list of numbers` };
+    const validationPoint = (v: unknown) =>
+      typeof v === 'object' &&
+      v !== null &&
+      typeof (v as Record<string, unknown>).epoch === 'number' &&
+      ((v as Record<string, unknown>).loss === null || typeof (v as Record<string, unknown>).loss === 'number');
+    if (!Array.isArray(run.validation) || !run.validation.every(validationPoint))
+      return { ok: false, problem: `${field}.validation: expected a list of {epoch, loss}` };
+    if (!STATES.includes(run.state as string))
+      return { ok: false, problem: `${field}.state: expected ${STATES.join(', ')}, found ${JSON.stringify(run.state)}` };
   }
   return { ok: true, payload: value as TrainingPayload };
 }

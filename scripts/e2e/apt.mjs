@@ -13,7 +13,9 @@ export const BROWSER_PACKAGES = ['chromium', 'fonts-liberation'];
 function installed(name) {
   try {
     // biome-ignore lint/suspicious/noTemplateCurlyInString: dpkg-query's own format field
-    return execFileSync('dpkg-query', ['-W', '-f', '${Status}', name], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).includes('install ok installed');
+    return execFileSync('dpkg-query', ['-W', '-f', '${Status}', name], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).includes(
+      'install ok installed',
+    );
   } catch {
     return false;
   }
@@ -28,7 +30,9 @@ export async function ensureDebianPackages(names, { logFile } = {}) {
   const missing = names.filter((n) => !installed(n));
   if (missing.length === 0) return [];
   if (process.getuid?.() !== 0) {
-    throw new Error(`missing Debian packages ${missing.join(', ')}: run \`sudo apt-get update && sudo apt-get install -y ${missing.join(' ')}\` (the e2e installs them itself only as root)`);
+    throw new Error(
+      `missing Debian packages ${missing.join(', ')}: run \`sudo apt-get update && sudo apt-get install -y ${missing.join(' ')}\` (the e2e installs them itself only as root)`,
+    );
   }
   console.log(`[e2e] apt-get install ${missing.join(' ')}`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };

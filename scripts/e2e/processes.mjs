@@ -102,7 +102,9 @@ export function runCommand(name, command, args, { cwd, env, logFile, timeoutMs =
       writeRegistry();
       if (code === 0) return resolve();
       const tail = logFile ? `\n--- last lines of ${logFile} ---\n${tailOf(logFile, 40)}` : '';
-      const why = signal ? `was killed by ${signal}${signal === 'SIGKILL' ? ` (timeout ${Math.round(timeoutMs / 1000)} s?)` : ''}` : `exited with status ${code}`;
+      const why = signal
+        ? `was killed by ${signal}${signal === 'SIGKILL' ? ` (timeout ${Math.round(timeoutMs / 1000)} s?)` : ''}`
+        : `exited with status ${code}`;
       reject(new Error(`${name}: \`${[command, ...args].join(' ')}\` ${why}${tail}`));
     });
   });
@@ -131,7 +133,11 @@ export function groupAlive(pgid) {
 export function tailOf(file, lines = 40) {
   try {
     const text = fs.readFileSync(file, 'utf8');
-    return text.split('\n').slice(-lines - 1).join('\n').trimEnd();
+    return text
+      .split('\n')
+      .slice(-lines - 1)
+      .join('\n')
+      .trimEnd();
   } catch {
     return '';
   }

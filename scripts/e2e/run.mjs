@@ -23,7 +23,20 @@ import { BROWSER_PACKAGES, CODE_SERVER_BUILD_PACKAGES, ensureDebianPackages } fr
 import { installExtension, layout, startCodeServer } from './codeServer.mjs';
 import { cacheRoot, ensureCodeServer, resolveCodeServer } from './install.mjs';
 import { Phases } from './phases.mjs';
-import { adoptGroup, cleanup, freePort, groupAlive, handleSignals, listProcesses, makeRunDir, onCleanup, portOpen, runCommand, startReaper, tailOf } from './processes.mjs';
+import {
+  adoptGroup,
+  cleanup,
+  freePort,
+  groupAlive,
+  handleSignals,
+  listProcesses,
+  makeRunDir,
+  onCleanup,
+  portOpen,
+  runCommand,
+  startReaper,
+  tailOf,
+} from './processes.mjs';
 import { prepareWorkspace } from './workspace.mjs';
 import { expectationsOf } from '../../test/e2e/expectations.mjs';
 import { checkExecutedAblation, checkExecutedNotebook, checkRunAll } from '../../test/e2e/scenario.mjs';
@@ -58,7 +71,9 @@ async function phase(name, fn, timeoutMs) {
 /** The extension's kernel processes now running (dist/kernel.js of the installed .vsix). */
 function kernels() {
   if (!state.dirs) return [];
-  return listProcesses().filter((p) => p.state !== 'Z' && p.cmdline.some((a) => a.startsWith(state.dirs.extensions) && a.endsWith(path.join('dist', 'kernel.js'))));
+  return listProcesses().filter(
+    (p) => p.state !== 'Z' && p.cmdline.some((a) => a.startsWith(state.dirs.extensions) && a.endsWith(path.join('dist', 'kernel.js'))),
+  );
 }
 
 /** Processes left that belong to this run: code-server, kernels, anything under the run folder. */
@@ -72,28 +87,47 @@ async function main() {
   startReaper(runDir);
   console.log(`[e2e] run folder ${runDir}; artifacts ${path.relative(ROOT, ARTIFACTS)}`);
 
-  await phase('system packages', async () => {
-    const installed = await ensureDebianPackages([...BROWSER_PACKAGES, ...CODE_SERVER_BUILD_PACKAGES], { logFile: path.join(runDir, 'apt.log') });
-    return { note: installed.length ? `installed ${installed.join(', ')}` : 'all present' };
-  }, 15 * 60_000);
+  await phase(
+    'system packages',
+    async () => {
+      const installed = await ensureDebianPackages([...BROWSER_PACKAGES, ...CODE_SERVER_BUILD_PACKAGES], { logFile: path.join(runDir, 'apt.log') });
+      return { note: installed.length ? `installed ${installed.join(', ')}` : 'all present' };
+    },
+    15 * 60_000,
+  );
 
-  await phase('package .vsix (npm run package)', async () => {
-    const before = fs.existsSync(VSIX) ? fs.statSync(VSIX).mtimeMs : 0;
-    await runCommand('npm run package', 'npm', ['run', 'package'], { cwd: ROOT, logFile: path.join(runDir, 'package.log'), timeoutMs: 5 * 60_000 });
-    const stat = fs.statSync(VSIX);
-    if (stat.mtimeMs <= before) throw new Error(`npm run package did not write ${VSIX}`);
-    return { note: `${(stat.size / 2 ** 20).toFixed(1)} MiB` };
-  }, 6 * 60_000);
+  await phase(
+    'package .vsix (npm run package)',
+    async () => {
+      const before = fs.existsSync(VSIX) ? fs.statSync(VSIX).mtimeMs : 0;
+      await runCommand('npm run package', 'npm', ['run', 'package'], { cwd: ROOT, logFile: path.join(runDir, 'package.log'), timeoutMs: 5 * 60_000 });
+      const stat = fs.statSync(VSIX);
+      if (stat.mtimeMs <= before) throw new Error(`npm run package did not write ${VSIX}`);
+      return { note: `${(stat.size / 2 ** 20).toFixed(1)} MiB` };
+    },
+    6 * 60_000,
+  );
 
-  const cs = await phase('Node 24 and code-server (cache or npm install)', async () => {
-    const root = cacheRoot(ROOT);
-    const resolved = await resolveCodeServer(root);
-    const logFile = path.join(root, 'install.log');
-    const result = await ensureCodeServer(root, resolved, { logFile });
-    return { ...result, note: `code-server ${result.reported} on Node ${result.node.version} (${result.installed ? 'installed now' : 'cached'} in ${result.dir}; version from ${resolved.source})` };
-  }, 40 * 60_000);
+  const cs = await phase(
+    'Node 24 and code-server (cache or npm install)',
+    async () => {
+      const root = cacheRoot(ROOT);
+      const resolved = await resolveCodeServer(root);
+      const logFile = path.join(root, 'install.log');
+      const result = await ensureCodeServer(root, resolved, { logFile });
+      return {
+        ...result,
+        note: `code-server ${result.reported} on Node ${result.node.version} (${result.installed ? 'installed now' : 'cached'} in ${result.dir}; version from ${resolved.source})`,
+      };
+    },
+    40 * 60_000,
+  );
 
-  const workspace = await phase('workspace and executed notebook (headless runner)', () => prepareWorkspace(ROOT, runDir, { logFile: path.join(runDir, 'runner.log') }), 3 * 60_000);
+  const workspace = await phase(
+    'workspace and executed notebook (headless runner)',
+    () => prepareWorkspace(ROOT, runDir, { logFile: path.join(runDir, 'runner.log') }),
+    3 * 60_000,
+  );
   const expected = expectationsOf(workspace.executedNotebook);
 
   state.dirs = layout(runDir);
@@ -104,35 +138,51 @@ async function main() {
   state.server = await phase('start code-server', () => startCodeServer(cs, state.dirs, state.port), 2 * 60_000);
   console.log(`[e2e] code-server ${state.server.url} (pid ${state.server.pid}); log ${state.dirs.log}`);
 
-  await phase('launch Chromium and open the workspace', async () => {
-    const before = new Set(listProcesses().map((p) => p.pid));
-    const tmpBefore = new Set(fs.readdirSync(os.tmpdir()));
-    const launched = await launchBrowser({ downloadsPath: path.join(runDir, 'downloads') });
-    state.record = launched.record;
-    onCleanup(() => launched.browser.close());
-    // playwright starts Chromium as a child of this process, leading its own process group
-    const chromium = listProcesses().filter((p) => !before.has(p.pid) && p.ppid === process.pid && p.pgid === p.pid);
-    // its temporary folders, for the reaper to remove if this process dies: the profile (on
-    // Chromium's command line) and playwright's artifacts folder (the one new such folder)
-    const artifacts = fs.readdirSync(os.tmpdir()).filter((d) => d.startsWith('playwright-artifacts-') && !tmpBefore.has(d));
-    for (const p of chromium) {
-      const profile = p.cmdline.find((a) => a.startsWith('--user-data-dir='))?.slice('--user-data-dir='.length);
-      adoptGroup(p.pid, 'chromium', [...(profile ? [profile] : []), ...(artifacts.length === 1 ? [path.join(os.tmpdir(), artifacts[0])] : [])]);
-    }
-    if (chromium.length === 0) console.warn('[e2e] could not find Chromium\'s process group; it is closed through playwright only');
-    else console.log(`[e2e] Chromium pid ${chromium.map((p) => p.pid).join(', ')} (own process group)`);
-    state.workbench = new Workbench(launched.page, ARTIFACTS);
-    await state.workbench.open(state.server.url, workspace.folder, 'renderers.idcnb');
-    await state.workbench.screenshot('workbench');
-  }, 2 * 60_000);
+  await phase(
+    'launch Chromium and open the workspace',
+    async () => {
+      const before = new Set(listProcesses().map((p) => p.pid));
+      const tmpBefore = new Set(fs.readdirSync(os.tmpdir()));
+      const launched = await launchBrowser({ downloadsPath: path.join(runDir, 'downloads') });
+      state.record = launched.record;
+      onCleanup(() => launched.browser.close());
+      // playwright starts Chromium as a child of this process, leading its own process group
+      const chromium = listProcesses().filter((p) => !before.has(p.pid) && p.ppid === process.pid && p.pgid === p.pid);
+      // its temporary folders, for the reaper to remove if this process dies: the profile (on
+      // Chromium's command line) and playwright's artifacts folder (the one new such folder)
+      const artifacts = fs.readdirSync(os.tmpdir()).filter((d) => d.startsWith('playwright-artifacts-') && !tmpBefore.has(d));
+      for (const p of chromium) {
+        const profile = p.cmdline.find((a) => a.startsWith('--user-data-dir='))?.slice('--user-data-dir='.length);
+        adoptGroup(p.pid, 'chromium', [...(profile ? [profile] : []), ...(artifacts.length === 1 ? [path.join(os.tmpdir(), artifacts[0])] : [])]);
+      }
+      if (chromium.length === 0) console.warn("[e2e] could not find Chromium's process group; it is closed through playwright only");
+      else console.log(`[e2e] Chromium pid ${chromium.map((p) => p.pid).join(', ')} (own process group)`);
+      state.workbench = new Workbench(launched.page, ARTIFACTS);
+      await state.workbench.open(state.server.url, workspace.folder, 'renderers.idcnb');
+      await state.workbench.screenshot('workbench');
+    },
+    2 * 60_000,
+  );
 
-  const executedNotes = await phase('executed notebook: saved outputs drawn without running', () => checkExecutedNotebook({ wb: state.workbench, workspace, expected, kernels }), 3 * 60_000);
+  const executedNotes = await phase(
+    'executed notebook: saved outputs drawn without running',
+    () => checkExecutedNotebook({ wb: state.workbench, workspace, expected, kernels }),
+    3 * 60_000,
+  );
   console.log(`[e2e]   ${executedNotes.join('; ')}`);
 
-  const ablationNotes = await phase('executed 02 notebook: chart and curves drawn without running', () => checkExecutedAblation({ wb: state.workbench, workspace, kernels }), 3 * 60_000);
+  const ablationNotes = await phase(
+    'executed 02 notebook: chart and curves drawn without running',
+    () => checkExecutedAblation({ wb: state.workbench, workspace, kernels }),
+    3 * 60_000,
+  );
   console.log(`[e2e]   ${ablationNotes.join('; ')}`);
 
-  const runNotes = await phase('Run All through the UI: outputs drawn by the renderers', () => checkRunAll({ wb: state.workbench, workspace, expected, kernels, codeServerPgid: state.server.pid }), 5 * 60_000);
+  const runNotes = await phase(
+    'Run All through the UI: outputs drawn by the renderers',
+    () => checkRunAll({ wb: state.workbench, workspace, expected, kernels, codeServerPgid: state.server.pid }),
+    5 * 60_000,
+  );
   console.log(`[e2e]   ${runNotes.join('; ')}`);
   if (state.record.dialogs.length) throw new Error(`dialogs opened in the workbench: ${state.record.dialogs.join('; ')}`);
 }
@@ -168,7 +218,12 @@ async function finish() {
   }
   const left = leftovers(pgids);
   const portLeft = state.port !== undefined && (await portOpen(state.port));
-  phases.record('stop every process', (Date.now() - t0) / 1000, cleanupError || left.length || portLeft ? 'failed' : 'ok', forcedKill.length ? `SIGKILL needed for ${forcedKill.join(', ')}` : undefined);
+  phases.record(
+    'stop every process',
+    (Date.now() - t0) / 1000,
+    cleanupError || left.length || portLeft ? 'failed' : 'ok',
+    forcedKill.length ? `SIGKILL needed for ${forcedKill.join(', ')}` : undefined,
+  );
   saveLogs();
   if (cleanupError) console.error(`[e2e] cleanup: ${cleanupError.message}`);
   if (left.length) console.error(`[e2e] processes left behind: ${left.map((p) => `${p.pid} ${p.cmdline.join(' ').slice(0, 160)}`).join('\n  ')}`);
@@ -184,7 +239,12 @@ handleSignals(
   async ({ seconds, forced, error }) => {
     const left = leftovers(state.server ? [state.server.pid] : []);
     const portLeft = state.port !== undefined && (await portOpen(state.port));
-    phases.record('stop every process', seconds, error || left.length || portLeft ? 'failed' : 'ok', forced?.length ? `SIGKILL needed for ${forced.join(', ')}` : undefined);
+    phases.record(
+      'stop every process',
+      seconds,
+      error || left.length || portLeft ? 'failed' : 'ok',
+      forced?.length ? `SIGKILL needed for ${forced.join(', ')}` : undefined,
+    );
     if (left.length) console.error(`[e2e] processes left behind: ${left.map((p) => `${p.pid} ${p.cmdline.join(' ').slice(0, 160)}`).join('\n  ')}`);
     if (portLeft) console.error(`[e2e] port ${state.port} still accepts connections`);
     saveLogs();
@@ -209,10 +269,12 @@ if (failure) {
   const cause = failure.cause;
   const frames = (cause?.stack ?? '').split('\n').filter((l) => /^\s+at /.test(l));
   if (frames.length) console.error(frames.slice(0, 4).join('\n'));
-  if (state.dirs && fs.existsSync(state.dirs.log)) console.error(`\n--- last lines of code-server's log (${path.relative(ROOT, path.join(ARTIFACTS, 'code-server.log'))}) ---\n${tailOf(state.dirs.log, 30)}`);
+  if (state.dirs && fs.existsSync(state.dirs.log))
+    console.error(`\n--- last lines of code-server's log (${path.relative(ROOT, path.join(ARTIFACTS, 'code-server.log'))}) ---\n${tailOf(state.dirs.log, 30)}`);
   if (state.record?.pageErrors.length) console.error(`\n--- errors in the workbench page ---\n${state.record.pageErrors.slice(-10).join('\n')}`);
 }
-if (state.record?.blocked.length) console.log(`[e2e] requests off 127.0.0.1 refused in the browser: ${[...new Set(state.record.blocked.map((u) => new URL(u).host))].join(', ')}`);
+if (state.record?.blocked.length)
+  console.log(`[e2e] requests off 127.0.0.1 refused in the browser: ${[...new Set(state.record.blocked.map((u) => new URL(u).host))].join(', ')}`);
 console.log(`\n[e2e] timing\n${phases.summary()}`);
 const ok = !failure && clean;
 if (ok || process.env.IDC_E2E_KEEP === '1') {

@@ -21,7 +21,20 @@ async function ablationNotebook(repoRoot, folder, logFile) {
     return { file: target, source: `the demo's ${DEMO_NOTEBOOK}` };
   }
   // quick mode writes its runs under out/demo-quick of the repository, beside the demo's
-  await runCommand('idc-lab run 02 (quick)', process.execPath, [path.join(repoRoot, 'bin', 'idc-lab.js'), 'run', path.join(repoRoot, 'notebooks', '02-lora-rank-ablation.idcnb'), '--out', target, '--param', 'quick=true'], { cwd: repoRoot, logFile, timeoutMs: 5 * 60_000 });
+  await runCommand(
+    'idc-lab run 02 (quick)',
+    process.execPath,
+    [
+      path.join(repoRoot, 'bin', 'idc-lab.js'),
+      'run',
+      path.join(repoRoot, 'notebooks', '02-lora-rank-ablation.idcnb'),
+      '--out',
+      target,
+      '--param',
+      'quick=true',
+    ],
+    { cwd: repoRoot, logFile, timeoutMs: 5 * 60_000 },
+  );
   return { file: target, source: 'notebooks/02-lora-rank-ablation.idcnb run here with quick=true' };
 }
 
@@ -31,11 +44,23 @@ export async function prepareWorkspace(repoRoot, runDir, { logFile }) {
   const fresh = path.join(folder, 'renderers.idcnb');
   const executed = path.join(folder, 'executed.idcnb');
   fs.copyFileSync(path.join(repoRoot, FIXTURE), fresh);
-  await runCommand('idc-lab run (headless runner)', process.execPath, [path.join(repoRoot, 'bin', 'idc-lab.js'), 'run', path.join(repoRoot, FIXTURE), '--out', executed, '--html', path.join(runDir, 'executed-report.html')], { cwd: repoRoot, logFile, timeoutMs: 3 * 60_000 });
+  await runCommand(
+    'idc-lab run (headless runner)',
+    process.execPath,
+    [path.join(repoRoot, 'bin', 'idc-lab.js'), 'run', path.join(repoRoot, FIXTURE), '--out', executed, '--html', path.join(runDir, 'executed-report.html')],
+    { cwd: repoRoot, logFile, timeoutMs: 3 * 60_000 },
+  );
   const notebook = JSON.parse(fs.readFileSync(executed, 'utf8'));
   const codeCells = notebook.cells.filter((c) => c.cell_type === 'code');
   if (codeCells.some((c) => c.execution_count === null)) throw new Error(`the headless runner left cells unexecuted in ${executed}`);
   const ablation = await ablationNotebook(repoRoot, folder, logFile);
   const ablationNotebookJson = JSON.parse(fs.readFileSync(ablation.file, 'utf8'));
-  return { folder, fresh, executed, executedHash: sha256(executed), executedNotebook: notebook, ablation: { ...ablation, hash: sha256(ablation.file), notebook: ablationNotebookJson } };
+  return {
+    folder,
+    fresh,
+    executed,
+    executedHash: sha256(executed),
+    executedNotebook: notebook,
+    ablation: { ...ablation, hash: sha256(ablation.file), notebook: ablationNotebookJson },
+  };
 }

@@ -17,7 +17,8 @@ export const ARTIFACTS = path.join(REPO, 'out', 'test-artifacts', 'renderers');
 export function chromiumPath(): string {
   const candidates = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].filter((c): c is string => !!c);
   const found = candidates.find((c) => fs.existsSync(c));
-  if (!found) throw new Error(`no Chromium at ${candidates.join(', ')}: \`npm test\` installs Debian's chromium (scripts/systemPackages.mjs); or set CHROMIUM_PATH`);
+  if (!found)
+    throw new Error(`no Chromium at ${candidates.join(', ')}: \`npm test\` installs Debian's chromium (scripts/systemPackages.mjs); or set CHROMIUM_PATH`);
   return found;
 }
 
@@ -26,7 +27,8 @@ export async function launch(): Promise<Browser> {
 }
 
 const THEMES = {
-  light: '--vscode-foreground: #1f2328; --vscode-editor-background: #ffffff; --vscode-editorWidget-background: #eaeef2; --vscode-panel-border: #d0d7de; --vscode-focusBorder: #0969da; --vscode-button-background: #0969da; --vscode-button-foreground: #ffffff; --vscode-descriptionForeground: #59636e; --vscode-charts-foreground: #1f2328; --vscode-charts-lines: rgba(31, 35, 40, 0.15); --vscode-charts-blue: #1a85ff; --vscode-charts-orange: #d18616; --vscode-charts-green: #388a34; --vscode-charts-red: #e51400; --vscode-charts-purple: #652d90; --vscode-charts-yellow: #bf8803;',
+  light:
+    '--vscode-foreground: #1f2328; --vscode-editor-background: #ffffff; --vscode-editorWidget-background: #eaeef2; --vscode-panel-border: #d0d7de; --vscode-focusBorder: #0969da; --vscode-button-background: #0969da; --vscode-button-foreground: #ffffff; --vscode-descriptionForeground: #59636e; --vscode-charts-foreground: #1f2328; --vscode-charts-lines: rgba(31, 35, 40, 0.15); --vscode-charts-blue: #1a85ff; --vscode-charts-orange: #d18616; --vscode-charts-green: #388a34; --vscode-charts-red: #e51400; --vscode-charts-purple: #652d90; --vscode-charts-yellow: #bf8803;',
   dark: '--vscode-foreground: #cccccc; --vscode-editor-background: #1f1f1f; --vscode-editorWidget-background: #252526; --vscode-panel-border: #3c3c3c; --vscode-focusBorder: #0078d4; --vscode-button-background: #0078d4; --vscode-button-foreground: #ffffff; --vscode-descriptionForeground: #9d9d9d; --vscode-charts-foreground: #cccccc; --vscode-charts-lines: rgba(204, 204, 204, 0.2); --vscode-charts-blue: #3794ff; --vscode-charts-orange: #d18616; --vscode-charts-green: #89d185; --vscode-charts-red: #f14c4c; --vscode-charts-purple: #b180d7; --vscode-charts-yellow: #cca700;',
 } as const;
 
@@ -60,7 +62,9 @@ export async function openHarness(browser: Browser, theme: Theme = 'light'): Pro
     void d.dismiss();
   });
   page.on('pageerror', (e) => errors.push(e.message));
-  await page.setContent(`<!doctype html><html><head><meta charset="utf-8"><style>body { ${THEMES[theme]} background: var(--vscode-editor-background); color: var(--vscode-foreground); font-family: sans-serif; margin: 12px; } .host { margin: 8px 0 24px; }</style></head><body></body></html>`);
+  await page.setContent(
+    `<!doctype html><html><head><meta charset="utf-8"><style>body { ${THEMES[theme]} background: var(--vscode-editor-background); color: var(--vscode-foreground); font-family: sans-serif; margin: 12px; } .host { margin: 8px 0 24px; }</style></head><body></body></html>`,
+  );
   // tsx compiles the functions passed to page.evaluate with esbuild's keepNames, which wraps
   // them in __name(): the page needs that helper too
   await page.evaluate('window.__name = (f) => f');
@@ -96,7 +100,15 @@ export async function openHarness(browser: Browser, theme: Theme = 'light'): Pro
           const api = w.renderers.get(mime);
           if (!api) throw new Error(`no renderer for ${mime}`);
           const bytes = new TextEncoder().encode(text);
-          const item = { id: itemId, mime, metadata: {}, text: () => text, json: () => JSON.parse(text), data: () => bytes, blob: () => new Blob([bytes], { type: mime }) };
+          const item = {
+            id: itemId,
+            mime,
+            metadata: {},
+            text: () => text,
+            json: () => JSON.parse(text),
+            data: () => bytes,
+            blob: () => new Blob([bytes], { type: mime }),
+          };
           const start = performance.now();
           await api.renderOutputItem(item, host);
           return performance.now() - start;

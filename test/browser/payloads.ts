@@ -16,7 +16,7 @@ export async function imagePairs(count: number, inject = true): Promise<ImagePai
   const ds = synthetic({ pairs: Math.max(count, 16), size: 64, seed: 7 });
   const ids = ds.samples.slice(0, count).map((s) => s.id);
   const predictions = Object.fromEntries(ids.map((id, i) => [id, i === 0 && inject ? XSS : `the ${i % 2 ? 'cube' : 'sphere'} changed`]));
-  const scores = Object.fromEntries(ids.map((id, i) => [id, { CIDEr: Number(((i * 37) % 100 / 50).toFixed(3)) }]));
+  const scores = Object.fromEntries(ids.map((id, i) => [id, { CIDEr: Number((((i * 37) % 100) / 50).toFixed(3)) }]));
   const pairs = await ds.pairs({ take: count, predictions, scores });
   return pairs.payload;
 }
@@ -42,8 +42,16 @@ export async function attention(layers: number, heads: number, grid = { rows: 8,
   if (!item) throw new Error('no pair');
   // the stacked pair as the model sees it: reference on top, edit below
   const sharp = (await import('sharp')).default;
-  const top = await sharp(Buffer.from(item.before.data, 'base64')).resize(width, height / 2, { fit: 'fill' }).removeAlpha().raw().toBuffer();
-  const bottom = await sharp(Buffer.from(item.after.data, 'base64')).resize(width, height / 2, { fit: 'fill' }).removeAlpha().raw().toBuffer();
+  const top = await sharp(Buffer.from(item.before.data, 'base64'))
+    .resize(width, height / 2, { fit: 'fill' })
+    .removeAlpha()
+    .raw()
+    .toBuffer();
+  const bottom = await sharp(Buffer.from(item.after.data, 'base64'))
+    .resize(width, height / 2, { fit: 'fill' })
+    .removeAlpha()
+    .raw()
+    .toBuffer();
   const image = { width, height, data: new Uint8Array(Buffer.concat([top, bottom])) };
   const n = grid.rows * grid.columns;
   const rng = new SeededRandom(11);

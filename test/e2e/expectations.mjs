@@ -28,8 +28,20 @@ export function expectationsOf(notebook) {
     cells: notebook.cells.length,
     codeCells: notebook.cells.flatMap((c, index) => (c.cell_type === 'code' ? [index] : [])),
     executionCounts: Object.fromEntries(notebook.cells.flatMap((c, index) => (c.cell_type === 'code' ? [[index, c.execution_count]] : []))),
-    imagePair: { cell: pairs.index, title: pairs.payload.title, count: pairs.payload.pairs.length, ids: pairs.payload.pairs.map((p) => p.id), predictions: pairs.payload.pairs.map((p) => p.prediction) },
-    chart: { cell: chart.index, title: chart.payload.title, categories: chart.payload.categories, metrics: chart.payload.metrics, series: chart.payload.series.map((s) => s.name) },
+    imagePair: {
+      cell: pairs.index,
+      title: pairs.payload.title,
+      count: pairs.payload.pairs.length,
+      ids: pairs.payload.pairs.map((p) => p.id),
+      predictions: pairs.payload.pairs.map((p) => p.prediction),
+    },
+    chart: {
+      cell: chart.index,
+      title: chart.payload.title,
+      categories: chart.payload.categories,
+      metrics: chart.payload.metrics,
+      series: chart.payload.series.map((s) => s.name),
+    },
     training: { cell: training.index, title: training.payload.title, runs: training.payload.runs.map((r) => r.name) },
     progress: { cell: progress.index, label: progress.payload.label },
   };

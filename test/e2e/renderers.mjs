@@ -32,7 +32,12 @@ export function inspectOutputs(frame) {
     for (const element of document.querySelectorAll('*')) {
       const root = element.shadowRoot;
       if (!root) continue;
-      const base = { ready: element.getAttribute('data-ready'), buttons: [...root.querySelectorAll('button')].map((b) => b.textContent?.trim() ?? ''), injectedImages: root.querySelectorAll('img[src="x"]').length, scripts: root.querySelectorAll('script').length };
+      const base = {
+        ready: element.getAttribute('data-ready'),
+        buttons: [...root.querySelectorAll('button')].map((b) => b.textContent?.trim() ?? ''),
+        injectedImages: root.querySelectorAll('img[src="x"]').length,
+        scripts: root.querySelectorAll('script').length,
+      };
       if (root.querySelector('.viewer')) {
         hosts.push({
           kind: 'imagePair',
@@ -44,18 +49,38 @@ export function inspectOutputs(frame) {
           cardClasses: [...root.querySelectorAll('article.pair')].map((a) => a.className),
           predictions: [...root.querySelectorAll('.prediction-text')].map((p) => p.textContent),
           predictionChildren: [...root.querySelectorAll('.prediction-text')].map((p) => p.children.length),
-          images: [...root.querySelectorAll('article.pair img, article.pair canvas')].map((i) => ({ tag: i.tagName.toLowerCase(), width: Math.round(i.getBoundingClientRect().width), complete: i.tagName === 'IMG' ? i.complete && i.naturalWidth > 0 : true })),
+          images: [...root.querySelectorAll('article.pair img, article.pair canvas')].map((i) => ({
+            tag: i.tagName.toLowerCase(),
+            width: Math.round(i.getBoundingClientRect().width),
+            complete: i.tagName === 'IMG' ? i.complete && i.naturalWidth > 0 : true,
+          })),
         });
       } else if (root.querySelector('[aria-label="Chart controls"]')) {
         const canvas = root.querySelector('canvas');
         const table = root.querySelector('.table-view');
-        hosts.push({ kind: 'categoryChart', ...base, title: text(root, '.title'), canvas: canvas ? ink(canvas) : null, plotHidden: root.querySelector('.plot')?.hidden ?? null, tableHidden: table?.hidden ?? null, tableRows: table ? table.querySelectorAll('tbody tr').length : 0, notes: [...root.querySelectorAll('ul.notes li')].map((li) => li.textContent) });
+        hosts.push({
+          kind: 'categoryChart',
+          ...base,
+          title: text(root, '.title'),
+          canvas: canvas ? ink(canvas) : null,
+          plotHidden: root.querySelector('.plot')?.hidden ?? null,
+          tableHidden: table?.hidden ?? null,
+          tableRows: table ? table.querySelectorAll('tbody tr').length : 0,
+          notes: [...root.querySelectorAll('ul.notes li')].map((li) => li.textContent),
+        });
       } else if (root.querySelector('[aria-label="Training curve controls"]')) {
         const canvas = root.querySelector('canvas');
         hosts.push({ kind: 'training', ...base, title: text(root, '.title'), canvas: canvas ? ink(canvas) : null, summary: text(root, '.summary') });
       } else if (root.querySelector('[role="progressbar"]')) {
         const bar = root.querySelector('[role="progressbar"]');
-        hosts.push({ kind: 'progress', ...base, label: bar.getAttribute('aria-label'), now: bar.getAttribute('aria-valuenow'), max: bar.getAttribute('aria-valuemax'), text: text(root, '.text') });
+        hosts.push({
+          kind: 'progress',
+          ...base,
+          label: bar.getAttribute('aria-label'),
+          now: bar.getAttribute('aria-valuenow'),
+          max: bar.getAttribute('aria-valuemax'),
+          text: text(root, '.text'),
+        });
       }
     }
     return hosts;
@@ -64,13 +89,20 @@ export function inspectOutputs(frame) {
 
 function one(hosts, kind) {
   const found = hosts.filter((h) => h.kind === kind);
-  assert.equal(found.length, 1, `expected one ${kind} output drawn by IDC Lab's renderer, found ${found.length} (outputs: ${hosts.map((h) => h.kind).join(', ') || 'none'})`);
+  assert.equal(
+    found.length,
+    1,
+    `expected one ${kind} output drawn by IDC Lab's renderer, found ${found.length} (outputs: ${hosts.map((h) => h.kind).join(', ') || 'none'})`,
+  );
   return found[0];
 }
 
 function assertInk(canvas, what) {
   assert.ok(canvas, `${what}: no canvas`);
-  assert.ok(canvas.width > 0 && canvas.height > 0 && canvas.cssWidth > 0 && canvas.cssHeight > 0, `${what}: the canvas has no size (${JSON.stringify(canvas)})`);
+  assert.ok(
+    canvas.width > 0 && canvas.height > 0 && canvas.cssWidth > 0 && canvas.cssHeight > 0,
+    `${what}: the canvas has no size (${JSON.stringify(canvas)})`,
+  );
   // bars, axes, labels: well beyond a few stray pixels, and more than one colour
   assert.ok(canvas.painted > 500, `${what}: the canvas is (nearly) blank: ${canvas.painted} painted pixels`);
   assert.ok(canvas.colours >= 2, `${what}: the canvas has a single colour`);
@@ -83,11 +115,17 @@ export function assertImagePairs(hosts, expected) {
   assert.deepEqual(viewer.ids, expected.ids, 'image pairs: the cards are the displayed pairs, in order');
   assert.ok(viewer.modes.length >= 2, `image pairs: mode buttons (button[data-mode]): ${JSON.stringify(viewer.modes)}`);
   assert.ok(viewer.images.length >= expected.count * 2, `image pairs: ${viewer.images.length} images in the cards, expected at least ${expected.count * 2}`);
-  assert.ok(viewer.images.every((i) => i.width > 0 && i.complete), `image pairs: images without size or not decoded: ${JSON.stringify(viewer.images)}`);
+  assert.ok(
+    viewer.images.every((i) => i.width > 0 && i.complete),
+    `image pairs: images without size or not decoded: ${JSON.stringify(viewer.images)}`,
+  );
   // the caption that is markup is shown as text, and made no element
   assert.deepEqual(viewer.predictions, expected.predictions, 'image pairs: predictions shown as text');
   assert.ok(viewer.predictions.includes(XSS_CAPTION), `image pairs: the caption ${XSS_CAPTION} is not shown as text`);
-  assert.ok(viewer.predictionChildren.every((n) => n === 0), 'image pairs: a prediction has child elements (markup was parsed)');
+  assert.ok(
+    viewer.predictionChildren.every((n) => n === 0),
+    'image pairs: a prediction has child elements (markup was parsed)',
+  );
   assert.equal(viewer.injectedImages, 0, 'image pairs: the caption became an <img src="x"> element');
   assert.equal(viewer.scripts, 0, 'image pairs: a script element in the output');
   return viewer;
@@ -107,7 +145,8 @@ export function assertTrainingCurves(hosts, expected) {
   const curves = one(hosts, 'training');
   assert.equal(curves.title, expected.title, 'training curves: title');
   assert.equal(curves.ready, 'true', 'training curves: the host is not marked data-ready');
-  for (const run of expected.runs) assert.ok(curves.summary.includes(run), `training curves: the summary does not name run "${run}": ${JSON.stringify(curves.summary)}`);
+  for (const run of expected.runs)
+    assert.ok(curves.summary.includes(run), `training curves: the summary does not name run "${run}": ${JSON.stringify(curves.summary)}`);
   assertInk(curves.canvas, 'training curves');
   return curves;
 }
@@ -125,7 +164,11 @@ export async function toggleChartTable(frame, expected) {
   let chart = one(await inspectOutputs(frame), 'categoryChart');
   assert.equal(chart.tableHidden, false, 'category chart: Table did not show the table');
   assert.equal(chart.plotHidden, true, 'category chart: Table did not hide the chart');
-  assert.equal(chart.tableRows, expected.categories.length, `category chart: the table has ${chart.tableRows} rows, the payload ${expected.categories.length} categories`);
+  assert.equal(
+    chart.tableRows,
+    expected.categories.length,
+    `category chart: the table has ${chart.tableRows} rows, the payload ${expected.categories.length} categories`,
+  );
   await frame.getByRole('button', { name: 'Chart', exact: true }).click();
   chart = one(await inspectOutputs(frame), 'categoryChart');
   assert.equal(chart.plotHidden, false, 'category chart: Chart did not bring the chart back');
@@ -136,8 +179,15 @@ export async function toggleChartTable(frame, expected) {
 export async function switchPairMode(frame, expected, whileDifferent) {
   await frame.locator('button[data-mode="difference"]').click();
   const viewer = one(await inspectOutputs(frame), 'imagePair');
-  assert.ok(viewer.modes.some((m) => m.mode === 'difference' && m.pressed === 'true'), `image pairs: Difference is not pressed: ${JSON.stringify(viewer.modes)}`);
-  assert.equal(viewer.cardClasses.filter((c) => c.includes('mode-difference')).length, expected.count, `image pairs: cards not in difference mode: ${JSON.stringify(viewer.cardClasses)}`);
+  assert.ok(
+    viewer.modes.some((m) => m.mode === 'difference' && m.pressed === 'true'),
+    `image pairs: Difference is not pressed: ${JSON.stringify(viewer.modes)}`,
+  );
+  assert.equal(
+    viewer.cardClasses.filter((c) => c.includes('mode-difference')).length,
+    expected.count,
+    `image pairs: cards not in difference mode: ${JSON.stringify(viewer.cardClasses)}`,
+  );
   await whileDifferent?.();
   await frame.locator('button[data-mode="two-up"]').click();
 }

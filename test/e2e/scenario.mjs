@@ -92,12 +92,14 @@ export async function checkExecutedNotebook({ wb, workspace, expected, kernels }
 
 /** The cell holding an output of `mime` whose payload has `title` (the first when no title is given). */
 function cellOf(notebook, mime, title) {
-  const index = notebook.cells.findIndex((c) => (c.outputs ?? []).some((o) => {
-    const data = o.data?.[mime];
-    if (data === undefined) return false;
-    const payload = typeof data === 'string' ? JSON.parse(data) : data;
-    return title === undefined || payload.title === title;
-  }));
+  const index = notebook.cells.findIndex((c) =>
+    (c.outputs ?? []).some((o) => {
+      const data = o.data?.[mime];
+      if (data === undefined) return false;
+      const payload = typeof data === 'string' ? JSON.parse(data) : data;
+      return title === undefined || payload.title === title;
+    }),
+  );
   if (index < 0) throw new Error(`the executed 02 notebook has no ${mime} output${title ? ` titled "${title}"` : ''}`);
   return index;
 }
@@ -116,22 +118,34 @@ export async function checkExecutedAblation({ wb, workspace, kernels }) {
     const data = notebook.cells[chartCell].outputs.find((o) => o.data?.[MIME.categoryChart]).data[MIME.categoryChart];
     return (typeof data === 'string' ? JSON.parse(data) : data).title;
   })();
-  const chart = await checkOutput(wb, chartCell, (hosts) => {
-    const drawn = hosts.filter((h) => h.kind === 'categoryChart' && h.title === chartTitle);
-    assert.equal(drawn.length, 1, `02: the chart "${chartTitle}" is not drawn (outputs: ${hosts.map((h) => `${h.kind} ${h.title ?? ''}`).join(', ')})`);
-    return assertCategoryChart(drawn, { title: chartTitle });
-  }, 'ablation-chart');
-  const curves = await checkOutput(wb, curvesCell, (hosts) => {
-    const drawn = hosts.filter((h) => h.kind === 'training' && h.canvas && h.canvas.painted > 500);
-    assert.ok(drawn.length >= 1, `02: no loss curves drawn (outputs: ${hosts.map((h) => h.kind).join(', ')})`);
-    return assertTrainingCurves([drawn[drawn.length - 1]], { title: drawn[drawn.length - 1].title, runs: [] });
-  }, 'ablation-curves');
+  const chart = await checkOutput(
+    wb,
+    chartCell,
+    (hosts) => {
+      const drawn = hosts.filter((h) => h.kind === 'categoryChart' && h.title === chartTitle);
+      assert.equal(drawn.length, 1, `02: the chart "${chartTitle}" is not drawn (outputs: ${hosts.map((h) => `${h.kind} ${h.title ?? ''}`).join(', ')})`);
+      return assertCategoryChart(drawn, { title: chartTitle });
+    },
+    'ablation-chart',
+  );
+  const curves = await checkOutput(
+    wb,
+    curvesCell,
+    (hosts) => {
+      const drawn = hosts.filter((h) => h.kind === 'training' && h.canvas && h.canvas.painted > 500);
+      assert.ok(drawn.length >= 1, `02: no loss curves drawn (outputs: ${hosts.map((h) => h.kind).join(', ')})`);
+      return assertTrainingCurves([drawn[drawn.length - 1]], { title: drawn[drawn.length - 1].title, runs: [] });
+    },
+    'ablation-curves',
+  );
   assert.deepEqual(kernels(), [], '02: a kernel process started although no cell was run');
   assert.equal(await wb.activeTabDirty(), false, '02: the editor became dirty');
   assert.equal(sha256(file), hash, '02: the file changed on disk');
   await wb.closeAllEditors();
   await wb.waitForNoFrameWith(OUTPUT_SELECTOR);
-  return [`02 from ${source}: chart "${chart.result.title}" (${chart.result.canvas.painted} painted pixels) and curves "${curves.result.title}" drawn, no kernel`];
+  return [
+    `02 from ${source}: chart "${chart.result.title}" (${chart.result.canvas.painted} painted pixels) and curves "${curves.result.title}" drawn, no kernel`,
+  ];
 }
 
 /** Check 2. Returns notes for the report. */
@@ -140,7 +154,10 @@ export async function checkRunAll({ wb, workspace, expected, kernels, codeServer
   await wb.openFile(path.basename(workspace.fresh));
   await wb.screenshot('fixture-before-run');
   const before = await wb.scanCells(expected.cells);
-  assert.ok(before.filter((c) => c.code).every((c) => c.label === '' || c.label === '[ ]' || c.label === '[]'), `fixture: cells show execution counts before running: ${JSON.stringify(executionLabels(before, expected.codeCells))}`);
+  assert.ok(
+    before.filter((c) => c.code).every((c) => c.label === '' || c.label === '[ ]' || c.label === '[]'),
+    `fixture: cells show execution counts before running: ${JSON.stringify(executionLabels(before, expected.codeCells))}`,
+  );
   assert.deepEqual(kernels(), [], 'fixture: a kernel is running before Run All');
   assert.equal((await wb.framesWith(OUTPUT_SELECTOR)).length, 0, 'fixture: outputs are shown before Run All');
 
@@ -169,7 +186,11 @@ export async function checkRunAll({ wb, workspace, expected, kernels, codeServer
 
   const running = kernels();
   assert.equal(running.length, 1, `Run All: expected one kernel process of the extension, found ${running.length}`);
-  assert.equal(running[0].pgid, codeServerPgid, `the kernel (pid ${running[0].pid}) is outside code-server's process group ${codeServerPgid}: cleanup would miss it`);
+  assert.equal(
+    running[0].pgid,
+    codeServerPgid,
+    `the kernel (pid ${running[0].pid}) is outside code-server's process group ${codeServerPgid}: cleanup would miss it`,
+  );
   notes.push(`kernel pid ${running[0].pid} in code-server's process group`);
 
   const pairs = await checkOutput(wb, expected.imagePair.cell, (hosts) => assertImagePairs(hosts, expected.imagePair), 'run-image-pairs');
@@ -186,7 +207,11 @@ export async function checkRunAll({ wb, workspace, expected, kernels, codeServer
   const mimes = saved.cells.flatMap((c) => (c.outputs ?? []).flatMap((o) => Object.keys(o.data ?? {})));
   for (const mime of Object.values(MIME)) assert.ok(mimes.includes(mime), `the saved notebook has no ${mime} output`);
   const savedCounts = saved.cells.filter((c) => c.cell_type === 'code').map((c) => c.execution_count);
-  assert.deepEqual(savedCounts, expected.codeCells.map((_, k) => k + 1), 'the saved notebook: execution counts');
+  assert.deepEqual(
+    savedCounts,
+    expected.codeCells.map((_, k) => k + 1),
+    'the saved notebook: execution counts',
+  );
   notes.push('saved notebook holds every output');
   await wb.scrollToTop();
   await wb.screenshot('run-all-done');

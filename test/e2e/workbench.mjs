@@ -82,7 +82,9 @@ export class Workbench {
   /** Picks the row of the open quick input whose label is `label` (waits for it). */
   async pickQuickInput(label, { exact = true } = {}) {
     const rows = this.quickInput().locator('.quick-input-list .monaco-list-row');
-    const row = rows.filter({ has: this.page.locator('.label-name, .monaco-highlighted-label', { hasText: exact ? new RegExp(`^${escapeRegExp(label)}$`) : label }) }).first();
+    const row = rows
+      .filter({ has: this.page.locator('.label-name, .monaco-highlighted-label', { hasText: exact ? new RegExp(`^${escapeRegExp(label)}$`) : label }) })
+      .first();
     await row.waitFor({ timeout: 15_000 });
     await row.click();
     await this.quickInput().waitFor({ state: 'hidden', timeout: 15_000 });
@@ -164,10 +166,26 @@ export class Workbench {
       .evaluateAll((rows) =>
         rows.map((row) => {
           const label = row.querySelector('.execution-count-label')?.textContent?.trim() ?? '';
-          const state = row.querySelector('.codicon-notebook-state-success') ? 'success' : row.querySelector('.codicon-notebook-state-error') ? 'error' : row.querySelector('.codicon-notebook-state-executing, .codicon-sync, .codicon-loading') ? 'running' : row.querySelector('.codicon-notebook-state-pending, .codicon-clock') ? 'pending' : '';
+          const state = row.querySelector('.codicon-notebook-state-success')
+            ? 'success'
+            : row.querySelector('.codicon-notebook-state-error')
+              ? 'error'
+              : row.querySelector('.codicon-notebook-state-executing, .codicon-sync, .codicon-loading')
+                ? 'running'
+                : row.querySelector('.codicon-notebook-state-pending, .codicon-clock')
+                  ? 'pending'
+                  : '';
           const rect = row.getBoundingClientRect();
-          // biome-ignore lint/performance/useDomNodeTextContent: the error as the workbench shows it
-          return { index: Number(row.getAttribute('data-index')), code: row.classList.contains('code-cell-row'), label, state, top: rect.top, bottom: rect.bottom, text: state === 'error' ? row.innerText.slice(0, 2000) : '' };
+          return {
+            index: Number(row.getAttribute('data-index')),
+            code: row.classList.contains('code-cell-row'),
+            label,
+            state,
+            top: rect.top,
+            bottom: rect.bottom,
+            // biome-ignore lint/performance/useDomNodeTextContent: the error as the workbench shows it
+            text: state === 'error' ? row.innerText.slice(0, 2000) : '',
+          };
         }),
       );
   }
@@ -257,7 +275,9 @@ export class Workbench {
       }
       await sleep(500);
     }
-    throw new Error(`the notebook did not finish running within ${timeoutMs / 1000} s; cells: ${JSON.stringify(cells.map(({ index, label, state }) => ({ index, label, state })))}`);
+    throw new Error(
+      `the notebook did not finish running within ${timeoutMs / 1000} s; cells: ${JSON.stringify(cells.map(({ index, label, state }) => ({ index, label, state })))}`,
+    );
   }
 
   /** Frames (of notebook webviews) whose document holds `selector` now. */

@@ -10,7 +10,14 @@ describe('cell ids for cells added in the editor', () => {
     fake.appliedEdits.length = 0;
     fake.notebookChanges.fire({
       notebook: { notebookType: 'idc-notebook', uri },
-      contentChanges: [{ addedCells: [{ index: 2, metadata: { metadata: { tags: ['x'] } } }, { index: 3, metadata: { id: 'kept' } }] }],
+      contentChanges: [
+        {
+          addedCells: [
+            { index: 2, metadata: { metadata: { tags: ['x'] } } },
+            { index: 3, metadata: { id: 'kept' } },
+          ],
+        },
+      ],
     });
     fake.notebookChanges.fire({ notebook: { notebookType: 'jupyter-notebook', uri }, contentChanges: [{ addedCells: [{ index: 0, metadata: {} }] }] });
     subscription.dispose();

@@ -53,7 +53,12 @@ describe('extension controller (fake VS Code API)', () => {
   });
 
   it('runs cells in one kernel, writes their outputs, and stops Run All at the first failure', async () => {
-    const notebook = fakeNotebook(dir, ['const n = 20;\nconsole.log("hello");\nconsole.log("again");', 'display({ n });\nn * 2 + 2', 'const a = 1;\nconst b = 2;\nthrow new Error("third line");', 'console.log("never")']);
+    const notebook = fakeNotebook(dir, [
+      'const n = 20;\nconsole.log("hello");\nconsole.log("again");',
+      'display({ n });\nn * 2 + 2',
+      'const a = 1;\nconst b = 2;\nthrow new Error("third line");',
+      'console.log("never")',
+    ]);
     await controller.execute(notebook.cells, notebook);
     const [first, second, third, ...rest] = fakeController.executions;
     assert.equal(rest.length, 0, 'the cell after the failure must not run');
@@ -68,7 +73,10 @@ describe('extension controller (fake VS Code API)', () => {
     const shown = itemsOf(second as fake.FakeExecution);
     assert.deepEqual(JSON.parse(shown.find((i) => i.mime === 'application/json')?.text ?? 'null'), { n: 20 });
     assert.equal(shown.at(-1)?.text, '42');
-    assert.deepEqual(second?.outputs.map((o) => o.metadata?.outputType), ['display_data', 'execute_result']);
+    assert.deepEqual(
+      second?.outputs.map((o) => o.metadata?.outputType),
+      ['display_data', 'execute_result'],
+    );
     const error = JSON.parse(itemsOf(third as fake.FakeExecution)[0]?.text ?? '{}') as { name: string; message: string; stack: string };
     assert.equal(error.message, 'third line');
     assert.match(error.stack, /^Error: third line \(cell 3, line 3, column 7\)/);

@@ -82,8 +82,14 @@ describe('VS Code notebook data mapping', () => {
 
   it('refuses to open a corrupt file, so it is never overwritten', () => {
     const serializer = new IdcNotebookSerializer();
-    assert.throws(() => serializer.deserializeNotebook(new TextEncoder().encode('{"nbformat": 4')), /^NotebookFormatError: This \.idcnb file is not a valid \.idcnb \(nbformat 4\) notebook: invalid JSON at line 1, column 15/);
-    assert.throws(() => serializer.deserializeNotebook(new TextEncoder().encode('{"nbformat": 3, "nbformat_minor": 0, "cells": []}')), /This \.idcnb file .*: nbformat: expected nbformat 4, found 3/);
+    assert.throws(
+      () => serializer.deserializeNotebook(new TextEncoder().encode('{"nbformat": 4')),
+      /^NotebookFormatError: This \.idcnb file is not a valid \.idcnb \(nbformat 4\) notebook: invalid JSON at line 1, column 15/,
+    );
+    assert.throws(
+      () => serializer.deserializeNotebook(new TextEncoder().encode('{"nbformat": 3, "nbformat_minor": 0, "cells": []}')),
+      /This \.idcnb file .*: nbformat: expected nbformat 4, found 3/,
+    );
     assert.throws(() => serializer.deserializeNotebook(new Uint8Array([0xc3, 0x28])), /This \.idcnb file .*: expected UTF-8 text/);
   });
 
@@ -160,7 +166,7 @@ describe('VS Code notebook data mapping', () => {
     assert.notEqual(nb.cells[0]?.id, nb.cells[1]?.id);
   });
 
-  it('fills in metadata without changing VS Code\'s (possibly frozen) metadata object', () => {
+  it("fills in metadata without changing VS Code's (possibly frozen) metadata object", () => {
     const data = new fake.NotebookData([]);
     const own = Object.freeze({ authors: ['me'] });
     data.metadata = Object.freeze({ nbformat: 4, nbformat_minor: 5, metadata: own });

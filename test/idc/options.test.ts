@@ -26,12 +26,38 @@ const CALLS: Array<[string, () => unknown, string, string | null]> = [
   ['idc.data.PairPipeline', () => new idc.data.PairPipeline({ widht: 32 } as never), 'widht', 'width'],
   ['idc.model.memory', () => idc.model.memory({ rank: 8 } as never), 'rank', 'ranks'],
   ['idc.metrics.score', () => idc.metrics.score({ refs, cands }, { bootstrp: 10 } as never), 'bootstrp', 'bootstrap'],
-  ['idc.metrics.evaluateCaptions', () => idc.metrics.evaluateCaptions({ ids: ['a'], refs: [refs.a], cands: [cands.a] }, { categoreis: {} } as never), 'categoreis', 'categories'],
-  ['idc.metrics.compare', () => idc.metrics.compare(idc.metrics.score({ refs, cands }, { meteor: false }), idc.metrics.score({ refs, cands }, { meteor: false }), { sample: 10 } as never), 'sample', 'samples'],
+  [
+    'idc.metrics.evaluateCaptions',
+    () => idc.metrics.evaluateCaptions({ ids: ['a'], refs: [refs.a], cands: [cands.a] }, { categoreis: {} } as never),
+    'categoreis',
+    'categories',
+  ],
+  [
+    'idc.metrics.compare',
+    () =>
+      idc.metrics.compare(idc.metrics.score({ refs, cands }, { meteor: false }), idc.metrics.score({ refs, cands }, { meteor: false }), {
+        sample: 10,
+      } as never),
+    'sample',
+    'samples',
+  ],
   ['idc.metrics.meteor', () => idc.metrics.meteor(tokenized, { paraphrase: 'x' } as never), 'paraphrase', 'paraphraseTable'],
   ['idc.metrics.cider', () => idc.metrics.cider(tokenized, { sigam: 6 } as never), 'sigam', 'sigma'],
   ['idc.metrics.bootstrapIntervals', () => idc.metrics.bootstrapIntervals(tokenized, { confidance: 0.9 } as never), 'confidance', 'confidence'],
-  ['idc.metrics.scoreByCategory', () => idc.metrics.scoreByCategory(tokenized, new Map([['a', 'x'], ['b', 'y']]), { idff: 'whole' } as never), 'idff', 'idf'],
+  [
+    'idc.metrics.scoreByCategory',
+    () =>
+      idc.metrics.scoreByCategory(
+        tokenized,
+        new Map([
+          ['a', 'x'],
+          ['b', 'y'],
+        ]),
+        { idff: 'whole' } as never,
+      ),
+    'idff',
+    'idf',
+  ],
   ['idc.metrics.scoreCaptions', () => idc.metrics.scoreCaptions({ ids: ['a'], refs: [refs.a], cands: [cands.a] }, { mdoe: 'compat' } as never), 'mdoe', 'mode'],
   ['idc.interop.exportOnnx', () => idc.interop.exportOnnx({ out: '/tmp/x', adpater: 'a' } as never), 'adpater', 'adapter'],
   ['idc.interop.onnxCaptions', () => idc.interop.onnxCaptions('/tmp/x', small, { beam: 2 } as never), 'beam', 'beams'],
@@ -43,14 +69,18 @@ describe('options of every idc entry point', () => {
   for (const [api, call, key, near] of CALLS) {
     it(`${api} refuses ${JSON.stringify(key)}${near ? `, suggesting ${JSON.stringify(near)}` : ''}`, async () => {
       const prefix = `${api}: unknown option ${JSON.stringify(key)}; ${near ? `did you mean ${JSON.stringify(near)}? ` : ''}expected one of `;
-      await assert.rejects(async () => call(), (e: unknown) => e instanceof TypeError && e.message.startsWith(prefix) && e.message.includes(near ?? ''));
+      await assert.rejects(
+        async () => call(),
+        (e: unknown) => e instanceof TypeError && e.message.startsWith(prefix) && e.message.includes(near ?? ''),
+      );
     });
   }
 
   it('names the ablation option a user most likely meant, with every valid one', async () => {
     await assert.rejects(idc.train.ablation({ maxStep: 300 } as never), {
       name: 'TypeError',
-      message: 'idc.train.ablation: unknown option "maxStep"; did you mean "maxSteps"? expected one of base, data, ranks, modules, learningRate, schedule, batchSize, maxEpochs, patience, maxSteps, seed, workers, executor, out, backend, checkpointEvery',
+      message:
+        'idc.train.ablation: unknown option "maxStep"; did you mean "maxSteps"? expected one of base, data, ranks, modules, learningRate, schedule, batchSize, maxEpochs, patience, maxSteps, seed, workers, executor, out, backend, checkpointEvery',
     });
   });
 });

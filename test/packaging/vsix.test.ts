@@ -16,7 +16,18 @@ describe('packaging', () => {
     assert.doesNotMatch(packaged.stdout + packaged.stderr, /WARNING/i);
     assert.ok(fs.statSync(out).size > 100_000);
     const listed = spawnSync(VSCE, ['ls'], { cwd: ROOT, encoding: 'utf8' }).stdout.split('\n');
-    for (const file of ['dist/extension.js', 'dist/kernel.js', 'dist/cli.js', 'dist/worker.js', 'dist/renderers/progress.js', 'bin/idc-lab.js', 'package.json', 'LICENSE', 'node_modules/onnxruntime-node/bin/napi-v6/linux/x64/onnxruntime_binding.node', 'node_modules/onnxruntime-common/dist/cjs/index.js']) {
+    for (const file of [
+      'dist/extension.js',
+      'dist/kernel.js',
+      'dist/cli.js',
+      'dist/worker.js',
+      'dist/renderers/progress.js',
+      'bin/idc-lab.js',
+      'package.json',
+      'LICENSE',
+      'node_modules/onnxruntime-node/bin/napi-v6/linux/x64/onnxruntime_binding.node',
+      'node_modules/onnxruntime-common/dist/cjs/index.js',
+    ]) {
       assert.ok(listed.includes(file), `${file} is in the package`);
     }
     assert.ok(!listed.some((f) => f.startsWith('test/') || f.startsWith('kernels/')), 'sources and tests stay out');
@@ -27,7 +38,10 @@ describe('packaging', () => {
     const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
     assert.deepEqual(manifest.contributes.notebooks[0], { type: 'idc-notebook', displayName: 'IDC Lab Notebook', selector: [{ filenamePattern: '*.idcnb' }] });
     assert.deepEqual(manifest.activationEvents, ['onNotebook:idc-notebook']);
-    assert.deepEqual(manifest.contributes.commands.map((c: { command: string }) => c.command), ['idcLab.restartKernel', 'idcLab.interruptKernel', 'idcLab.exportHtmlReport']);
+    assert.deepEqual(
+      manifest.contributes.commands.map((c: { command: string }) => c.command),
+      ['idcLab.restartKernel', 'idcLab.interruptKernel', 'idcLab.exportHtmlReport'],
+    );
     assert.equal(manifest.capabilities.untrustedWorkspaces.supported, 'limited');
     assert.ok(manifest.contributes.notebookRenderer.every((r: { requiresMessaging: string }) => r.requiresMessaging === 'optional'));
   });

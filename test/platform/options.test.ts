@@ -31,7 +31,9 @@ describe('options check', () => {
     assert.equal(nearestName('bse', names), 'base');
     assert.equal(nearestName('lr', names), undefined);
     assert.equal(nearestName('seed', names), undefined);
-    assert.throws(() => checkOptions('idc.x', { lr: 1 } as Example, KNOWN), { message: 'idc.x: unknown option "lr"; expected one of maxSteps, learningRate, id, base' });
+    assert.throws(() => checkOptions('idc.x', { lr: 1 } as Example, KNOWN), {
+      message: 'idc.x: unknown option "lr"; expected one of maxSteps, learningRate, id, base',
+    });
   });
 
   it('refuses options that are not an object', () => {

@@ -37,7 +37,9 @@ describe('safetensors', () => {
       fs.rmSync(dir, { recursive: true, force: true });
     }
     // 1.5 as F16 is 0x3e00; -2 as BF16 is 0xc000
-    const header = Buffer.from(JSON.stringify({ h: { dtype: 'F16', shape: [1], data_offsets: [0, 2] }, g: { dtype: 'BF16', shape: [1], data_offsets: [2, 4] } }));
+    const header = Buffer.from(
+      JSON.stringify({ h: { dtype: 'F16', shape: [1], data_offsets: [0, 2] }, g: { dtype: 'BF16', shape: [1], data_offsets: [2, 4] } }),
+    );
     const bytes = new Uint8Array(8 + header.length + 4);
     new DataView(bytes.buffer).setBigUint64(0, BigInt(header.length), true);
     bytes.set(header, 8);
@@ -48,9 +50,13 @@ describe('safetensors', () => {
   });
 
   it('names the file and the field of a broken file', () => {
-    assert.throws(() => decodeSafetensors(new Uint8Array(3), 'x.safetensors'), { message: 'x.safetensors: expected a safetensors file (8-byte header length first), found 3 bytes' });
+    assert.throws(() => decodeSafetensors(new Uint8Array(3), 'x.safetensors'), {
+      message: 'x.safetensors: expected a safetensors file (8-byte header length first), found 3 bytes',
+    });
     const bytes = encodeSafetensors(tensors);
-    assert.throws(() => decodeSafetensors(bytes.subarray(0, bytes.length - 4), 'cut.safetensors'), { message: 'cut.safetensors: b.weight.data_offsets: [4, 28] does not hold 6 F32 values inside the file' });
+    assert.throws(() => decodeSafetensors(bytes.subarray(0, bytes.length - 4), 'cut.safetensors'), {
+      message: 'cut.safetensors: b.weight.data_offsets: [4, 28] does not hold 6 F32 values inside the file',
+    });
     const header = Buffer.from(JSON.stringify({ t: { dtype: 'I64', shape: [1], data_offsets: [0, 8] } }));
     const other = new Uint8Array(8 + header.length + 8);
     new DataView(other.buffer).setBigUint64(0, BigInt(header.length), true);
@@ -67,12 +73,18 @@ describe('safetensors', () => {
       return out;
     };
     const f32 = (begin: number) => ({ dtype: 'F32', shape: [1], data_offsets: [begin, begin + 4] });
-    assert.throws(() => decodeSafetensors(file({ a: f32(0), b: f32(8) }, 12), 'hole.safetensors'), { message: 'hole.safetensors: b.data_offsets: expected to begin at byte 4 (tensors tile the data without holes or overlaps), found 8' });
-    assert.throws(() => decodeSafetensors(file({ a: { dtype: 'F32', shape: [2], data_offsets: [0, 8] }, b: f32(4) }, 8), 'overlap.safetensors'), { message: 'overlap.safetensors: b.data_offsets: expected to begin at byte 8 (tensors tile the data without holes or overlaps), found 4' });
-    assert.throws(() => decodeSafetensors(file({ a: f32(0) }, 12), 'tail.safetensors'), /^SafetensorsError: tail\.safetensors: expected the tensor data to end the file at byte \d+, found 8 bytes more$/);
+    assert.throws(() => decodeSafetensors(file({ a: f32(0), b: f32(8) }, 12), 'hole.safetensors'), {
+      message: 'hole.safetensors: b.data_offsets: expected to begin at byte 4 (tensors tile the data without holes or overlaps), found 8',
+    });
+    assert.throws(() => decodeSafetensors(file({ a: { dtype: 'F32', shape: [2], data_offsets: [0, 8] }, b: f32(4) }, 8), 'overlap.safetensors'), {
+      message: 'overlap.safetensors: b.data_offsets: expected to begin at byte 8 (tensors tile the data without holes or overlaps), found 4',
+    });
+    assert.throws(
+      () => decodeSafetensors(file({ a: f32(0) }, 12), 'tail.safetensors'),
+      /^SafetensorsError: tail\.safetensors: expected the tensor data to end the file at byte \d+, found 8 bytes more$/,
+    );
     assert.throws(() => decodeSafetensors(file([1, 2], 0), 'list.safetensors'), { message: 'list.safetensors: header: expected a JSON object, found [1,2]' });
     // the writer's own files pass the same checks
     assert.equal(decodeSafetensors(encodeSafetensors(tensors), 'ok.safetensors').tensors.size, tensors.size);
   });
 });
-

@@ -13,7 +13,17 @@ import { IDC_MIME } from '../../kernels/outputs/mime';
 import { activate } from '../../renderers/attention/index';
 import { boundaryY, fitScale, halfOf, movePatch, patchAtPixel, patchAtPoint, patchBoxPercent, patchIndex, patchOfIndex } from '../../renderers/attention/grid';
 import { ALPHA_FLOOR, heatmapRgba, mapMaximum, rampColour } from '../../renderers/attention/heatmap';
-import { base64ByteLength, decodeBase64, dequantise, halfShares, matrixRow, meanOverQueries, meanShareAcrossBoundary, shareAcrossBoundary, shareOfPatch } from '../../renderers/attention/matrices';
+import {
+  base64ByteLength,
+  decodeBase64,
+  dequantise,
+  halfShares,
+  matrixRow,
+  meanOverQueries,
+  meanShareAcrossBoundary,
+  shareAcrossBoundary,
+  shareOfPatch,
+} from '../../renderers/attention/matrices';
 import { LARGE_BOX, THUMB_BOX } from '../../renderers/attention/render';
 import { validateAttentionPayload } from '../../renderers/attention/validate';
 import { WeightCache } from '../../renderers/attention/weights';
@@ -22,7 +32,6 @@ import { fakeContext, fakeDom, outputItem, type FakeDom } from './fakeContext';
 import { softmaxRows } from '../idc/display/softmaxRows';
 
 const XSS = '<img src=x onerror=alert(1)>';
-
 
 // The project's model: a 64x128 stacked pair in 16-pixel patches, 8 rows x 4 columns.
 const grid = { rows: 8, columns: 4, patch: 16 };
@@ -64,7 +73,9 @@ describe('attention renderer: weights', () => {
     assert.equal(base64ByteLength('abcde'), null, 'a lone last character is not base64');
     assert.equal(base64ByteLength(`${'ab=='.repeat(1)}x`), null);
     assert.equal(base64ByteLength('abc=d'), null);
-    assert.throws(() => dequantise({ rows: 2, columns: 2, scale: 1, data: Buffer.from([1, 2, 3]).toString('base64') }), { message: 'attention weights: expected 4 bytes for 2x2, found 3' });
+    assert.throws(() => dequantise({ rows: 2, columns: 2, scale: 1, data: Buffer.from([1, 2, 3]).toString('base64') }), {
+      message: 'attention weights: expected 4 bytes for 2x2, found 3',
+    });
   });
 
   // A 2x2 grid: patches 0 and 1 in the top image, 2 and 3 in the bottom one (boundary row 1).
@@ -91,11 +102,17 @@ describe('attention renderer: weights', () => {
 
   it('decodes a matrix once, when a view first needs it', () => {
     const cache = new WeightCache();
-    const q: QuantisedMatrix = quantise([[0.2, 0.8], [1, 0]]);
+    const q: QuantisedMatrix = quantise([
+      [0.2, 0.8],
+      [1, 0],
+    ]);
     assert.equal(cache.decoded, 0);
     const v = cache.of(q);
     assert.equal(cache.of(q), v);
-    assert.deepEqual([...cache.mean(q)].map((x) => Math.round(x * 1e6) / 1e6), [0.6, 0.4]);
+    assert.deepEqual(
+      [...cache.mean(q)].map((x) => Math.round(x * 1e6) / 1e6),
+      [0.6, 0.4],
+    );
     assert.equal(cache.decoded, 1);
   });
 });
@@ -163,7 +180,8 @@ describe('attention renderer: validation', () => {
     return r.ok ? 'ok' : r.problem;
   };
   type Layers = Array<{ layer: number; heads: Array<{ head: number; weights: QuantisedMatrix }> }>;
-  const matrixOf = (p: Record<string, unknown>, layer: number, head: number): QuantisedMatrix => ((p.layers as Layers)[layer]?.heads[head]?.weights) as QuantisedMatrix;
+  const matrixOf = (p: Record<string, unknown>, layer: number, head: number): QuantisedMatrix =>
+    (p.layers as Layers)[layer]?.heads[head]?.weights as QuantisedMatrix;
 
   it('accepts what the kernel builds', () => {
     assert.deepEqual(validateAttentionPayload(payload), { ok: true, payload });
@@ -186,18 +204,33 @@ describe('attention renderer: validation', () => {
     assert.equal(problem({ ...payload, boundaryRow: 0 }), 'boundaryRow: expected a whole number from 1 to 7 (a patch row inside the grid), found 0');
     assert.equal(problem({ ...payload, boundaryRow: 2.5 }), 'boundaryRow: expected a whole number from 1 to 7 (a patch row inside the grid), found 2.5');
     assert.equal(problem({ ...payload, layers: [] }), 'layers: expected a non-empty array, found []');
-    assert.equal(problem(broken((p) => ((p.layers as Layers)[1] as { layer: number }).layer = 0)), 'layers[1].layer: expected a layer number not used before, found 0');
-    assert.equal(problem(broken((p) => ((p.layers as Layers)[0]?.heads[2] as { head: number }).head = 1)), 'layers[0].heads[2].head: expected a head number not used before in this layer, found 1');
+    assert.equal(
+      problem(broken((p) => (((p.layers as Layers)[1] as { layer: number }).layer = 0))),
+      'layers[1].layer: expected a layer number not used before, found 0',
+    );
+    assert.equal(
+      problem(broken((p) => (((p.layers as Layers)[0]?.heads[2] as { head: number }).head = 1))),
+      'layers[0].heads[2].head: expected a head number not used before in this layer, found 1',
+    );
     assert.equal(problem(broken((p) => (matrixOf(p, 0, 1).rows = 16))), "layers[0].heads[1].weights.rows: expected 32 (the grid's 8x4 patches), found 16");
-    assert.equal(problem(broken((p) => (matrixOf(p, 2, 3).columns = 31))), "layers[2].heads[3].weights.columns: expected 32 (the grid's 8x4 patches), found 31");
+    assert.equal(
+      problem(broken((p) => (matrixOf(p, 2, 3).columns = 31))),
+      "layers[2].heads[3].weights.columns: expected 32 (the grid's 8x4 patches), found 31",
+    );
     assert.equal(problem(broken((p) => (matrixOf(p, 0, 0).scale = -1))), 'layers[0].heads[0].weights.scale: expected a finite number from 0, found -1');
     assert.equal(
       problem(broken((p) => (matrixOf(p, 1, 0).data = Buffer.alloc(1023).toString('base64')))),
       'layers[1].heads[0].weights.data: expected base64 of 1024 bytes (32x32), found 1023 bytes',
     );
-    assert.equal(problem(broken((p) => (matrixOf(p, 1, 0).data = '#'.repeat(1368)))), 'layers[1].heads[0].weights.data: expected base64 of 1024 bytes (32x32), found text that is not base64');
+    assert.equal(
+      problem(broken((p) => (matrixOf(p, 1, 0).data = '#'.repeat(1368)))),
+      'layers[1].heads[0].weights.data: expected base64 of 1024 bytes (32x32), found text that is not base64',
+    );
     assert.equal(problem({ ...payload, cross: 'x' }), 'cross: expected an array, found "x"');
-    assert.equal(problem({ ...payload, cross: [{ layer: 0, heads: [{ head: 0, weights: quantise(softmaxRows(6, 30, 1)) }] }] }), "cross[0].heads[0].weights.columns: expected 32 (the grid's 8x4 patches), found 30");
+    assert.equal(
+      problem({ ...payload, cross: [{ layer: 0, heads: [{ head: 0, weights: quantise(softmaxRows(6, 30, 1)) }] }] }),
+      "cross[0].heads[0].weights.columns: expected 32 (the grid's 8x4 patches), found 30",
+    );
     assert.equal(problem({ ...payload, rollout: quantise(softmaxRows(6, 32, 1)) }), "rollout.rows: expected 32 (the grid's 8x4 patches), found 6");
   });
 });
@@ -252,7 +285,8 @@ describe('attention renderer: the explorer', () => {
   };
   /** Where the large view shows patch (row, column): it is 240x480 px, laid out at 0,0 in JSDOM. */
   const pointAt = (row: number, column: number) => ({ clientX: (240 * (column + 0.5)) / 4, clientY: (480 * (row + 0.5)) / 8, bubbles: true });
-  const headOf = (payload: AttentionPayload, layer: number, head: number): QuantisedMatrix => payload.layers.find((l) => l.layer === layer)?.heads.find((h) => h.head === head)?.weights as QuantisedMatrix;
+  const headOf = (payload: AttentionPayload, layer: number, head: number): QuantisedMatrix =>
+    payload.layers.find((l) => l.layer === layer)?.heads.find((h) => h.head === head)?.weights as QuantisedMatrix;
 
   it('shows the title, caption and notes as text, the stacked image and one small multiple per head', () => {
     const { root } = render(full);
@@ -260,19 +294,28 @@ describe('attention renderer: the explorer', () => {
     assert.equal(w.dataset.ready, 'true');
     assert.equal(text(root, '.title'), 'pair 7 (color)');
     assert.equal(text(root, '.caption .text'), 'the car is now red');
-    assert.deepEqual([...root.querySelectorAll('.notes li')].map((li) => li.textContent), full.notes);
+    assert.deepEqual(
+      [...root.querySelectorAll('.notes li')].map((li) => li.textContent),
+      full.notes,
+    );
     const pair = q<HTMLImageElement>(root, '.stage img.pair');
     assert.equal(pair.getAttribute('src'), `data:image/png;base64,${full.image.data}`);
     const canvas = q<HTMLCanvasElement>(root, '.stage canvas.large-overlay');
     assert.deepEqual([canvas.width, canvas.height], [4, 8], 'one canvas pixel per patch');
     const multiples = [...root.querySelectorAll<HTMLButtonElement>('.heads button.multiple')];
-    assert.deepEqual(multiples.map((b) => [b.dataset.layer, b.dataset.head, b.getAttribute('aria-label'), b.getAttribute('aria-pressed')]), [
-      ['1', '0', 'Head 0, ViT layer 1', 'true'],
-      ['1', '1', 'Head 1, ViT layer 1', 'false'],
-      ['1', '2', 'Head 2, ViT layer 1', 'false'],
-      ['1', '3', 'Head 3, ViT layer 1', 'false'],
-    ]);
-    assert.deepEqual(multiples.map((b) => b.querySelectorAll('img').length + b.querySelectorAll('canvas').length), [2, 2, 2, 2]);
+    assert.deepEqual(
+      multiples.map((b) => [b.dataset.layer, b.dataset.head, b.getAttribute('aria-label'), b.getAttribute('aria-pressed')]),
+      [
+        ['1', '0', 'Head 0, ViT layer 1', 'true'],
+        ['1', '1', 'Head 1, ViT layer 1', 'false'],
+        ['1', '2', 'Head 2, ViT layer 1', 'false'],
+        ['1', '3', 'Head 3, ViT layer 1', 'false'],
+      ],
+    );
+    assert.deepEqual(
+      multiples.map((b) => b.querySelectorAll('img').length + b.querySelectorAll('canvas').length),
+      [2, 2, 2, 2],
+    );
     assert.equal(text(root, '.multiples figcaption'), 'Heads of ViT layer 1 (choose one for the large view)');
     assert.equal(text(root, '.map-label'), 'ViT layer 1, head 0');
   });
@@ -295,7 +338,10 @@ describe('attention renderer: the explorer', () => {
     assert.equal(text(root, 'output.layer-value'), '2');
     assert.equal(layer.getAttribute('aria-valuetext'), 'layer 2 (2 of 2)');
     assert.equal(q<HTMLElement>(root, '.attention').dataset.layer, '2');
-    assert.deepEqual([...root.querySelectorAll<HTMLElement>('button.multiple')].map((b) => b.dataset.layer), ['2', '2', '2', '2']);
+    assert.deepEqual(
+      [...root.querySelectorAll<HTMLElement>('button.multiple')].map((b) => b.dataset.layer),
+      ['2', '2', '2', '2'],
+    );
     assert.equal(text(root, '.map-label'), 'ViT layer 2, head 0');
   });
 
@@ -303,9 +349,20 @@ describe('attention renderer: the explorer', () => {
     const { root } = render(full);
     const multiple = (h: number) => q<HTMLButtonElement>(root, `button.multiple[data-head="${h}"]`);
     const head = q<HTMLSelectElement>(root, 'select[aria-label="Head"]');
-    assert.deepEqual([...head.options].map((o) => [o.value, o.textContent]), [['0', 'Head 0'], ['1', 'Head 1'], ['2', 'Head 2'], ['3', 'Head 3']]);
+    assert.deepEqual(
+      [...head.options].map((o) => [o.value, o.textContent]),
+      [
+        ['0', 'Head 0'],
+        ['1', 'Head 1'],
+        ['2', 'Head 2'],
+        ['3', 'Head 3'],
+      ],
+    );
     multiple(2).click();
-    assert.deepEqual([multiple(2).getAttribute('aria-pressed'), multiple(0).getAttribute('aria-pressed'), head.value, text(root, '.map-label')], ['true', 'false', '2', 'ViT layer 1, head 2']);
+    assert.deepEqual(
+      [multiple(2).getAttribute('aria-pressed'), multiple(0).getAttribute('aria-pressed'), head.value, text(root, '.map-label')],
+      ['true', 'false', '2', 'ViT layer 1, head 2'],
+    );
     fire(multiple(3), key('Enter'));
     assert.deepEqual([multiple(3).getAttribute('aria-pressed'), head.value], ['true', '3']);
     const space = key(' ');
@@ -321,17 +378,29 @@ describe('attention renderer: the explorer', () => {
     const readout = q<HTMLElement>(root, '.readout[role="status"]');
     const values = kernelDequantise(headOf(full, 1, 0));
     const meanText = readout.textContent;
-    assert.match(meanText ?? '', /^ViT layer 1, head 0, mean over the 32 patches that look: on average \d+\.\d% of a patch's attention goes to the other image\./);
+    assert.match(
+      meanText ?? '',
+      /^ViT layer 1, head 0, mean over the 32 patches that look: on average \d+\.\d% of a patch's attention goes to the other image\./,
+    );
     fire(stage, new dom.window.PointerEvent('pointermove', pointAt(5, 2)));
     const index = 5 * 4 + 2;
     const toTop = splitShares(values.subarray(index * 32, index * 32 + 32), 16).top;
-    assert.equal(readout.textContent, `Patch (row 5, column 2) in the bottom image: ${pct(toTop)} of its attention goes to the other image (ViT layer 1, head 0).`);
+    assert.equal(
+      readout.textContent,
+      `Patch (row 5, column 2) in the bottom image: ${pct(toTop)} of its attention goes to the other image (ViT layer 1, head 0).`,
+    );
     const outline = q<HTMLElement>(root, '.outline');
-    assert.deepEqual([outline.hidden, outline.style.left, outline.style.top, outline.style.width, outline.style.height], [false, '50%', '62.5%', '25%', '12.5%']);
+    assert.deepEqual(
+      [outline.hidden, outline.style.left, outline.style.top, outline.style.width, outline.style.height],
+      [false, '50%', '62.5%', '25%', '12.5%'],
+    );
     assert.equal(q<HTMLElement>(root, '.attention').dataset.patch, '5,2');
     fire(stage, new dom.window.PointerEvent('pointermove', pointAt(1, 3)));
     const toBottom = splitShares(values.subarray(7 * 32, 8 * 32), 16).bottom;
-    assert.equal(readout.textContent, `Patch (row 1, column 3) in the top image: ${pct(toBottom)} of its attention goes to the other image (ViT layer 1, head 0).`);
+    assert.equal(
+      readout.textContent,
+      `Patch (row 1, column 3) in the top image: ${pct(toBottom)} of its attention goes to the other image (ViT layer 1, head 0).`,
+    );
     fire(stage, new dom.window.PointerEvent('pointerleave', { bubbles: false }));
     assert.deepEqual([readout.textContent, outline.hidden, q<HTMLElement>(root, '.attention').dataset.patch], [meanText, true, '']);
   });
@@ -351,7 +420,10 @@ describe('attention renderer: the explorer', () => {
     }
     const values = kernelDequantise(headOf(full, 1, 0));
     const toTop = splitShares(values.subarray(19 * 32, 20 * 32), 16).top;
-    assert.equal(readout.textContent, `Patch (row 4, column 3) in the bottom image: ${pct(toTop)} of its attention goes to the other image (ViT layer 1, head 0).`);
+    assert.equal(
+      readout.textContent,
+      `Patch (row 4, column 3) in the bottom image: ${pct(toTop)} of its attention goes to the other image (ViT layer 1, head 0).`,
+    );
     fire(stage, key('Escape'));
     assert.equal(readout.textContent, meanText);
     fire(stage, key('ArrowUp'));
@@ -400,13 +472,22 @@ describe('attention renderer: the explorer', () => {
   it('toggles the rollout, and disables the toggle with a reason when there is none', () => {
     const { root } = render(full);
     const toggle = q<HTMLButtonElement>(root, 'button.rollout');
-    assert.deepEqual([toggle.disabled, toggle.getAttribute('aria-pressed'), text(root, '.rollout-note')], [false, 'false', 'attention rollout across every ViT layer']);
+    assert.deepEqual(
+      [toggle.disabled, toggle.getAttribute('aria-pressed'), text(root, '.rollout-note')],
+      [false, 'false', 'attention rollout across every ViT layer'],
+    );
     toggle.click();
-    assert.deepEqual([toggle.getAttribute('aria-pressed'), text(root, '.map-label'), q<HTMLElement>(root, '.attention').dataset.rollout], ['true', 'Rollout across all ViT layers', 'true']);
+    assert.deepEqual(
+      [toggle.getAttribute('aria-pressed'), text(root, '.map-label'), q<HTMLElement>(root, '.attention').dataset.rollout],
+      ['true', 'Rollout across all ViT layers', 'true'],
+    );
     assert.equal(root.querySelectorAll('button.multiple[aria-pressed="true"]').length, 0, 'no head is shown while the rollout is');
     fire(q(root, '.stage'), new dom.window.PointerEvent('pointermove', pointAt(0, 0)));
     const toBottom = splitShares(kernelDequantise(full.rollout as QuantisedMatrix).subarray(0, 32), 16).bottom;
-    assert.equal(text(root, '.readout'), `Patch (row 0, column 0) in the top image: ${pct(toBottom)} of its attention goes to the other image (Rollout across all ViT layers).`);
+    assert.equal(
+      text(root, '.readout'),
+      `Patch (row 0, column 0) in the top image: ${pct(toBottom)} of its attention goes to the other image (Rollout across all ViT layers).`,
+    );
     q<HTMLButtonElement>(root, 'button.multiple[data-head="1"]').click();
     assert.deepEqual([toggle.getAttribute('aria-pressed'), text(root, '.map-label')], ['false', 'ViT layer 1, head 1'], 'choosing a head leaves the rollout');
 
@@ -416,33 +497,58 @@ describe('attention renderer: the explorer', () => {
     assert.equal(text(other, `#${absent.getAttribute('aria-describedby')}`), 'not available: this output carries no rollout matrix');
     assert.equal(other.querySelectorAll('button[data-source]').length, 0, 'no source switch without cross-attention');
     assert.equal(q<HTMLSelectElement>(other, 'select[aria-label="Query"]').closest('label')?.hidden, true);
-    assert.deepEqual([...other.querySelectorAll<HTMLElement>('button.multiple')].map((b) => b.dataset.head), ['0', '2', '3']);
+    assert.deepEqual(
+      [...other.querySelectorAll<HTMLElement>('button.multiple')].map((b) => b.dataset.head),
+      ['0', '2', '3'],
+    );
   });
 
   it('shows the Q-Former cross-attention of one query or the mean over queries', () => {
     const { root } = render(full);
     const sources = [...root.querySelectorAll<HTMLButtonElement>('button[data-source]')];
-    assert.deepEqual(sources.map((b) => [b.dataset.source, b.textContent, b.getAttribute('aria-pressed')]), [['vit', 'ViT self-attention', 'true'], ['cross', 'Q-Former cross-attention', 'false']]);
+    assert.deepEqual(
+      sources.map((b) => [b.dataset.source, b.textContent, b.getAttribute('aria-pressed')]),
+      [
+        ['vit', 'ViT self-attention', 'true'],
+        ['cross', 'Q-Former cross-attention', 'false'],
+      ],
+    );
     const querySelect = q<HTMLSelectElement>(root, 'select[aria-label="Query"]');
     assert.equal(querySelect.closest('label')?.hidden, true, 'queries only for the Q-Former');
     sources[1]?.click();
-    assert.deepEqual([sources[1]?.getAttribute('aria-pressed'), querySelect.closest('label')?.hidden, querySelect.options.length], ['true', false, QUERIES + 1]);
+    assert.deepEqual(
+      [sources[1]?.getAttribute('aria-pressed'), querySelect.closest('label')?.hidden, querySelect.options.length],
+      ['true', false, QUERIES + 1],
+    );
     const layer = q<HTMLInputElement>(root, 'input[aria-label="Layer"]');
     assert.deepEqual([layer.max, text(root, 'output.layer-value')], ['1', '1'], 'the slider walks the cross layers (0 and 1), kept on layer 1');
     assert.equal(text(root, '.multiples figcaption'), 'Heads of Q-Former cross layer 1 (choose one for the large view)');
-    const m = (full.cross?.[1]?.heads[0]?.weights) as QuantisedMatrix;
+    const m = full.cross?.[1]?.heads[0]?.weights as QuantisedMatrix;
     const values = kernelDequantise(m);
     input(querySelect, '2', 'change');
     const { top, bottom } = splitShares(values.subarray(2 * 32, 3 * 32), 16);
-    assert.equal(text(root, '.readout'), `Q-Former cross-attention layer 1, head 0, query 2: query 2 gives ${pct(top)} of its attention to the top image and ${pct(bottom)} to the bottom image.`);
+    assert.equal(
+      text(root, '.readout'),
+      `Q-Former cross-attention layer 1, head 0, query 2: query 2 gives ${pct(top)} of its attention to the top image and ${pct(bottom)} to the bottom image.`,
+    );
     fire(q(root, '.stage'), new dom.window.PointerEvent('pointermove', pointAt(6, 1)));
     const row = values.subarray(2 * 32, 3 * 32);
-    assert.equal(text(root, '.readout'), `Patch (row 6, column 1) in the bottom image gets ${pct((row[25] as number) / (row.reduce((a, b) => a + b, 0)))} of the attention of query 2 (Q-Former cross-attention layer 1, head 0, query 2).`);
+    assert.equal(
+      text(root, '.readout'),
+      `Patch (row 6, column 1) in the bottom image gets ${pct((row[25] as number) / row.reduce((a, b) => a + b, 0))} of the attention of query 2 (Q-Former cross-attention layer 1, head 0, query 2).`,
+    );
     input(querySelect, 'mean', 'change');
     fire(q(root, '.stage'), new dom.window.PointerEvent('pointerleave'));
-    assert.match(text(root, '.readout'), /^Q-Former cross-attention layer 1, head 0, mean over queries: on average, a query gives \d+\.\d% of its attention to the top image and \d+\.\d% to the bottom image\.$/);
+    assert.match(
+      text(root, '.readout'),
+      /^Q-Former cross-attention layer 1, head 0, mean over queries: on average, a query gives \d+\.\d% of its attention to the top image and \d+\.\d% to the bottom image\.$/,
+    );
     q<HTMLButtonElement>(root, 'button.rollout').click();
-    assert.deepEqual([sources[0]?.getAttribute('aria-pressed'), text(root, '.map-label')], ['true', 'Rollout across all ViT layers'], 'the rollout is of the ViT');
+    assert.deepEqual(
+      [sources[0]?.getAttribute('aria-pressed'), text(root, '.map-label')],
+      ['true', 'Rollout across all ViT layers'],
+      'the rollout is of the ViT',
+    );
   });
 
   it('returns to the layer and head last shown of each source', () => {
@@ -492,7 +598,10 @@ describe('attention renderer: the explorer', () => {
     assert.equal(host.shadowRoot, root, 'the shadow root is reused');
     assert.deepEqual([root.querySelectorAll('.attention').length, root.querySelectorAll('style').length], [1, 1], 'content replaced, not added');
     const w = q<HTMLElement>(root, '.attention');
-    assert.deepEqual([w.dataset.layer, w.dataset.head, q<HTMLInputElement>(root, 'input[aria-label="Overlay opacity"]').value, text(root, '.caption .text')], ['2', '3', '35', 'the car is now blue']);
+    assert.deepEqual(
+      [w.dataset.layer, w.dataset.head, q<HTMLInputElement>(root, 'input[aria-label="Overlay opacity"]').value, text(root, '.caption .text')],
+      ['2', '3', '35', 'the car is now blue'],
+    );
     // a payload without that head falls back to the first one, and a fresh element starts afresh
     render(plain, host);
     assert.deepEqual([q<HTMLElement>(root, '.attention').dataset.layer, q<HTMLElement>(root, '.attention').dataset.head], ['2', '3']);
@@ -515,7 +624,10 @@ describe('attention renderer: the explorer', () => {
 
   it('explains a payload it cannot show', () => {
     const bad = render({ ...full, boundaryRow: 9 }).root;
-    assert.equal(text(bad, '.error'), 'Cannot show this attention output: boundaryRow: expected a whole number from 1 to 7 (a patch row inside the grid), found 9');
+    assert.equal(
+      text(bad, '.error'),
+      'Cannot show this attention output: boundaryRow: expected a whole number from 1 to 7 (a patch row inside the grid), found 9',
+    );
     assert.equal(bad.querySelector('.attention'), null);
     const host = dom.host();
     void api.renderOutputItem({ ...outputItem(IDC_MIME.attention, {}), json: () => JSON.parse('{oops') }, host);

@@ -34,9 +34,14 @@ function categoryPayload() {
   for (let i = 0; i < 24; i++) {
     const kind = kinds[i % 3] as string;
     const [object, colour] = [objects[i % 8] as string, colours[i % 6] as string];
-    const said = kind === 'color' ? [`the ${object} turned ${colour}`, `the ${object} is now ${colour}`] : kind === 'add' ? [`a ${colour} ${object} was added`, `there is a new ${object}`] : [`the sign on the ${object} now says ${colour}`, `the text of the ${object} changed`];
+    const said =
+      kind === 'color'
+        ? [`the ${object} turned ${colour}`, `the ${object} is now ${colour}`]
+        : kind === 'add'
+          ? [`a ${colour} ${object} was added`, `there is a new ${object}`]
+          : [`the sign on the ${object} now says ${colour}`, `the text of the ${object} changed`];
     refs[`p${i}`] = said;
-    cands[`p${i}`] = i % 4 === 0 ? 'nothing changed' : i % 4 === 1 ? said[0] as string : `the ${object} changed`;
+    cands[`p${i}`] = i % 4 === 0 ? 'nothing changed' : i % 4 === 1 ? (said[0] as string) : `the ${object} changed`;
     categories[`p${i}`] = kind;
   }
   const other = Object.fromEntries(Object.entries(cands).map(([k, v], i) => [k, i % 2 ? v : 'an object was added']));
@@ -114,7 +119,15 @@ describe('renderers in Chromium', function () {
       v: 1,
       title: 'LoRA ablation: training loss',
       runs: [
-        { name: 'r4', loss: Array.from({ length: 60 }, (_, i) => 3 * Math.exp(-i / 20) + 0.2 * Math.sin(i)), validation: [{ epoch: 1, loss: 2 }, { epoch: 2, loss: 1.2 }], state: 'done' },
+        {
+          name: 'r4',
+          loss: Array.from({ length: 60 }, (_, i) => 3 * Math.exp(-i / 20) + 0.2 * Math.sin(i)),
+          validation: [
+            { epoch: 1, loss: 2 },
+            { epoch: 2, loss: 1.2 },
+          ],
+          state: 'done',
+        },
         { name: XSS, loss: Array.from({ length: 20 }, (_, i) => 3.2 * Math.exp(-i / 30)), validation: [], state: 'running' },
       ],
       notes: [],
@@ -126,7 +139,9 @@ describe('renderers in Chromium', function () {
     await h.screenshot('training-curves-dark', 'curves');
     const canvas = await host.locator('canvas').elementHandle();
     // the kernel's update: more steps of the running run, same output id
-    const runs = payload.runs.map((r, k) => (k === 1 ? { ...r, loss: [...r.loss, ...Array.from({ length: 40 }, (_, i) => 2.5 * Math.exp(-(i + 20) / 30))] } : r));
+    const runs = payload.runs.map((r, k) =>
+      k === 1 ? { ...r, loss: [...r.loss, ...Array.from({ length: 40 }, (_, i) => 2.5 * Math.exp(-(i + 20) / 30))] } : r,
+    );
     await h.render('curves', IDC_MIME.training, { ...payload, runs }, 'curves-1');
     assert.equal(await host.getAttribute('data-updates'), '1');
     assert.ok(await canvas?.evaluate((c) => c.isConnected), 'the same canvas, updated in place');
@@ -151,7 +166,9 @@ describe('renderers in Chromium', function () {
     const first = cards.first();
     assert.equal(await first.locator('.prediction-text').textContent(), XSS);
     assert.equal(await first.locator('.score').first().textContent(), 'CIDEr 0');
-    await h.page.waitForFunction(() => [...(document.getElementById('pairs')?.shadowRoot?.querySelectorAll('img') ?? [])].every((i) => i.complete && i.naturalWidth > 0));
+    await h.page.waitForFunction(() =>
+      [...(document.getElementById('pairs')?.shadowRoot?.querySelectorAll('img') ?? [])].every((i) => i.complete && i.naturalWidth > 0),
+    );
     await h.screenshot('image-pairs-two-up', 'pairs');
 
     // swipe: drag the divider of the first pair to a quarter, then a key step
@@ -180,13 +197,14 @@ describe('renderers in Chromium', function () {
     await host.locator('.pairs[data-difference="ready"]').waitFor();
     // a pair whose edit (falling snow) changes many pixels by middling amounts
     const snowy = cards.filter({ hasText: 'category: global' }).first();
-    const shownPixels = () => snowy.locator('canvas.heat').evaluate((c) => {
-      const canvas = c as HTMLCanvasElement;
-      const d = canvas.getContext('2d')?.getImageData(0, 0, canvas.width, canvas.height).data ?? new Uint8ClampedArray();
-      let n = 0;
-      for (let i = 3; i < d.length; i += 4) if ((d[i] as number) > 0) n++;
-      return n;
-    });
+    const shownPixels = () =>
+      snowy.locator('canvas.heat').evaluate((c) => {
+        const canvas = c as HTMLCanvasElement;
+        const d = canvas.getContext('2d')?.getImageData(0, 0, canvas.width, canvas.height).data ?? new Uint8ClampedArray();
+        let n = 0;
+        for (let i = 3; i < d.length; i += 4) if ((d[i] as number) > 0) n++;
+        return n;
+      });
     const low = await shownPixels();
     await host.getByLabel('Difference threshold').fill('120');
     await host.locator('.pairs[data-difference="ready"]').waitFor();
@@ -243,7 +261,10 @@ describe('renderers in Chromium', function () {
     assert.ok(stage);
     await h.page.mouse.move(stage.x + (1.5 / 4) * stage.width, stage.y + (6.5 / 8) * stage.height);
     assert.equal(await view.getAttribute('data-patch'), '6,1');
-    assert.match((await host.locator('.readout').textContent()) ?? '', /^Patch \(row 6, column 1\) in the bottom image: [0-9.]+% of its attention goes to the other image/);
+    assert.match(
+      (await host.locator('.readout').textContent()) ?? '',
+      /^Patch \(row 6, column 1\) in the bottom image: [0-9.]+% of its attention goes to the other image/,
+    );
     await h.screenshot('attention-hover', 'maps');
 
     await host.locator('button.rollout').click();
@@ -256,7 +277,12 @@ describe('renderers in Chromium', function () {
   });
 
   it('HTML report: every output contract drawn by the same bundles, no fallback left, nothing fetched, no script injected', async () => {
-    const training: TrainingPayload = { v: 1, title: 'loss', runs: [{ name: 'r8', loss: [3, 2.5, 2.2, 1.9, 1.7], validation: [{ epoch: 1, loss: 2 }], state: 'done' }], notes: [] };
+    const training: TrainingPayload = {
+      v: 1,
+      title: 'loss',
+      runs: [{ name: 'r8', loss: [3, 2.5, 2.2, 1.9, 1.7], validation: [{ epoch: 1, loss: 2 }], state: 'done' }],
+      notes: [],
+    };
     const progress = { v: 1, label: XSS, done: 3, total: 10, ratePerSecond: 1, etaSeconds: 7, elapsedSeconds: 3, state: 'running' };
     const pairs = await imagePairs(8);
     const maps = await attention(4, 4);
@@ -270,7 +296,11 @@ describe('renderers in Chromium', function () {
     ];
     const nb = newNotebook();
     nb.cells = outputs.map(([mime, payload, text], i) => ({
-      cell_type: 'code' as const, id: `c${i}`, source: `show(${i})`, metadata: {}, execution_count: i + 1,
+      cell_type: 'code' as const,
+      id: `c${i}`,
+      source: `show(${i})`,
+      metadata: {},
+      execution_count: i + 1,
       outputs: [{ output_type: 'display_data' as const, data: { [mime]: payload as JsonValue, 'text/plain': text }, metadata: {} }],
     }));
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'idc-report-'));
@@ -291,7 +321,11 @@ describe('renderers in Chromium', function () {
     });
     page.on('pageerror', (e) => errors.push(e.message));
     await page.goto(`file://${file}`);
-    await page.waitForFunction(() => [...document.querySelectorAll('.output.rich')].every((h) => h.querySelector('.rendered')?.shadowRoot || (h as HTMLElement).dataset.renderError), undefined, { timeout: 30_000 });
+    await page.waitForFunction(
+      () => [...document.querySelectorAll('.output.rich')].every((h) => h.querySelector('.rendered')?.shadowRoot || (h as HTMLElement).dataset.renderError),
+      undefined,
+      { timeout: 30_000 },
+    );
     const shown = await page.evaluate(() =>
       [...document.querySelectorAll('.output.rich')].map((h) => ({
         error: (h as HTMLElement).dataset.renderError ?? null,
@@ -326,14 +360,36 @@ describe('renderers in Chromium', function () {
     let richOutputs = 0; // 05-memory shows text tables only
     for (const name of notebooks) {
       const html = path.join(dir, `${name}.html`);
-      execFileSync(process.execPath, [path.join(REPO, 'bin', 'idc-lab.js'), 'run', path.join(REPO, 'notebooks', name), '--out', path.join(dir, name), '--html', html, '--param', 'quick=true'], { stdio: 'pipe' });
+      execFileSync(
+        process.execPath,
+        [
+          path.join(REPO, 'bin', 'idc-lab.js'),
+          'run',
+          path.join(REPO, 'notebooks', name),
+          '--out',
+          path.join(dir, name),
+          '--html',
+          html,
+          '--param',
+          'quick=true',
+        ],
+        { stdio: 'pipe' },
+      );
       const page = await browser.newPage();
       const errors: string[] = [];
       page.on('pageerror', (e) => errors.push(e.message));
       await page.goto(`file://${html}`);
-      await page.waitForFunction(() => [...document.querySelectorAll('.output.rich')].every((h) => h.querySelector('.rendered')?.shadowRoot || (h as HTMLElement).dataset.renderError), undefined, { timeout: 30_000 });
+      await page.waitForFunction(
+        () => [...document.querySelectorAll('.output.rich')].every((h) => h.querySelector('.rendered')?.shadowRoot || (h as HTMLElement).dataset.renderError),
+        undefined,
+        { timeout: 30_000 },
+      );
       const shown = await page.evaluate(() =>
-        [...document.querySelectorAll('.output.rich')].map((h) => [(h as HTMLElement).dataset.renderError ?? null, h.querySelector('.rendered')?.shadowRoot?.querySelector('.error:not([hidden])')?.textContent ?? null, ((h.querySelector('.rendered') as HTMLElement | null)?.getBoundingClientRect().height ?? 0) > 10]),
+        [...document.querySelectorAll('.output.rich')].map((h) => [
+          (h as HTMLElement).dataset.renderError ?? null,
+          h.querySelector('.rendered')?.shadowRoot?.querySelector('.error:not([hidden])')?.textContent ?? null,
+          ((h.querySelector('.rendered') as HTMLElement | null)?.getBoundingClientRect().height ?? 0) > 10,
+        ]),
       );
       richOutputs += shown.length;
       for (const [k, o] of shown.entries()) assert.deepEqual(o, [null, null, true], `${name}, rich output ${k}`);

@@ -14,7 +14,11 @@ const payload: CategoryChartPayload = {
   categories: ['Color', XSS, 'overall'],
   metrics: ['CIDEr', 'METEOR'],
   series: [
-    { name: 'r=4', values: { CIDEr: [1.5, 0.25, 1], METEOR: [0.3, null, 0.2] }, intervals: { CIDEr: [[1.25, 1.75], null, [0.9, 1.1]], METEOR: [null, null, null] } },
+    {
+      name: 'r=4',
+      values: { CIDEr: [1.5, 0.25, 1], METEOR: [0.3, null, 0.2] },
+      intervals: { CIDEr: [[1.25, 1.75], null, [0.9, 1.1]], METEOR: [null, null, null] },
+    },
     { name: 'r=8, "more"', values: { CIDEr: [2, 0.5, 1.5], METEOR: [0.35, 0.1, 0.25] } },
   ],
   notes: ['METEOR without a paraphrase table'],
@@ -50,8 +54,14 @@ describe('category chart renderer: data', () => {
   it('names the field of a malformed payload', () => {
     assert.deepEqual(validateCategoryChart({ ...payload, v: 2 }), { ok: false, problem: 'unsupported payload version 2 (expected 1)' });
     assert.deepEqual(validateCategoryChart({ ...payload, metrics: [] }), { ok: false, problem: 'metrics: expected a non-empty list of strings' });
-    assert.deepEqual(validateCategoryChart({ ...payload, series: [{ name: 'a', values: { CIDEr: [1, 2] } }] }), { ok: false, problem: 'series[0].values.CIDEr: expected 3 numbers or nulls (one per category)' });
-    assert.deepEqual(validateCategoryChart({ ...payload, series: [{ name: 'a', values: {}, intervals: { CIDEr: [[1], null, null] } }] }), { ok: false, problem: 'series[0].intervals.CIDEr: expected 3 [low, high] pairs or nulls' });
+    assert.deepEqual(validateCategoryChart({ ...payload, series: [{ name: 'a', values: { CIDEr: [1, 2] } }] }), {
+      ok: false,
+      problem: 'series[0].values.CIDEr: expected 3 numbers or nulls (one per category)',
+    });
+    assert.deepEqual(validateCategoryChart({ ...payload, series: [{ name: 'a', values: {}, intervals: { CIDEr: [[1], null, null] } }] }), {
+      ok: false,
+      problem: 'series[0].intervals.CIDEr: expected 3 [low, high] pairs or nulls',
+    });
     assert.equal(validateCategoryChart(payload).ok, true);
   });
 });
@@ -71,7 +81,10 @@ describe('category chart renderer: DOM', () => {
     assert.equal(root.querySelector('.title')?.textContent, 'LoRA ranks');
     const select = root.querySelector('select') as HTMLSelectElement;
     assert.equal(select.getAttribute('aria-label'), 'Metric');
-    assert.deepEqual([...select.options].map((o) => o.value), ['CIDEr', 'METEOR']);
+    assert.deepEqual(
+      [...select.options].map((o) => o.value),
+      ['CIDEr', 'METEOR'],
+    );
     // JSDOM has no canvas: the chart says so and the table carries the numbers
     assert.match(root.querySelector('.status')?.textContent ?? '', /no canvas/);
     const [chartButton, tableButton] = [...root.querySelectorAll('button')];

@@ -14,7 +14,20 @@ export interface FakeDom {
   close(): void;
 }
 
-const GLOBALS = ['window', 'document', 'HTMLElement', 'HTMLCanvasElement', 'Image', 'Blob', 'Event', 'MouseEvent', 'KeyboardEvent', 'PointerEvent', 'getComputedStyle', 'requestAnimationFrame'] as const;
+const GLOBALS = [
+  'window',
+  'document',
+  'HTMLElement',
+  'HTMLCanvasElement',
+  'Image',
+  'Blob',
+  'Event',
+  'MouseEvent',
+  'KeyboardEvent',
+  'PointerEvent',
+  'getComputedStyle',
+  'requestAnimationFrame',
+] as const;
 
 /** Installs a JSDOM window's globals; `close()` restores the previous ones. */
 export function fakeDom(): FakeDom {

@@ -79,7 +79,10 @@ describe('image-pair renderer: difference arithmetic', () => {
     const diff = Uint8Array.from([0, 7, 8, 85, 255]);
     const out = heatmapRgba(diff, 8);
     assert.deepEqual([...out], [0, 0, 0, 0, 0, 0, 0, 0, 24, 0, 0, 255, 255, 0, 0, 255, 255, 255, 255, 255]);
-    assert.deepEqual([...heatmapRgba(diff, 100)].filter((_, i) => i % 4 === 3), [0, 0, 0, 0, 255]);
+    assert.deepEqual(
+      [...heatmapRgba(diff, 100)].filter((_, i) => i % 4 === 3),
+      [0, 0, 0, 0, 255],
+    );
     const reused = new Uint8ClampedArray(20).fill(9);
     assert.equal(heatmapRgba(diff, 8, reused), reused, 'writes into the given array');
     assert.throws(() => heatmapRgba(diff, 8, new Uint8ClampedArray(4)), /expected 20/);
@@ -208,8 +211,14 @@ describe('image-pair renderer: payload validation', () => {
     assert.equal(problem(withPair((p) => (p.id = 7))), 'pairs[1].id: expected a string');
     assert.equal(problem(withPair((p) => delete p.after)), 'pairs[1].after: expected an encoded image object');
     assert.equal(problem(withPair((p) => ((p.after as Record<string, unknown>).width = 0))), 'pairs[1].after.width: expected a positive integer');
-    assert.equal(problem(withPair((p) => ((p.before as Record<string, unknown>).mime = 'image/gif'))), 'pairs[1].before.mime: expected image/png or image/jpeg');
-    assert.equal(problem(withPair((p) => ((p.before as Record<string, unknown>).data = `"><script>`))), 'pairs[1].before.data: expected base64 text (A-Z, a-z, 0-9, +, / and = padding), found other characters');
+    assert.equal(
+      problem(withPair((p) => ((p.before as Record<string, unknown>).mime = 'image/gif'))),
+      'pairs[1].before.mime: expected image/png or image/jpeg',
+    );
+    assert.equal(
+      problem(withPair((p) => ((p.before as Record<string, unknown>).data = `"><script>`))),
+      'pairs[1].before.data: expected base64 text (A-Z, a-z, 0-9, +, / and = padding), found other characters',
+    );
     assert.equal(problem(withPair((p) => ((p.mask as Record<string, unknown>).height = '6'))), 'pairs[1].mask.height: expected a positive integer');
     assert.equal(problem(withPair((p) => ((p.before as Record<string, unknown>).width = 9))), 'pairs[1].before: expected the size of after (8x6), got 9x6');
     assert.equal(problem(withPair((p) => (p.references = ['a', 2]))), 'pairs[1].references: expected an array of strings');
@@ -259,7 +268,8 @@ describe('image-pair renderer in a DOM (JSDOM)', () => {
     return e;
   };
   const click = (e: HTMLElement) => e.dispatchEvent(new dom.window.MouseEvent('click', { bubbles: true }));
-  const key = (e: HTMLElement, k: string, shiftKey = false) => e.dispatchEvent(new dom.window.KeyboardEvent('keydown', { key: k, shiftKey, bubbles: true, cancelable: true }));
+  const key = (e: HTMLElement, k: string, shiftKey = false) =>
+    e.dispatchEvent(new dom.window.KeyboardEvent('keydown', { key: k, shiftKey, bubbles: true, cancelable: true }));
   /** Waits for the renderer's promises (image export, difference status) to settle. */
   const until = async (ready: () => boolean) => {
     for (let i = 0; i < 200 && !ready(); i++) await new Promise((r) => setTimeout(r, 5));
@@ -295,7 +305,10 @@ describe('image-pair renderer in a DOM (JSDOM)', () => {
     assert.equal(root.querySelector('.selection'), null);
     assert.equal(one(root, '.page-label').textContent, '1-3 of 3');
     const empty = render({ v: 1, title: 'none', pairs: [], offset: 0, total: 0, notes: [] }).root;
-    assert.deepEqual([one(empty, '.page-label').textContent, one(empty, '.empty').textContent, all(empty, '.pair').length], ['0 of 0', 'This output holds no pairs.', 0]);
+    assert.deepEqual(
+      [one(empty, '.page-label').textContent, one(empty, '.empty').textContent, all(empty, '.pair').length],
+      ['0 of 0', 'This output holds no pairs.', 0],
+    );
   });
 
   it('writes the id, origin, references, prediction and scores under each pair as text', async () => {
@@ -304,19 +317,36 @@ describe('image-pair renderer in a DOM (JSDOM)', () => {
     assert.equal(pair.getAttribute('aria-label'), 'Pair clevr/0001');
     assert.equal(one(pair, '.pair-id').textContent, 'clevr/0001');
     assert.equal(one(pair, '.origin').textContent, 'category: color · split: test');
-    assert.deepEqual(all(pair, '.reference-list li').map((li) => li.textContent), ['the red cube 1 was added', 'a red square appeared']);
+    assert.deepEqual(
+      all(pair, '.reference-list li').map((li) => li.textContent),
+      ['the red cube 1 was added', 'a red square appeared'],
+    );
     assert.equal(one(pair, '.prediction-text').textContent, 'prediction 1');
-    assert.deepEqual(all(pair, '.scores li').map((li) => [li.dataset.metric, li.textContent]), [['CIDEr', 'CIDEr 1.83'], ['BLEU-4', 'BLEU-4 0.4']]);
+    assert.deepEqual(
+      all(pair, '.scores li').map((li) => [li.dataset.metric, li.textContent]),
+      [
+        ['CIDEr', 'CIDEr 1.83'],
+        ['BLEU-4', 'BLEU-4 0.4'],
+      ],
+    );
     const imgs = all(pair, 'img') as HTMLImageElement[];
-    assert.deepEqual(imgs.map((i) => i.alt), ['before image of clevr/0001', 'after image of clevr/0001']);
-    assert.ok(imgs.every((i) => i.src.startsWith('data:image/png;base64,')), 'images are data: URLs, nothing is fetched');
+    assert.deepEqual(
+      imgs.map((i) => i.alt),
+      ['before image of clevr/0001', 'after image of clevr/0001'],
+    );
+    assert.ok(
+      imgs.every((i) => i.src.startsWith('data:image/png;base64,')),
+      'images are data: URLs, nothing is fetched',
+    );
   });
 
   it('shows markup in the payload as text and creates no element from it', async () => {
-    const p = await imagePairPayload(
-      [{ ...(views(1)[0] as PairView), id: XSS, references: [XSS], prediction: XSS, category: XSS, scores: { [XSS]: 1 } }],
-      { title: XSS, offset: 0, total: 1, notes: [XSS] },
-    );
+    const p = await imagePairPayload([{ ...(views(1)[0] as PairView), id: XSS, references: [XSS], prediction: XSS, category: XSS, scores: { [XSS]: 1 } }], {
+      title: XSS,
+      offset: 0,
+      total: 1,
+      notes: [XSS],
+    });
     const { root } = render(p);
     assert.equal(all(root, 'img').length, 2, 'only the before and after images');
     assert.equal(root.querySelector('img[src="x"]'), null);
@@ -334,43 +364,72 @@ describe('image-pair renderer in a DOM (JSDOM)', () => {
   it('switches every pair between 2-up, swipe, onion skin and difference with pressed toggle buttons', async () => {
     const { root } = render(await payloadOf(3));
     const modes = all(root, '[role="group"][aria-label="Comparison mode"] button');
-    assert.deepEqual(modes.map((b) => [b.textContent, b.dataset.mode, b.getAttribute('aria-pressed')]), [
-      ['2-up', 'two-up', 'true'],
-      ['Swipe', 'swipe', 'false'],
-      ['Onion skin', 'onion', 'false'],
-      ['Difference', 'difference', 'false'],
-    ]);
+    assert.deepEqual(
+      modes.map((b) => [b.textContent, b.dataset.mode, b.getAttribute('aria-pressed')]),
+      [
+        ['2-up', 'two-up', 'true'],
+        ['Swipe', 'swipe', 'false'],
+        ['Onion skin', 'onion', 'false'],
+        ['Difference', 'difference', 'false'],
+      ],
+    );
     const opacity = one(root, '[data-control="opacity"]');
     const threshold = one(root, '[data-control="threshold"]');
     const pairs = () => all(root, '.pair');
-    assert.deepEqual(pairs().map((p) => p.dataset.mode), ['two-up', 'two-up', 'two-up']);
+    assert.deepEqual(
+      pairs().map((p) => p.dataset.mode),
+      ['two-up', 'two-up', 'two-up'],
+    );
     assert.equal(all(pairs()[0] as HTMLElement, '.viewport').length, 2, '2-up has a viewport per image');
     assert.deepEqual([opacity.hidden, threshold.hidden], [true, true]);
 
     click(one(root, 'button[data-mode="swipe"]'));
-    assert.deepEqual(modes.map((b) => b.getAttribute('aria-pressed')), ['false', 'true', 'false', 'false']);
-    assert.deepEqual(pairs().map((p) => [p.dataset.mode, p.classList.contains('mode-swipe')]), [['swipe', true], ['swipe', true], ['swipe', true]]);
+    assert.deepEqual(
+      modes.map((b) => b.getAttribute('aria-pressed')),
+      ['false', 'true', 'false', 'false'],
+    );
+    assert.deepEqual(
+      pairs().map((p) => [p.dataset.mode, p.classList.contains('mode-swipe')]),
+      [
+        ['swipe', true],
+        ['swipe', true],
+        ['swipe', true],
+      ],
+    );
     assert.equal(one(root, '.viewer').dataset.mode, 'swipe');
     assert.equal(all(pairs()[0] as HTMLElement, '.viewport').length, 1);
     assert.equal(all(root, '[role="slider"]').length, 3, 'a divider per pair');
 
     click(one(root, 'button[data-mode="onion"]'));
     assert.deepEqual([opacity.hidden, threshold.hidden], [false, true]);
-    assert.deepEqual(pairs().map((p) => p.dataset.mode), ['onion', 'onion', 'onion']);
+    assert.deepEqual(
+      pairs().map((p) => p.dataset.mode),
+      ['onion', 'onion', 'onion'],
+    );
     const input = one(opacity, 'input') as HTMLInputElement;
     assert.equal(input.getAttribute('aria-label'), 'After opacity');
     input.value = '30';
     input.dispatchEvent(new dom.window.Event('input', { bubbles: true }));
-    assert.deepEqual(all(root, '.pair img.top').map((i) => i.style.opacity), ['0.3', '0.3', '0.3']);
+    assert.deepEqual(
+      all(root, '.pair img.top').map((i) => i.style.opacity),
+      ['0.3', '0.3', '0.3'],
+    );
     assert.equal(one(opacity, '.slider-value').textContent, '30%');
 
     click(one(root, 'button[data-mode="difference"]'));
     assert.deepEqual([opacity.hidden, threshold.hidden], [true, false]);
     assert.equal(one(threshold, 'input').getAttribute('aria-label'), 'Difference threshold');
-    assert.deepEqual(pairs().map((p) => p.dataset.mode), ['difference', 'difference', 'difference']);
+    assert.deepEqual(
+      pairs().map((p) => p.dataset.mode),
+      ['difference', 'difference', 'difference'],
+    );
 
     click(one(root, 'button[data-mode="onion"]'));
-    assert.deepEqual(all(root, '.pair img.top').map((i) => i.style.opacity), ['0.3', '0.3', '0.3'], 'the opacity is kept across modes');
+    assert.deepEqual(
+      all(root, '.pair img.top').map((i) => i.style.opacity),
+      ['0.3', '0.3', '0.3'],
+      'the opacity is kept across modes',
+    );
     assert.equal(pairs()[0]?.dataset.difference, undefined, 'only difference mode has a difference status');
   });
 
@@ -380,7 +439,10 @@ describe('image-pair renderer in a DOM (JSDOM)', () => {
     const divider = one(root, '.pair [role="slider"]');
     const clip = one(root, '.pair .clip');
     assert.equal(divider.getAttribute('aria-label'), 'Swipe divider for clevr/0000');
-    assert.deepEqual(['aria-valuemin', 'aria-valuemax', 'aria-valuenow'].map((a) => divider.getAttribute(a)), ['0', '100', '50']);
+    assert.deepEqual(
+      ['aria-valuemin', 'aria-valuemax', 'aria-valuenow'].map((a) => divider.getAttribute(a)),
+      ['0', '100', '50'],
+    );
     assert.equal(divider.tabIndex, 0);
     key(divider, 'ArrowRight');
     assert.equal(divider.getAttribute('aria-valuenow'), '51');
@@ -394,7 +456,7 @@ describe('image-pair renderer in a DOM (JSDOM)', () => {
     key(divider, 'Home');
     assert.equal(divider.getAttribute('aria-valuenow'), '0');
     const second = all(root, '.pair [role="slider"]')[1] as HTMLElement;
-    assert.equal(second.getAttribute('aria-valuenow'), '50', "each pair has its own divider");
+    assert.equal(second.getAttribute('aria-valuenow'), '50', 'each pair has its own divider');
     // zoomed in, the arrow keys pan the area around the divider; on the divider they must not
     click(one(root, '.pair [data-action="zoom-in"]'));
     const layer = one(root, '.pair .layer');
@@ -430,7 +492,10 @@ describe('image-pair renderer in a DOM (JSDOM)', () => {
     assert.equal(one(root, '.pair:nth-child(2)').dataset.zoom, '1', 'other pairs keep their own zoom');
     click(one(root, 'button[data-mode="swipe"]'));
     assert.deepEqual(all(pair, '.layer').map((l) => l.style.transform).length, 2, 'after and before layers of the swipe');
-    assert.ok(all(pair, '.layer').every((l) => l.style.transform === transforms()[0] && l.style.transform.endsWith('scale(2.8284)')), 'zoom survives a mode switch');
+    assert.ok(
+      all(pair, '.layer').every((l) => l.style.transform === transforms()[0] && l.style.transform.endsWith('scale(2.8284)')),
+      'zoom survives a mode switch',
+    );
     click(one(pair, '[data-action="zoom-out"]'));
     assert.equal(pair.dataset.zoom, '2');
     click(one(pair, '[data-action="zoom-reset"]'));
@@ -447,8 +512,14 @@ describe('image-pair renderer in a DOM (JSDOM)', () => {
     const root = host.shadowRoot as ShadowRoot;
     click(one(root, 'button[data-mode="difference"]'));
     assert.ok(getContextCalls >= 3, 'a 2D context was asked for');
-    assert.deepEqual(all(root, '.pair').map((p) => p.dataset.difference), ['unavailable', 'unavailable', 'unavailable']);
-    assert.match(one(root, '.pair .difference-summary').textContent ?? '', /no 2D canvas, so the difference cannot be computed here; the grey difference mask from the kernel is shown instead/);
+    assert.deepEqual(
+      all(root, '.pair').map((p) => p.dataset.difference),
+      ['unavailable', 'unavailable', 'unavailable'],
+    );
+    assert.match(
+      one(root, '.pair .difference-summary').textContent ?? '',
+      /no 2D canvas, so the difference cannot be computed here; the grey difference mask from the kernel is shown instead/,
+    );
     assert.ok((one(root, '.pair img.mask') as HTMLImageElement).src.startsWith('data:image/png;base64,'), "the kernel's mask stands in");
     await view.settled();
     assert.equal(one(root, '.pairs').dataset.difference, 'unavailable');

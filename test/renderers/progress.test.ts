@@ -66,8 +66,17 @@ function dumpDom(chromium: string, file: string): string {
     const run = spawnSync(
       chromium,
       [
-        '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-        '--disable-sync', '--no-first-run', `--user-data-dir=${profile}`, '--virtual-time-budget=5000', '--dump-dom', `file://${file}`,
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+        `--user-data-dir=${profile}`,
+        '--virtual-time-budget=5000',
+        '--dump-dom',
+        `file://${file}`,
       ],
       { encoding: 'utf8', timeout: 30_000 },
     );
@@ -90,7 +99,12 @@ function pageResult<T>(dom: string): T {
 async function bundle(stdin: string): Promise<string> {
   const result = await build({
     stdin: { contents: stdin, resolveDir: REPO, sourcefile: 'browser-test.ts', loader: 'ts' },
-    bundle: true, platform: 'browser', format: 'esm', target: 'es2022', write: false, logLevel: 'silent',
+    bundle: true,
+    platform: 'browser',
+    format: 'esm',
+    target: 'es2022',
+    write: false,
+    logLevel: 'silent',
   });
   return result.outputFiles[0]?.text ?? '';
 }
@@ -188,12 +202,22 @@ describe('progress renderer in a browser', function (this: Mocha.Suite) {
     const r = pageResult<Record<string, Inspected> & { sameShadow: boolean }>(dumpDom(chromium as string, file));
 
     assert.deepEqual(r.first, {
-      shadow: true, rows: 1, styles: 1, imgs: 0, row: 'row running', text: 'epochs 45/100 (45%) · 12 it/s · ETA 0:04 · elapsed 0:08', error: null,
+      shadow: true,
+      rows: 1,
+      styles: 1,
+      imgs: 0,
+      row: 'row running',
+      text: 'epochs 45/100 (45%) · 12 it/s · ETA 0:04 · elapsed 0:08',
+      error: null,
       aria: { label: 'epochs', now: '45', max: '100', text: 'epochs 45/100 (45%) · 12 it/s · ETA 0:04 · elapsed 0:08' },
-      width: '45%', fill: 'rgb(14, 112, 192)',
+      width: '45%',
+      fill: 'rgb(14, 112, 192)',
     });
     assert.equal(r.sameShadow, true, 'the shadow root is reused');
-    assert.deepEqual([r.updated?.rows, r.updated?.styles, r.updated?.width, r.updated?.text], [1, 1, '90%', 'epochs 90/100 (90%) · 12 it/s · ETA 0:01 · elapsed 0:08']);
+    assert.deepEqual(
+      [r.updated?.rows, r.updated?.styles, r.updated?.width, r.updated?.text],
+      [1, 1, '90%', 'epochs 90/100 (90%) · 12 it/s · ETA 0:01 · elapsed 0:08'],
+    );
     assert.equal(r.themed?.fill, 'rgb(1, 2, 3)', 'the colour comes from --vscode-progressBar-background');
     assert.deepEqual([r.xss?.imgs, r.xss?.aria?.label, r.xss?.text?.startsWith(XSS)], [0, XSS, true], 'the label is literal text');
     assert.deepEqual([r.unknownTotal?.row, r.unknownTotal?.aria?.max, r.unknownTotal?.width], ['row running indeterminate', null, '']);
@@ -206,10 +230,18 @@ describe('progress renderer in a browser', function (this: Mocha.Suite) {
   it('is drawn from the inlined bundle in an HTML report, replacing the static fallback', async () => {
     const source = await bundle(`export * from './renderers/progress/index';`);
     const nb = newNotebook();
-    const output = (p: ProgressPayload) => ({ output_type: 'display_data' as const, data: { [IDC_MIME.progress]: { ...p }, 'text/plain': formatProgressText(p) }, metadata: {} });
+    const output = (p: ProgressPayload) => ({
+      output_type: 'display_data' as const,
+      data: { [IDC_MIME.progress]: { ...p }, 'text/plain': formatProgressText(p) },
+      metadata: {},
+    });
     nb.cells = [
       {
-        cell_type: 'code', id: 'c', source: 'progress()', metadata: {}, execution_count: 1,
+        cell_type: 'code',
+        id: 'c',
+        source: 'progress()',
+        metadata: {},
+        execution_count: 1,
         outputs: [output(base), output({ ...base, label: `</script>${XSS}`, done: 100, state: 'done' })],
       },
     ];
@@ -227,10 +259,13 @@ describe('progress renderer in a browser', function (this: Mocha.Suite) {
     fs.writeFileSync(file, report.replace('</body>', `${probe}</body>`));
     const outputs = pageResult<(Inspected & { fallback: boolean })[]>(dumpDom(chromium as string, file));
     assert.equal(outputs.length, 2);
-    assert.deepEqual(outputs.map((o) => [o.error, o.fallback, o.shadow, o.rows, o.width]), [
-      [null, false, true, 1, '45%'],
-      [null, false, true, 1, '100%'],
-    ]);
+    assert.deepEqual(
+      outputs.map((o) => [o.error, o.fallback, o.shadow, o.rows, o.width]),
+      [
+        [null, false, true, 1, '45%'],
+        [null, false, true, 1, '100%'],
+      ],
+    );
     assert.equal(outputs[1]?.aria?.label, `</script>${XSS}`);
     assert.equal(outputs[1]?.fill, 'rgb(56, 138, 52)', 'the report defines the theme colours');
   });

@@ -12,7 +12,15 @@ const payload: TrainingPayload = {
   v: 1,
   title: 'LoRA ablation: training loss',
   runs: [
-    { name: 'r4', loss: [4, 2, 3, 1], validation: [{ epoch: 1, loss: 2.5 }, { epoch: 2, loss: 1.5 }], state: 'done' },
+    {
+      name: 'r4',
+      loss: [4, 2, 3, 1],
+      validation: [
+        { epoch: 1, loss: 2.5 },
+        { epoch: 2, loss: 1.5 },
+      ],
+      state: 'done',
+    },
     { name: '<b>r8</b>', loss: [5, 4], validation: [], state: 'running' },
   ],
   notes: [],
@@ -23,25 +31,58 @@ describe('training curve renderer: data', () => {
     assert.deepEqual(smooth([4, 2, 3], 0), [4, 2, 3]);
     const s = smooth([4, 2, null, 3], 0.5);
     // 4; (0.5*2 + 0.25*4) / 0.75 = 2.667; gap; (0.5*3 + 0.25*2 + 0.125*4) / 0.875 = 2.857
-    assert.deepEqual(s.map((v) => (v === null ? null : Number(v.toFixed(3)))), [4, 2.667, null, 2.857]);
+    assert.deepEqual(
+      s.map((v) => (v === null ? null : Number(v.toFixed(3)))),
+      [4, 2.667, null, 2.857],
+    );
   });
 
   it('gives loss per step from step 1, the raw line under a smoothed one, and validation per epoch', () => {
-    assert.deepEqual(runCurves(payload, 'steps', 0)[0], { name: 'r4', label: 'r4', points: [{ x: 1, y: 4 }, { x: 2, y: 2 }, { x: 3, y: 3 }, { x: 4, y: 1 }] });
+    assert.deepEqual(runCurves(payload, 'steps', 0)[0], {
+      name: 'r4',
+      label: 'r4',
+      points: [
+        { x: 1, y: 4 },
+        { x: 2, y: 2 },
+        { x: 3, y: 3 },
+        { x: 4, y: 1 },
+      ],
+    });
     const smoothed = runCurves(payload, 'steps', 0.5)[0];
     assert.equal(smoothed?.raw?.length, 4);
     assert.equal(smoothed?.points[0]?.y, 4);
-    assert.deepEqual(runCurves(payload, 'validation', 0).map((c) => [c.label, c.points]), [['r4', [{ x: 1, y: 2.5 }, { x: 2, y: 1.5 }]], ['<b>r8</b> (running)', []]]);
+    assert.deepEqual(
+      runCurves(payload, 'validation', 0).map((c) => [c.label, c.points]),
+      [
+        [
+          'r4',
+          [
+            { x: 1, y: 2.5 },
+            { x: 2, y: 1.5 },
+          ],
+        ],
+        ['<b>r8</b> (running)', []],
+      ],
+    );
     assert.equal(lastValues(payload), 'r4: 4 steps, loss 1.000, validation 1.500 (epoch 2); <b>r8</b>: 2 steps, loss 4.000 [running]');
     assert.equal(withAlpha('#4e79a7', 0.25), 'rgba(78, 121, 167, 0.25)');
     assert.equal(withAlpha('rgb(1, 2, 3)', 0.5), 'rgba(1, 2, 3, 0.5)');
   });
 
-  it('names the field of a malformed payload, and accepts a diverged run\'s null losses', () => {
-    assert.deepEqual(validateTraining({ ...payload, runs: [{ ...payload.runs[0], state: 'paused' }] }), { ok: false, problem: 'runs[0].state: expected waiting, running, done, failed, interrupted, found "paused"' });
-    assert.deepEqual(validateTraining({ ...payload, runs: [{ ...payload.runs[0], validation: [{ epoch: 1 }] }] }), { ok: false, problem: 'runs[0].validation: expected a list of {epoch, loss}' });
+  it("names the field of a malformed payload, and accepts a diverged run's null losses", () => {
+    assert.deepEqual(validateTraining({ ...payload, runs: [{ ...payload.runs[0], state: 'paused' }] }), {
+      ok: false,
+      problem: 'runs[0].state: expected waiting, running, done, failed, interrupted, found "paused"',
+    });
+    assert.deepEqual(validateTraining({ ...payload, runs: [{ ...payload.runs[0], validation: [{ epoch: 1 }] }] }), {
+      ok: false,
+      problem: 'runs[0].validation: expected a list of {epoch, loss}',
+    });
     assert.equal(validateTraining({ ...payload, runs: [{ ...payload.runs[0], loss: [1, null], validation: [{ epoch: 1, loss: null }] }] }).ok, true);
-    assert.equal(lastValues({ ...payload, runs: [{ ...payload.runs[0]!, loss: [1, null] as number[], validation: [{ epoch: 1, loss: null as unknown as number }] }] }), 'r4: 2 steps, loss 1.000, validation - (epoch 1)');
+    assert.equal(
+      lastValues({ ...payload, runs: [{ ...payload.runs[0]!, loss: [1, null] as number[], validation: [{ epoch: 1, loss: null as unknown as number }] }] }),
+      'r4: 2 steps, loss 1.000, validation - (epoch 1)',
+    );
   });
 });
 
@@ -57,7 +98,14 @@ describe('training curve renderer: DOM', () => {
     const host = dom.host();
     await api.renderOutputItem(outputItem(IDC_MIME.training, payload, 'curves'), host);
     const root = host.shadowRoot as ShadowRoot;
-    assert.deepEqual([...root.querySelectorAll('button')].map((b) => [b.textContent, b.getAttribute('aria-pressed')]), [['Loss per step', 'true'], ['Validation per epoch', 'false'], ['Log scale', 'false']]);
+    assert.deepEqual(
+      [...root.querySelectorAll('button')].map((b) => [b.textContent, b.getAttribute('aria-pressed')]),
+      [
+        ['Loss per step', 'true'],
+        ['Validation per epoch', 'false'],
+        ['Log scale', 'false'],
+      ],
+    );
     assert.equal(root.querySelector('input[type=range]')?.getAttribute('aria-label'), 'Smoothing');
     assert.equal(root.querySelector('.summary')?.textContent, lastValues(payload));
     assert.equal(root.querySelectorAll('b').length, 0, 'a run name never becomes markup');

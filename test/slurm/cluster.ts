@@ -79,7 +79,8 @@ function stopDaemons(dir: string, munge: boolean): void {
 /** Starts the cluster and waits until its node is idle. */
 export async function startCluster(): Promise<Cluster> {
   for (const tool of ['slurmctld', 'slurmd', 'munged', 'sbatch']) {
-    if (spawnSync('which', [tool]).status !== 0) throw new Error(`${tool} is not installed: \`npm test\` installs slurmctld, slurmd, slurm-client and munge with apt (scripts/systemPackages.mjs)`);
+    if (spawnSync('which', [tool]).status !== 0)
+      throw new Error(`${tool} is not installed: \`npm test\` installs slurmctld, slurmd, slurm-client and munge with apt (scripts/systemPackages.mjs)`);
   }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'idc-slurm-'));
   for (const sub of ['state', 'spool']) fs.mkdirSync(path.join(dir, sub));

@@ -74,7 +74,8 @@ async function tryBackend(name: BackendName, named: boolean): Promise<string | u
  */
 export async function useBackend(prefer?: BackendName | readonly BackendName[]): Promise<BackendChoice> {
   const order: readonly BackendName[] = prefer === undefined ? BACKENDS : typeof prefer === 'string' ? [prefer] : prefer;
-  for (const n of order) if (!(BACKENDS as readonly string[]).includes(n)) throw new RangeError(`backend: expected one of ${BACKENDS.join(', ')}, found ${JSON.stringify(n)}`);
+  for (const n of order)
+    if (!(BACKENDS as readonly string[]).includes(n)) throw new RangeError(`backend: expected one of ${BACKENDS.join(', ')}, found ${JSON.stringify(n)}`);
   if (chosen && order.includes(chosen.name) && order[0] === chosen.name) return chosen;
   const skipped: BackendChoice['skipped'] = [];
   for (const name of order) {

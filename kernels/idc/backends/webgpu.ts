@@ -72,7 +72,10 @@ function withAllLimits(adapter: Adapter): Adapter {
     get(target, property) {
       if (property === 'requestDevice') {
         return (descriptor: Record<string, unknown> = {}) =>
-          target.requestDevice({ ...descriptor, requiredLimits: { ...adapterLimits(target.limits), ...((descriptor.requiredLimits as object | undefined) ?? {}) } });
+          target.requestDevice({
+            ...descriptor,
+            requiredLimits: { ...adapterLimits(target.limits), ...((descriptor.requiredLimits as object | undefined) ?? {}) },
+          });
       }
       const value = Reflect.get(target, property, target) as unknown;
       return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;

@@ -125,12 +125,24 @@ export class Dataset implements RichOutput {
 
   private selected(options: SelectOptions): IdcSample[] {
     const ids = options.ids ? new Set(options.ids) : undefined;
-    return this.samples.filter((s) => (options.split === undefined || s.split === options.split) && (options.category === undefined || s.category === options.category) && (!ids || ids.has(s.id)));
+    return this.samples.filter(
+      (s) =>
+        (options.split === undefined || s.split === options.split) &&
+        (options.category === undefined || s.category === options.category) &&
+        (!ids || ids.has(s.id)),
+    );
   }
 
   /** A dataset of the samples `keep` accepts (same problems and notes). */
   filter(keep: (sample: IdcSample) => boolean): Dataset {
-    return new Dataset({ format: this.format, root: this.root, samples: this.samples.filter(keep), problems: this.problemLog, notes: [...this.notes], detectedFrom: this.detectedFrom });
+    return new Dataset({
+      format: this.format,
+      root: this.root,
+      samples: this.samples.filter(keep),
+      problems: this.problemLog,
+      notes: [...this.notes],
+      detectedFrom: this.detectedFrom,
+    });
   }
 
   /** An image-pair pipeline over this dataset's images that reports into its problems. */

@@ -37,7 +37,8 @@ function validate(folder: unknown, options: OpenOptions): void {
   if (options.format !== undefined && !FORMAT_READERS.some((r) => r.format === options.format)) {
     throw new TypeError(`idc.data.open: format: expected one of ${FORMAT_READERS.map((r) => r.format).join(', ')}, found ${JSON.stringify(options.format)}`);
   }
-  if (options.onError !== undefined && options.onError !== 'skip' && options.onError !== 'fail') throw new TypeError(`idc.data.open: onError: expected "skip" or "fail", found ${JSON.stringify(options.onError)}`);
+  if (options.onError !== undefined && options.onError !== 'skip' && options.onError !== 'fail')
+    throw new TypeError(`idc.data.open: onError: expected "skip" or "fail", found ${JSON.stringify(options.onError)}`);
 }
 
 /** The readers that recognise the folder, with their evidence, in registry order. */
@@ -66,7 +67,11 @@ async function checkImageFiles(root: string, samples: IdcSample[], problems: Pro
             await fs.promises.access(source.path, fs.constants.R_OK);
           } catch (error) {
             const code = (error as NodeJS.ErrnoException).code;
-            return { file: source.path, reason: code === 'ENOENT' ? 'the image file is missing' : `cannot read the image file (${code ?? 'error'})`, sample: s.id };
+            return {
+              file: source.path,
+              reason: code === 'ENOENT' ? 'the image file is missing' : `cannot read the image file (${code ?? 'error'})`,
+              sample: s.id,
+            };
           }
           if (!(await staysInside(root, source.path))) {
             return { file: source.path, reason: `the image is a link to a file outside the dataset folder ${root}; refused`, sample: s.id };
@@ -102,12 +107,17 @@ export async function open(folder: string, options: OpenOptions = {}): Promise<D
     const first = found[0];
     if (!first) {
       const expected = FORMAT_READERS.map((r) => FORMAT_LABELS[r.format]).join(', ');
-      throw new DatasetError({ file: folder, reason: `expected the layout of a known dataset (${expected}; see datasets.md), found none; pass {format} to force one and see what is missing` });
+      throw new DatasetError({
+        file: folder,
+        reason: `expected the layout of a known dataset (${expected}; see datasets.md), found none; pass {format} to force one and see what is missing`,
+      });
     }
     reader = first.reader;
     detectedFrom = first.evidence;
     const others = found.slice(1).map((f) => FORMAT_LABELS[f.reader.format]);
-    notes.push(`detected ${FORMAT_LABELS[reader.format]} from ${first.evidence}${others.length ? `; it also looks like ${others.join(', ')} (pass {format} to choose)` : ''}`);
+    notes.push(
+      `detected ${FORMAT_LABELS[reader.format]} from ${first.evidence}${others.length ? `; it also looks like ${others.join(', ')} (pass {format} to choose)` : ''}`,
+    );
   }
 
   const problems = new ProblemLog(options.onError ?? 'skip');

@@ -31,7 +31,15 @@ export interface DatasetSummary {
   notes: string[];
 }
 
-export function summarize(format: string, samples: readonly IdcSample[], problems: readonly DataProblem[], notes: readonly string[], sizes: SizeCount[], sizesOf: number, skipped: number): DatasetSummary {
+export function summarize(
+  format: string,
+  samples: readonly IdcSample[],
+  problems: readonly DataProblem[],
+  notes: readonly string[],
+  sizes: SizeCount[],
+  sizesOf: number,
+  skipped: number,
+): DatasetSummary {
   const splits = SPLITS.filter((s) => samples.some((x) => x.split === s));
   const categories = [...new Set(samples.map((s) => s.category))].sort();
   const counts: Record<string, Record<string, number>> = {};
@@ -76,7 +84,11 @@ export function summaryText(s: DatasetSummary, maxProblems = 10): string {
     const c = s.counts[split] as Record<string, number>;
     return [split, ...s.categories.map((k) => String(c[k] ?? 0)), String(Object.values(c).reduce((a, b) => a + b, 0))];
   });
-  const totals = ['total', ...s.categories.map((k) => String(s.splits.reduce((a, split) => a + ((s.counts[split] as Record<string, number>)[k] ?? 0), 0))), String(s.samples)];
+  const totals = [
+    'total',
+    ...s.categories.map((k) => String(s.splits.reduce((a, split) => a + ((s.counts[split] as Record<string, number>)[k] ?? 0), 0))),
+    String(s.samples),
+  ];
   const lines = [`${s.format}: ${s.samples.toLocaleString('en-US')} pairs; ${s.skipped} skipped`, '', table([header, ...rows, totals]), ''];
   const hist = Object.entries(s.references.histogram)
     .sort((a, b) => Number(a[0]) - Number(b[0]))
@@ -87,7 +99,9 @@ export function summaryText(s: DatasetSummary, maxProblems = 10): string {
     .slice(0, 5)
     .map((z) => `${z.width}x${z.height} (${z.count})`)
     .join(', ');
-  lines.push(`image sizes${s.sizesOf < s.images ? ` (${s.sizesOf} of ${s.images} images read)` : ''}: ${sizes || 'none read'}${s.sizes.length > 5 ? `, and ${s.sizes.length - 5} more` : ''}`);
+  lines.push(
+    `image sizes${s.sizesOf < s.images ? ` (${s.sizesOf} of ${s.images} images read)` : ''}: ${sizes || 'none read'}${s.sizes.length > 5 ? `, and ${s.sizes.length - 5} more` : ''}`,
+  );
   if (s.problems.length > 0) {
     lines.push('', `problems (${s.problems.length}):`);
     for (const p of s.problems.slice(0, maxProblems)) lines.push(`  ${formatProblem(p)}`);

@@ -24,17 +24,18 @@ export interface PairsWithOriginals {
   originals: readonly ImageSource[];
 }
 
-
 const ID = /^(train|validation|test)\/(\d+)$/;
 
 /** Writes the Syned layout into `folder` (new or empty); returns the folder. */
 export async function writeSynedLayout(data: PairsWithOriginals, folder: string): Promise<string> {
-  if (data.originalOf.length !== data.samples.length) throw new RangeError(`writeSynedLayout: originalOf has ${data.originalOf.length} entries for ${data.samples.length} samples`);
+  if (data.originalOf.length !== data.samples.length)
+    throw new RangeError(`writeSynedLayout: originalOf has ${data.originalOf.length} entries for ${data.samples.length} samples`);
   for (const s of data.samples) {
     const m = ID.exec(s.id);
     if (!m || m[1] !== s.split) throw new RangeError(`writeSynedLayout: sample id ${JSON.stringify(s.id)}: expected "<split>/<n>" with its split (${s.split})`);
   }
-  if (fs.existsSync(folder) && fs.readdirSync(folder).length > 0) throw new Error(`${folder}: expected a new or empty folder to write the Syned layout into, found files`);
+  if (fs.existsSync(folder) && fs.readdirSync(folder).length > 0)
+    throw new Error(`${folder}: expected a new or empty folder to write the Syned layout into, found files`);
   // Everything goes to a sibling folder first, renamed into place at the end: a failed write
   // leaves no half dataset behind.
   const temp = `${folder.replace(/[\\/]+$/, '')}.writing-${process.pid}`;
@@ -55,7 +56,9 @@ async function writeInto(data: PairsWithOriginals, dir: string): Promise<void> {
   const limit = pLimit(4);
   const png = async (source: ImageSource): Promise<Buffer> => {
     const image = await decoder.decode(source);
-    return sharp(image.data, { raw: { width: image.width, height: image.height, channels: 3 } }).png().toBuffer();
+    return sharp(image.data, { raw: { width: image.width, height: image.height, channels: 3 } })
+      .png()
+      .toBuffer();
   };
   const write = async (relative: string, source: ImageSource) => {
     const file = path.join(dir, relative);
@@ -70,7 +73,9 @@ async function writeInto(data: PairsWithOriginals, dir: string): Promise<void> {
     ...originals.map((o) => limit(() => write(`originals/${o}.png`, data.originals[o] as ImageSource))),
     ...trainLike.map(({ s }) => limit(() => write(`${s.id}.png`, s.after))),
   ]);
-  const entries = trainLike.flatMap(({ s, original }) => s.references.map((instruction) => ({ idx: original, image: `originals/${original}.png`, edited_image: `${s.id}.png`, instruction, task: s.category })));
+  const entries = trainLike.flatMap(({ s, original }) =>
+    s.references.map((instruction) => ({ idx: original, image: `originals/${original}.png`, edited_image: `${s.id}.png`, instruction, task: s.category })),
+  );
   await fs.promises.writeFile(path.join(dir, 'augmented_dataset.json'), JSON.stringify(entries, null, 1));
   const splitOriginals = (split: string) => [...new Set(trainLike.filter(({ s }) => s.split === split).map((p) => p.original))].sort((a, b) => a - b);
   await fs.promises.writeFile(path.join(dir, 'splits.json'), JSON.stringify({ train: splitOriginals('train'), validation: splitOriginals('validation') }));
@@ -96,5 +101,8 @@ async function writeInto(data: PairsWithOriginals, dir: string): Promise<void> {
   await writeParquetFile(path.join(dir, 'emu_edit', 'data', 'test-00000-of-00001.parquet'), EMU_EDIT_COLUMNS, rows);
   const variations = Object.fromEntries(test.map((s) => [`${idxOf(s)} `, s.references.slice(1)]));
   await fs.promises.writeFile(path.join(dir, 'gt_augmented_test_clean.json'), JSON.stringify(variations, null, 1));
-  await fs.promises.writeFile(path.join(dir, 'instructions_with_idx_test_split.txt'), test.map((s) => `${idxOf(s)} <INSTRUCT> ${s.references[0] as string}\n`).join(''));
+  await fs.promises.writeFile(
+    path.join(dir, 'instructions_with_idx_test_split.txt'),
+    test.map((s) => `${idxOf(s)} <INSTRUCT> ${s.references[0] as string}\n`).join(''),
+  );
 }

@@ -24,7 +24,8 @@ export function quantise(matrix: readonly (readonly number[])[]): QuantisedMatri
 /** The values of a quantised matrix, row-major. */
 export function dequantise(m: QuantisedMatrix): Float32Array {
   const bytes = Buffer.from(m.data, 'base64');
-  if (bytes.length !== m.rows * m.columns) throw new RangeError(`attention weights: expected ${m.rows * m.columns} bytes for ${m.rows}x${m.columns}, found ${bytes.length}`);
+  if (bytes.length !== m.rows * m.columns)
+    throw new RangeError(`attention weights: expected ${m.rows * m.columns} bytes for ${m.rows}x${m.columns}, found ${bytes.length}`);
   return Float32Array.from(bytes, (b) => b * m.scale);
 }
 
@@ -47,19 +48,24 @@ export interface AttentionView {
 function pick(count: number, wanted: readonly number[] | undefined, what: string): number[] {
   const all = Array.from({ length: count }, (_, i) => i);
   if (!wanted) return all;
-  for (const w of wanted) if (!Number.isInteger(w) || w < 0 || w >= count) throw new RangeError(`attention: ${what}: expected whole numbers from 0 to ${count - 1}, found ${w}`);
+  for (const w of wanted)
+    if (!Number.isInteger(w) || w < 0 || w >= count) throw new RangeError(`attention: ${what}: expected whole numbers from 0 to ${count - 1}, found ${w}`);
   return [...new Set(wanted)].sort((a, b) => a - b);
 }
 
 async function encodePng(image: RawImage): Promise<EncodedImage> {
-  const bytes = await sharp(image.data, { raw: { width: image.width, height: image.height, channels: 3 } }).png().toBuffer();
+  const bytes = await sharp(image.data, { raw: { width: image.width, height: image.height, channels: 3 } })
+    .png()
+    .toBuffer();
   return { mime: 'image/png', width: image.width, height: image.height, data: bytes.toString('base64') };
 }
 
 export async function attentionPayload(view: AttentionView): Promise<AttentionPayload> {
   const { grid } = view;
   if (grid.rows * grid.patch !== view.image.height || grid.columns * grid.patch !== view.image.width) {
-    throw new RangeError(`attention: the ${grid.rows}x${grid.columns} grid of ${grid.patch}-pixel patches does not cover the ${view.image.width}x${view.image.height} image`);
+    throw new RangeError(
+      `attention: the ${grid.rows}x${grid.columns} grid of ${grid.patch}-pixel patches does not cover the ${view.image.width}x${view.image.height} image`,
+    );
   }
   const layers = pick(view.vit.length, view.layers, 'layers');
   const heads = pick(view.vit[0]?.length ?? 0, view.heads, 'heads');
@@ -69,11 +75,15 @@ export async function attentionPayload(view: AttentionView): Promise<AttentionPa
     image: await encodePng(view.image),
     grid: { ...grid },
     boundaryRow: grid.rows / 2,
-    layers: layers.map((layer) => ({ layer, heads: heads.map((head) => ({ head, weights: quantise((view.vit[layer] as number[][][])[head] as number[][]) })) })),
+    layers: layers.map((layer) => ({
+      layer,
+      heads: heads.map((head) => ({ head, weights: quantise((view.vit[layer] as number[][][])[head] as number[][]) })),
+    })),
     notes: ['weights quantised to 8 bits per matrix (value = byte x scale)'],
   };
   if (view.caption !== undefined) payload.caption = view.caption;
-  if (view.cross) payload.cross = view.cross.map((headsOf, layer) => ({ layer, heads: headsOf.map((weights, head) => ({ head, weights: quantise(weights) })) }));
+  if (view.cross)
+    payload.cross = view.cross.map((headsOf, layer) => ({ layer, heads: headsOf.map((weights, head) => ({ head, weights: quantise(weights) })) }));
   if (view.rollout) payload.rollout = quantise(view.rollout);
   return payload;
 }
@@ -116,7 +126,9 @@ export async function attentionPng(payload: AttentionPayload, image: RawImage): 
   const tileH = image.height * scale;
   const tiles: Array<{ tile: RawImage; row: number; column: number }> = [];
   payload.layers.forEach((layer, row) => {
-    layer.heads.forEach(({ weights }, column) => tiles.push({ tile: overlay(image, meanOfRows(dequantise(weights), weights.rows, weights.columns), payload.grid, scale), row, column }));
+    layer.heads.forEach(({ weights }, column) =>
+      tiles.push({ tile: overlay(image, meanOfRows(dequantise(weights), weights.rows, weights.columns), payload.grid, scale), row, column }),
+    );
   });
   if (payload.rollout) {
     const r = payload.rollout;
@@ -127,14 +139,23 @@ export async function attentionPng(payload: AttentionPayload, image: RawImage): 
   const width = gap + columns * (tileW + gap);
   const height = gap + Math.max(1, rows) * (tileH + gap);
   const bytes = await sharp({ create: { width, height, channels: 3, background: { r: 128, g: 128, b: 128 } } })
-    .composite(tiles.map(({ tile, row, column }) => ({ input: Buffer.from(tile.data.buffer, tile.data.byteOffset, tile.data.length), raw: { width: tile.width, height: tile.height, channels: 3 as const }, left: gap + column * (tileW + gap), top: gap + row * (tileH + gap) })))
+    .composite(
+      tiles.map(({ tile, row, column }) => ({
+        input: Buffer.from(tile.data.buffer, tile.data.byteOffset, tile.data.length),
+        raw: { width: tile.width, height: tile.height, channels: 3 as const },
+        left: gap + column * (tileW + gap),
+        top: gap + row * (tileH + gap),
+      })),
+    )
     .png()
     .toBuffer();
   return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length);
 }
 
 export function attentionText(payload: AttentionPayload): string {
-  const lines = [`${payload.title}: ${payload.grid.rows}x${payload.grid.columns} patches of ${payload.grid.patch} px, the bottom image from patch row ${payload.boundaryRow}`];
+  const lines = [
+    `${payload.title}: ${payload.grid.rows}x${payload.grid.columns} patches of ${payload.grid.patch} px, the bottom image from patch row ${payload.boundaryRow}`,
+  ];
   if (payload.caption !== undefined) lines.push(`caption: ${payload.caption}`);
   lines.push(`ViT layers ${payload.layers.map((l) => l.layer).join(', ')}; heads ${payload.layers[0]?.heads.map((h) => h.head).join(', ') ?? '-'}`);
   for (const layer of payload.layers) {
@@ -143,7 +164,8 @@ export function attentionText(payload: AttentionPayload): string {
       const w = dequantise(weights);
       let crossing = 0;
       const half = (payload.grid.rows / 2) * payload.grid.columns;
-      for (let i = 0; i < weights.rows; i++) for (let j = 0; j < weights.columns; j++) if (i < half !== j < half) crossing += w[i * weights.columns + j] as number;
+      for (let i = 0; i < weights.rows; i++)
+        for (let j = 0; j < weights.columns; j++) if (i < half !== j < half) crossing += w[i * weights.columns + j] as number;
       return `h${head} ${((100 * crossing) / weights.rows).toFixed(0)}%`;
     });
     lines.push(`  layer ${layer.layer}: attention to the other image ${shares.join(', ')}`);

@@ -66,16 +66,22 @@ export function categoryChartSvg(payload: CategoryChartPayload, metric = payload
       const colour = PALETTE[j % PALETTE.length] as string;
       const x = x0 + j * bar;
       if (v !== null && v !== undefined && !Number.isNaN(v)) {
-        parts.push(`<rect x="${x.toFixed(1)}" y="${y(v).toFixed(1)}" width="${Math.max(1, bar - 2).toFixed(1)}" height="${(margin.top + plotH - y(v)).toFixed(1)}" fill="${colour}"><title>${escapeXml(`${s.name} ${category}: ${format(v)}`)}</title></rect>`);
+        parts.push(
+          `<rect x="${x.toFixed(1)}" y="${y(v).toFixed(1)}" width="${Math.max(1, bar - 2).toFixed(1)}" height="${(margin.top + plotH - y(v)).toFixed(1)}" fill="${colour}"><title>${escapeXml(`${s.name} ${category}: ${format(v)}`)}</title></rect>`,
+        );
       }
       const ci = s.intervals?.[metric]?.[k];
       if (ci) {
         const cx = (x + (bar - 2) / 2).toFixed(1);
-        parts.push(`<path d="M${cx} ${y(ci[0]).toFixed(1)}V${y(ci[1]).toFixed(1)}M${(x + bar / 4).toFixed(1)} ${y(ci[1]).toFixed(1)}h${(bar / 2 - 2).toFixed(1)}M${(x + bar / 4).toFixed(1)} ${y(ci[0]).toFixed(1)}h${(bar / 2 - 2).toFixed(1)}" stroke="#333333" fill="none"/>`);
+        parts.push(
+          `<path d="M${cx} ${y(ci[0]).toFixed(1)}V${y(ci[1]).toFixed(1)}M${(x + bar / 4).toFixed(1)} ${y(ci[1]).toFixed(1)}h${(bar / 2 - 2).toFixed(1)}M${(x + bar / 4).toFixed(1)} ${y(ci[0]).toFixed(1)}h${(bar / 2 - 2).toFixed(1)}" stroke="#333333" fill="none"/>`,
+        );
       }
     });
     const lx = margin.left + k * group + group / 2;
-    parts.push(`<text x="${lx.toFixed(1)}" y="${margin.top + plotH + 14}" text-anchor="end" transform="rotate(-30 ${lx.toFixed(1)} ${margin.top + plotH + 14})">${escapeXml(category)}</text>`);
+    parts.push(
+      `<text x="${lx.toFixed(1)}" y="${margin.top + plotH + 14}" text-anchor="end" transform="rotate(-30 ${lx.toFixed(1)} ${margin.top + plotH + 14})">${escapeXml(category)}</text>`,
+    );
   });
   payload.series.forEach((s, j) => {
     const lx = margin.left + 8 + j * 130;

@@ -35,7 +35,8 @@ function rawOf(image: RawImage, channels: 1 | 3 = 3) {
 
 /** Per-pixel |before - after|, the largest over the channels: one byte per pixel. */
 export function differenceMask(before: RawImage, after: RawImage): Uint8Array {
-  if (before.width !== after.width || before.height !== after.height) throw new RangeError(`differenceMask: sizes differ (${before.width}x${before.height} and ${after.width}x${after.height})`);
+  if (before.width !== after.width || before.height !== after.height)
+    throw new RangeError(`differenceMask: sizes differ (${before.width}x${before.height} and ${after.width}x${after.height})`);
   return channelDifference(before.data, after.data, 3);
 }
 
@@ -89,7 +90,12 @@ export function imagePairText(payload: ImagePairPayload): string {
     lines.push('', `${p.id}${where ? ` (${where})` : ''}  ${p.after.width}x${p.after.height}`);
     p.references.forEach((r, i) => lines.push(`  ref ${i + 1}: ${r}`));
     if (p.prediction !== undefined) lines.push(`  prediction: ${p.prediction}`);
-    if (p.scores) lines.push(`  ${Object.entries(p.scores).map(([k, v]) => `${k} ${v.toFixed(3)}`).join(', ')}`);
+    if (p.scores)
+      lines.push(
+        `  ${Object.entries(p.scores)
+          .map(([k, v]) => `${k} ${v.toFixed(3)}`)
+          .join(', ')}`,
+      );
   }
   for (const note of payload.notes) lines.push('', `note: ${note}`);
   return lines.join('\n');
@@ -113,11 +119,19 @@ export async function imagePairPng(views: readonly PairView[], side = 96): Promi
   rows.forEach((row, r) => {
     let x = gap;
     for (const tile of row.tiles) {
-      composites.push({ input: Buffer.from(tile.data.buffer, tile.data.byteOffset, tile.data.length), raw: { width: tile.width, height: tile.height, channels: 3 }, left: x, top: gap + r * (side + gap) });
+      composites.push({
+        input: Buffer.from(tile.data.buffer, tile.data.byteOffset, tile.data.length),
+        raw: { width: tile.width, height: tile.height, channels: 3 },
+        left: x,
+        top: gap + r * (side + gap),
+      });
       x += tile.width + gap;
     }
   });
-  const bytes = await sharp({ create: { width, height, channels: 3, background: { r: 128, g: 128, b: 128 } } }).composite(composites).png().toBuffer();
+  const bytes = await sharp({ create: { width, height, channels: 3, background: { r: 128, g: 128, b: 128 } } })
+    .composite(composites)
+    .png()
+    .toBuffer();
   return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length);
 }
 

@@ -24,11 +24,22 @@ export interface ExportOnnxOptions {
 export async function exportOnnx(options: ExportOnnxOptions): Promise<{ files: string[]; manifest: OnnxManifest }> {
   checkOptions('idc.interop.exportOnnx', options, { base: true, adapter: true, out: true });
   if (typeof options?.out !== 'string' || options.out === '') throw new TypeError('idc.interop.exportOnnx: out: expected the folder to write, found none');
-  return exportOnnxFromFiles({ base: path.resolve(options.base ?? defaultBase()), ...(options.adapter ? { adapter: path.resolve(options.adapter) } : {}), out: path.resolve(options.out) });
+  return exportOnnxFromFiles({
+    base: path.resolve(options.base ?? defaultBase()),
+    ...(options.adapter ? { adapter: path.resolve(options.adapter) } : {}),
+    out: path.resolve(options.out),
+  });
 }
 
 export { exportAdapterToPeft, PEFT_CONFIG_FILE, PEFT_WEIGHTS_FILE, type PeftLoraConfig } from './peftAdapter';
-export { evaluatePredictions as predictions, joinPredictions, parsePredictions, PredictionsEvaluation, type PredictionsOptions, type JoinedPredictions } from './predictions';
+export {
+  evaluatePredictions as predictions,
+  joinPredictions,
+  parsePredictions,
+  PredictionsEvaluation,
+  type PredictionsOptions,
+  type JoinedPredictions,
+} from './predictions';
 /**
  * Captions of a dataset's pairs (the test split by default) from an ONNX model folder, by
  * sample id; with `out`, also written as a COCO results file for `idc.interop.predictions`.

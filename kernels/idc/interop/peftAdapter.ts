@@ -41,7 +41,12 @@ export interface PeftLoraConfig {
 
 /** Our layer names and BLIP-2's module paths, both ways. */
 const LAYER_PATTERNS: ReadonlyArray<[RegExp, (m: RegExpMatchArray) => string, RegExp, (m: RegExpMatchArray) => string]> = [
-  [/^vit\.blocks\.(\d+)\.attn\.qkv$/, (m) => `vision_model.encoder.layers.${m[1]}.self_attn.qkv`, /^vision_model\.encoder\.layers\.(\d+)\.self_attn\.qkv$/, (m) => `vit.blocks.${m[1]}.attn.qkv`],
+  [
+    /^vit\.blocks\.(\d+)\.attn\.qkv$/,
+    (m) => `vision_model.encoder.layers.${m[1]}.self_attn.qkv`,
+    /^vision_model\.encoder\.layers\.(\d+)\.self_attn\.qkv$/,
+    (m) => `vit.blocks.${m[1]}.attn.qkv`,
+  ],
   [
     /^qformer\.blocks\.(\d+)\.self\.([qkv])$/,
     (m) => `qformer.encoder.layer.${m[1]}.attention.attention.${FULL[m[2] as 'q']}`,
@@ -94,7 +99,12 @@ export interface SavePeftOptions {
 }
 
 /** Our adapter tensors ([in, r] and [r, out] by layer) as PEFT's config and weights. Pure. */
-export function adapterToPeft(adapter: TensorMap, settings: Required<LoraSettings>, modelConfig: ModelConfig, options: SavePeftOptions = {}): { config: PeftLoraConfig; tensors: TensorMap } {
+export function adapterToPeft(
+  adapter: TensorMap,
+  settings: Required<LoraSettings>,
+  modelConfig: ModelConfig,
+  options: SavePeftOptions = {},
+): { config: PeftLoraConfig; tensors: TensorMap } {
   const tensors: TensorMap = new Map();
   const targets = loraTargets(modelConfig, settings.modules);
   for (const t of targets) {
@@ -144,10 +154,19 @@ export async function savePeftAdapter(folder: string, model: Blip2Idc, options: 
 export async function readRunAdapter(adapterFile: string): Promise<{ tensors: TensorMap; settings: Required<LoraSettings> }> {
   const { tensors, metadata } = await readSafetensors(adapterFile);
   const rank = Number(metadata.rank);
-  if (!Number.isInteger(rank) || rank <= 0) throw new Error(`${adapterFile}: __metadata__.rank: expected the adapter's rank, found ${JSON.stringify(metadata.rank)}`);
+  if (!Number.isInteger(rank) || rank <= 0)
+    throw new Error(`${adapterFile}: __metadata__.rank: expected the adapter's rank, found ${JSON.stringify(metadata.rank)}`);
   const modules = (metadata.modules ?? '').split(',').filter((m) => m !== '') as LoraModule[];
   try {
-    return { tensors, settings: validateLora({ rank, modules, ...(metadata.alpha ? { alpha: Number(metadata.alpha) } : {}), ...(metadata.dropout ? { dropout: Number(metadata.dropout) } : {}) }) };
+    return {
+      tensors,
+      settings: validateLora({
+        rank,
+        modules,
+        ...(metadata.alpha ? { alpha: Number(metadata.alpha) } : {}),
+        ...(metadata.dropout ? { dropout: Number(metadata.dropout) } : {}),
+      }),
+    };
   } catch (error) {
     throw new Error(`${adapterFile}: __metadata__: ${(error as Error).message}`);
   }
@@ -161,7 +180,8 @@ export async function readRunAdapter(adapterFile: string): Promise<{ tensors: Te
 export async function exportAdapterToPeft(adapterFile: string, baseFolder: string, outFolder: string): Promise<PeftLoraConfig> {
   const configFile = path.join(baseFolder, 'config.json');
   const saved = (await readJsonFile(configFile)) as { model?: ModelConfig };
-  if (typeof saved !== 'object' || saved === null || typeof saved.model !== 'object') throw new Error(`${configFile}: model: expected the model's sizes, found ${JSON.stringify((saved as { model?: unknown } | null)?.model)}`);
+  if (typeof saved !== 'object' || saved === null || typeof saved.model !== 'object')
+    throw new Error(`${configFile}: model: expected the model's sizes, found ${JSON.stringify((saved as { model?: unknown } | null)?.model)}`);
   const modelConfig = validateConfig(saved.model);
   const { tensors, settings } = await readRunAdapter(adapterFile);
   const peft = adapterToPeft(tensors, settings, modelConfig, { baseModel: baseFolder });
@@ -183,7 +203,8 @@ export function validatePeftConfig(raw: unknown, file: string): LoraSettings & {
   if (c.use_rslora === true) throw fail('use_rslora', 'false (rank-stabilised scaling is not supported)');
   if (c.fan_in_fan_out === true) throw fail('fan_in_fan_out', 'false (weights stored as torch Linear stores them)');
   const targets = c.target_modules;
-  if (!(typeof targets === 'string' || (Array.isArray(targets) && targets.length > 0 && targets.every((t) => typeof t === 'string')))) throw fail('target_modules', 'a module name or a non-empty list of them');
+  if (!(typeof targets === 'string' || (Array.isArray(targets) && targets.length > 0 && targets.every((t) => typeof t === 'string'))))
+    throw fail('target_modules', 'a module name or a non-empty list of them');
   return { rank: c.r as number, alpha: c.lora_alpha, dropout, modules: [] };
 }
 
@@ -192,7 +213,10 @@ export function validatePeftConfig(raw: unknown, file: string): LoraSettings & {
  * adapted (vit, qformer, llm) follow from the weights' keys, and each must carry every layer
  * the paper adapts in it.
  */
-export async function readPeftAdapter(folder: string, config: ModelConfig): Promise<{ tensors: TensorMap; settings: Required<LoraSettings>; weightsFile: string }> {
+export async function readPeftAdapter(
+  folder: string,
+  config: ModelConfig,
+): Promise<{ tensors: TensorMap; settings: Required<LoraSettings>; weightsFile: string }> {
   const configFile = path.join(folder, PEFT_CONFIG_FILE);
   const weightsFile = path.join(folder, PEFT_WEIGHTS_FILE);
   const partial = validatePeftConfig(await readJsonFile(configFile), configFile);
@@ -201,7 +225,10 @@ export async function readPeftAdapter(folder: string, config: ModelConfig): Prom
   for (const [key, tensor] of tensors) {
     const m = key.match(/^base_model\.model\.(.+)\.lora_([AB])\.weight$/);
     const layer = m ? layerOfModulePath(m[1] as string) : undefined;
-    if (!m || !layer) throw new Error(`${weightsFile}: tensor ${key}: expected base_model.model.<module path>.lora_A.weight or .lora_B.weight of a layer this model adapts (BLIP-2 module paths)`);
+    if (!m || !layer)
+      throw new Error(
+        `${weightsFile}: tensor ${key}: expected base_model.model.<module path>.lora_A.weight or .lora_B.weight of a layer this model adapts (BLIP-2 module paths)`,
+      );
     if (tensor.shape.length !== 2) throw new Error(`${weightsFile}: tensor ${key}: expected a matrix, found shape [${tensor.shape.join(', ')}]`);
     const entry = byLayer.get(layer) ?? {};
     entry[m[2] as 'A' | 'B'] = tensor;
@@ -212,17 +239,29 @@ export async function readPeftAdapter(folder: string, config: ModelConfig): Prom
   const settings = validateLora({ rank: partial.rank, alpha: partial.alpha, dropout: partial.dropout, modules: modules as LoraModule[] });
   const adapted = new Set(loraTargets(config, modules).map((t) => t.layer));
   for (const layer of byLayer.keys()) {
-    if (!adapted.has(layer)) throw new Error(`${weightsFile}: LoRA weights for ${KEY_PREFIX}${peftModulePath(layer)}: expected only the layers the paper adapts (ViT qkv; Q-Former cross-attention query, every key and value; decoder q, k, v), found this one too`);
+    if (!adapted.has(layer))
+      throw new Error(
+        `${weightsFile}: LoRA weights for ${KEY_PREFIX}${peftModulePath(layer)}: expected only the layers the paper adapts (ViT qkv; Q-Former cross-attention query, every key and value; decoder q, k, v), found this one too`,
+      );
   }
   const adapter: TensorMap = new Map();
   for (const t of loraTargets(config, modules)) {
     const entry = byLayer.get(t.layer);
     const key = `${KEY_PREFIX}${peftModulePath(t.layer)}`;
-    if (!entry?.A || !entry.B) throw new Error(`${weightsFile}: expected ${key}.lora_${entry?.A ? 'B' : 'A'}.weight (the adapter covers ${modules.join(', ')}, which adapts this layer), found none`);
+    if (!entry?.A || !entry.B)
+      throw new Error(
+        `${weightsFile}: expected ${key}.lora_${entry?.A ? 'B' : 'A'}.weight (the adapter covers ${modules.join(', ')}, which adapts this layer), found none`,
+      );
     const expectA = [settings.rank, t.inputs];
     const expectB = [t.outputs, settings.rank];
-    if (entry.A.shape.join('x') !== expectA.join('x')) throw new Error(`${weightsFile}: tensor ${key}.lora_A.weight: expected shape [${expectA.join(', ')}] (r from ${PEFT_CONFIG_FILE}, the layer's inputs), found [${entry.A.shape.join(', ')}]`);
-    if (entry.B.shape.join('x') !== expectB.join('x')) throw new Error(`${weightsFile}: tensor ${key}.lora_B.weight: expected shape [${expectB.join(', ')}] (the layer's outputs, r), found [${entry.B.shape.join(', ')}]`);
+    if (entry.A.shape.join('x') !== expectA.join('x'))
+      throw new Error(
+        `${weightsFile}: tensor ${key}.lora_A.weight: expected shape [${expectA.join(', ')}] (r from ${PEFT_CONFIG_FILE}, the layer's inputs), found [${entry.A.shape.join(', ')}]`,
+      );
+    if (entry.B.shape.join('x') !== expectB.join('x'))
+      throw new Error(
+        `${weightsFile}: tensor ${key}.lora_B.weight: expected shape [${expectB.join(', ')}] (the layer's outputs, r), found [${entry.B.shape.join(', ')}]`,
+      );
     adapter.set(`${t.layer}.lora_A`, transpose(entry.A));
     adapter.set(`${t.layer}.lora_B`, transpose(entry.B));
   }

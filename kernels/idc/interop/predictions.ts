@@ -24,10 +24,15 @@ export function parsePredictions(text: string, file: string): Map<string, string
   try {
     value = JSON.parse(text);
   } catch (error) {
-    throw new CaptionInputError(file, '', `expected JSON (a list of {"image_id", "caption"} or an object {"<id>": "caption"}) or a .csv file, found a syntax error (${(error as Error).message})`);
+    throw new CaptionInputError(
+      file,
+      '',
+      `expected JSON (a list of {"image_id", "caption"} or an object {"<id>": "caption"}) or a .csv file, found a syntax error (${(error as Error).message})`,
+    );
   }
   if (Array.isArray(value)) return parseCocoResults(text, file);
-  if (typeof value !== 'object' || value === null) throw new CaptionInputError(file, '', `expected a list of {"image_id", "caption"} or an object {"<id>": "caption"}, found ${JSON.stringify(value)}`);
+  if (typeof value !== 'object' || value === null)
+    throw new CaptionInputError(file, '', `expected a list of {"image_id", "caption"} or an object {"<id>": "caption"}, found ${JSON.stringify(value)}`);
   const out = new Map<string, string>();
   for (const [id, caption] of Object.entries(value)) {
     if (typeof caption !== 'string') throw new CaptionInputError(file, JSON.stringify(id), `expected a caption (string), found ${JSON.stringify(caption)}`);
@@ -78,7 +83,13 @@ export function joinPredictions(samples: readonly IdcSample[], predictions: Read
     }
     captions.set(sample.id, caption);
   }
-  return { samples: samples.filter((s) => captions.has(s.id)), captions, unmatched, missing: samples.filter((s) => !captions.has(s.id)).map((s) => s.id), byFileName };
+  return {
+    samples: samples.filter((s) => captions.has(s.id)),
+    captions,
+    unmatched,
+    missing: samples.filter((s) => !captions.has(s.id)).map((s) => s.id),
+    byFileName,
+  };
 }
 
 export interface PredictionsOptions {
@@ -93,7 +104,11 @@ export interface PredictionsOptions {
   name?: string;
 }
 
-const list = (ids: readonly string[]) => `${ids.slice(0, 5).map((id) => JSON.stringify(id)).join(', ')}${ids.length > 5 ? `, ... (${ids.length} in all)` : ''}`;
+const list = (ids: readonly string[]) =>
+  `${ids
+    .slice(0, 5)
+    .map((id) => JSON.stringify(id))
+    .join(', ')}${ids.length > 5 ? `, ... (${ids.length} in all)` : ''}`;
 
 export class PredictionsEvaluation implements RichOutput {
   constructor(
@@ -113,8 +128,14 @@ export class PredictionsEvaluation implements RichOutput {
   get notes(): string[] {
     const notes: string[] = [];
     const { unmatched, missing, byFileName } = this.joined;
-    if (unmatched.length > 0) notes.push(`${this.file}: ${unmatched.length} prediction id(s) match no sample of ${this.dataset.label}${this.split === 'all' ? '' : ` (${this.split})`}, left out: ${list(unmatched)}`);
-    if (missing.length > 0) notes.push(`${missing.length} sample(s) of ${this.split === 'all' ? 'the dataset' : `the ${this.split} split`} have no prediction, left out: ${list(missing)}`);
+    if (unmatched.length > 0)
+      notes.push(
+        `${this.file}: ${unmatched.length} prediction id(s) match no sample of ${this.dataset.label}${this.split === 'all' ? '' : ` (${this.split})`}, left out: ${list(unmatched)}`,
+      );
+    if (missing.length > 0)
+      notes.push(
+        `${missing.length} sample(s) of ${this.split === 'all' ? 'the dataset' : `the ${this.split} split`} have no prediction, left out: ${list(missing)}`,
+      );
     if (byFileName > 0) notes.push(`${byFileName} prediction id(s) matched a sample by file name, not by the exact id`);
     return notes;
   }
@@ -124,7 +145,14 @@ export class PredictionsEvaluation implements RichOutput {
     const categoryOf = new Map(this.joined.samples.map((s) => [s.id, s.category]));
     const ranked = this.ranked.filter((r) => options.category === undefined || categoryOf.get(r.id) === options.category);
     const scores = Object.fromEntries(ranked.map((r) => [r.id, { CIDEr: r.CIDEr }]));
-    return this.dataset.pairs({ ids: ranked.map((r) => r.id), order: 'ids', predictions: Object.fromEntries(this.joined.captions), scores, take: options.take ?? 12, offset: options.offset ?? 0 });
+    return this.dataset.pairs({
+      ids: ranked.map((r) => r.id),
+      order: 'ids',
+      predictions: Object.fromEntries(this.joined.captions),
+      scores,
+      take: options.take ?? 12,
+      offset: options.offset ?? 0,
+    });
   }
 
   [MIME_BUNDLE](): MimeBundle {
@@ -141,7 +169,10 @@ function chooseSplit(samples: readonly IdcSample[], predictions: ReadonlyMap<str
   let best: Split | 'all' = 'all';
   let bestCount = 0;
   for (const split of ['test', 'validation', 'train'] as const) {
-    const count = joinPredictions(samples.filter((s) => s.split === split), predictions).samples.length;
+    const count = joinPredictions(
+      samples.filter((s) => s.split === split),
+      predictions,
+    ).samples.length;
     if (count > bestCount) [best, bestCount] = [split, count];
   }
   return best;
@@ -162,9 +193,18 @@ export async function evaluatePredictions(file: string, dataset: Dataset, option
   const split = options.split ?? chooseSplit(dataset.samples, predictions);
   const selection = split === 'all' ? dataset.samples : dataset.samples.filter((s) => s.split === split);
   const joined = joinPredictions(selection, predictions);
-  if (joined.samples.length === 0) throw new CaptionInputError(file, '', `expected predictions for samples of ${dataset.label}${split === 'all' ? '' : ` (${split})`}, found none whose id matches (ids such as ${list([...predictions.keys()])}; samples such as ${list(selection.map((s) => s.id))})`);
+  if (joined.samples.length === 0)
+    throw new CaptionInputError(
+      file,
+      '',
+      `expected predictions for samples of ${dataset.label}${split === 'all' ? '' : ` (${split})`}, found none whose id matches (ids such as ${list([...predictions.keys()])}; samples such as ${list(selection.map((s) => s.id))})`,
+    );
   const result = score(
-    { ids: joined.samples.map((s) => s.id), refs: joined.samples.map((s) => s.references), cands: joined.samples.map((s) => joined.captions.get(s.id) as string) },
+    {
+      ids: joined.samples.map((s) => s.id),
+      refs: joined.samples.map((s) => s.references),
+      cands: joined.samples.map((s) => joined.captions.get(s.id) as string),
+    },
     {
       name: options.name ?? path.basename(file),
       categories: Object.fromEntries(joined.samples.map((s) => [s.id, s.category])),

@@ -73,7 +73,14 @@ function corpusOf(stats: ImageStats, indices: ArrayLike<number>): BootstrapValue
     rouge += stats.rouge[indices[j] as number] as number;
     ciderSum += stats.cider[indices[j] as number] as number;
   }
-  const values: BootstrapValues = { Bleu_1: b1 as number, Bleu_2: b2 as number, Bleu_3: b3 as number, Bleu_4: b4 as number, ROUGE_L: rouge / indices.length, CIDEr: ciderSum / indices.length };
+  const values: BootstrapValues = {
+    Bleu_1: b1 as number,
+    Bleu_2: b2 as number,
+    Bleu_3: b3 as number,
+    Bleu_4: b4 as number,
+    ROUGE_L: rouge / indices.length,
+    CIDEr: ciderSum / indices.length,
+  };
   if (stats.meteor) values.METEOR = corpusMeteor(stats.meteor, indices);
   return values;
 }
@@ -110,7 +117,8 @@ function interval(value: number, samples: number[], confidence: number): Confide
 function validate(options: BootstrapOptions): number {
   const confidence = options.confidence ?? 0.95;
   if (!(confidence > 0 && confidence < 1)) throw new Error(`bootstrap: confidence ${confidence}: expected a number between 0 and 1`);
-  if (!Number.isInteger(options.samples ?? 1000) || (options.samples ?? 1000) < 1) throw new Error(`bootstrap: samples ${options.samples}: expected a positive integer`);
+  if (!Number.isInteger(options.samples ?? 1000) || (options.samples ?? 1000) < 1)
+    throw new Error(`bootstrap: samples ${options.samples}: expected a positive integer`);
   return confidence;
 }
 

@@ -41,7 +41,8 @@ export function metricsCommand(args: string[], out: CommandOutput): number {
   const options: EvaluateOptions = {};
   if (values.bootstrap !== undefined) {
     const samples = Number(values.bootstrap);
-    if (!Number.isInteger(samples) || samples < 1) throw new MetricsUsageError(`--bootstrap ${values.bootstrap}: expected a positive whole number of resamples`);
+    if (!Number.isInteger(samples) || samples < 1)
+      throw new MetricsUsageError(`--bootstrap ${values.bootstrap}: expected a positive whole number of resamples`);
     const seed = values.seed === undefined ? 42 : Number(values.seed);
     if (!Number.isInteger(seed)) throw new MetricsUsageError(`--seed ${values.seed}: expected a whole number`);
     options.bootstrap = { samples, seed };

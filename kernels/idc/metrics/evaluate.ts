@@ -103,7 +103,10 @@ export function evaluateCaptions(set: CaptionSet, options: EvaluateOptions = {})
   if (options.bootstrap !== undefined) {
     const bootstrap: BootstrapOptions = typeof options.bootstrap === 'number' ? { samples: options.bootstrap } : options.bootstrap;
     const run = { ...bootstrap, cider };
-    const intervals = { overall: bootstrapIntervals(tokenized, run, meteorStats) as Partial<Record<ReportedMetric, ConfidenceInterval>>, byCategory: new Map<string, Partial<Record<ReportedMetric, ConfidenceInterval>>>() };
+    const intervals = {
+      overall: bootstrapIntervals(tokenized, run, meteorStats) as Partial<Record<ReportedMetric, ConfidenceInterval>>,
+      byCategory: new Map<string, Partial<Record<ReportedMetric, ConfidenceInterval>>>(),
+    };
     if (categories) {
       for (const category of evaluation.perCategory?.keys() ?? []) {
         const images = imagesOf(category);

@@ -240,7 +240,6 @@ export class GramIndex {
     }
     return { captions: n, words, start, ids, counts, tokenStart, tokens: tokens.slice(0, t) };
   }
-
 }
 
 function grown(array: Int32Array, atLeast: number): Int32Array {

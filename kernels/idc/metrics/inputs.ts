@@ -41,7 +41,8 @@ function parseJson(text: string, file: string): unknown {
 }
 
 function asObject(value: unknown, file: string, field: string): Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new CaptionInputError(file, field, `expected an object, found ${describe(value)}`);
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new CaptionInputError(file, field, `expected an object, found ${describe(value)}`);
   return value as Record<string, unknown>;
 }
 
@@ -55,7 +56,10 @@ function referenceMap(value: unknown, file: string, field: string): Map<string, 
   for (const [id, list] of Object.entries(asObject(value, file, field))) {
     const at = `${field ? `${field}.` : ''}${JSON.stringify(id)}`;
     if (!Array.isArray(list)) throw new CaptionInputError(file, at, `expected a list of reference captions, found ${describe(list)}`);
-    refs.set(id, list.map((c, i) => asCaption(c, file, `${at}[${i}]`)));
+    refs.set(
+      id,
+      list.map((c, i) => asCaption(c, file, `${at}[${i}]`)),
+    );
   }
   return refs;
 }
@@ -82,7 +86,8 @@ export function parseCocoResults(text: string, file: string): Map<string, string
   list.forEach((entry, i) => {
     const item = asObject(entry, file, `[${i}]`);
     const id = item.image_id;
-    if (typeof id !== 'string' && typeof id !== 'number') throw new CaptionInputError(file, `[${i}].image_id`, `expected a number or string, found ${describe(id)}`);
+    if (typeof id !== 'string' && typeof id !== 'number')
+      throw new CaptionInputError(file, `[${i}].image_id`, `expected a number or string, found ${describe(id)}`);
     const key = String(id);
     if (cands.has(key)) throw new CaptionInputError(file, `[${i}].image_id`, `image ${key} has a second caption; expected one result per image`);
     cands.set(key, asCaption(item.caption, file, `[${i}].caption`));
@@ -100,7 +105,8 @@ export function parseReferences(text: string, file: string): Map<string, string[
   annotations.forEach((entry, i) => {
     const item = asObject(entry, file, `annotations[${i}]`);
     const id = item.image_id;
-    if (typeof id !== 'string' && typeof id !== 'number') throw new CaptionInputError(file, `annotations[${i}].image_id`, `expected a number or string, found ${describe(id)}`);
+    if (typeof id !== 'string' && typeof id !== 'number')
+      throw new CaptionInputError(file, `annotations[${i}].image_id`, `expected a number or string, found ${describe(id)}`);
     const caption = asCaption(item.caption, file, `annotations[${i}].caption`);
     const key = String(id);
     refs.set(key, [...(refs.get(key) ?? []), caption]);
@@ -118,7 +124,13 @@ export function parseCaptionCsv(text: string, file: string): Array<{ id: string;
   }
   const first = rows[0];
   if (first && (!('id' in first) || !('caption' in first))) {
-    throw new CaptionInputError(file, 'header', `expected columns "id" and "caption", found ${Object.keys(first).map((k) => JSON.stringify(k)).join(', ')}`);
+    throw new CaptionInputError(
+      file,
+      'header',
+      `expected columns "id" and "caption", found ${Object.keys(first)
+        .map((k) => JSON.stringify(k))
+        .join(', ')}`,
+    );
   }
   return rows.map((row) => ({ id: row.id as string, caption: row.caption as string }));
 }
@@ -145,15 +157,24 @@ export function csvReferences(text: string, file: string): Map<string, string[]>
 export function pairCaptions(refs: ReadonlyMap<string, string[]>, cands: ReadonlyMap<string, string>, files: { refs: string; cands: string }): CaptionSet {
   const noCandidate = [...refs.keys()].filter((id) => !cands.has(id));
   if (noCandidate.length > 0) {
-    throw new CaptionInputError(files.cands, '', `${noCandidate.length} image id(s) have references but no candidate caption, for example ${JSON.stringify(noCandidate[0])}; expected a candidate for every image`);
+    throw new CaptionInputError(
+      files.cands,
+      '',
+      `${noCandidate.length} image id(s) have references but no candidate caption, for example ${JSON.stringify(noCandidate[0])}; expected a candidate for every image`,
+    );
   }
   const noReference = [...cands.keys()].filter((id) => !refs.has(id));
   if (noReference.length > 0) {
-    throw new CaptionInputError(files.refs, '', `${noReference.length} image id(s) have a candidate but no references, for example ${JSON.stringify(noReference[0])}; expected references for every image`);
+    throw new CaptionInputError(
+      files.refs,
+      '',
+      `${noReference.length} image id(s) have a candidate but no references, for example ${JSON.stringify(noReference[0])}; expected references for every image`,
+    );
   }
   const ids = [...refs.keys()];
   for (const id of ids) {
-    if ((refs.get(id) ?? []).length === 0) throw new CaptionInputError(files.refs, `refs.${JSON.stringify(id)}`, 'expected at least one reference caption, found an empty list');
+    if ((refs.get(id) ?? []).length === 0)
+      throw new CaptionInputError(files.refs, `refs.${JSON.stringify(id)}`, 'expected at least one reference caption, found an empty list');
   }
   return { ids, refs: ids.map((id) => refs.get(id) as string[]), cands: ids.map((id) => cands.get(id) as string) };
 }

@@ -27,14 +27,65 @@ const DASHES = new Set(['\u2013', '\u2014', '\u2015', '\u2012']);
 const WORD_START = /[\p{L}\p{Nd}_\u0300-\u036f]/u;
 const WORD_CHAR = /[\p{L}\p{M}\p{Nd}_]/u;
 /** Vulgar fractions, which PTBTokenizer writes as n/d. */
-const FRACTIONS: Record<string, string> = { '\u00bd': '1/2', '\u00bc': '1/4', '\u00be': '3/4', '\u2153': '1/3', '\u2154': '2/3', '\u215b': '1/8', '\u215c': '3/8', '\u215d': '5/8', '\u215e': '7/8' };
+const FRACTIONS: Record<string, string> = {
+  '\u00bd': '1/2',
+  '\u00bc': '1/4',
+  '\u00be': '3/4',
+  '\u2153': '1/3',
+  '\u2154': '2/3',
+  '\u215b': '1/8',
+  '\u215c': '3/8',
+  '\u215d': '5/8',
+  '\u215e': '7/8',
+};
 // biome-ignore lint/suspicious/noMisleadingCharacterClass: combining marks are letters on their own
 const LETTER = /[\p{L}\u0300-\u036f]/u;
 const CURRENCY: Record<string, string> = { '\u00a3': '#', '\u20ac': '$' };
 const DIGIT = /\p{Nd}/u;
 const SPACE = /[\s\u00a0\u2000-\u200b\u3000\ufeff]/u;
 /** Abbreviations PTBTokenizer keeps with their period (the ones captions use). */
-const ABBREVIATIONS = new Set(['mr', 'mrs', 'ms', 'dr', 'prof', 'st', 'jr', 'sr', 'mt', 'ft', 'vs', 'etc', 'inc', 'ltd', 'co', 'corp', 'jan', 'feb', 'mar', 'apr', 'jun', 'jul', 'aug', 'sep', 'sept', 'oct', 'nov', 'dec', 'gen', 'gov', 'sen', 'rep', 'rev', 'col', 'capt', 'lt', 'sgt', 'ave', 'blvd', 'rd']);
+const ABBREVIATIONS = new Set([
+  'mr',
+  'mrs',
+  'ms',
+  'dr',
+  'prof',
+  'st',
+  'jr',
+  'sr',
+  'mt',
+  'ft',
+  'vs',
+  'etc',
+  'inc',
+  'ltd',
+  'co',
+  'corp',
+  'jan',
+  'feb',
+  'mar',
+  'apr',
+  'jun',
+  'jul',
+  'aug',
+  'sep',
+  'sept',
+  'oct',
+  'nov',
+  'dec',
+  'gen',
+  'gov',
+  'sen',
+  'rep',
+  'rev',
+  'col',
+  'capt',
+  'lt',
+  'sgt',
+  'ave',
+  'blvd',
+  'rd',
+]);
 /** Words PTBTokenizer splits in two, and where. */
 const SPLIT_WORDS = new Map([
   ['cannot', 3],
@@ -290,9 +341,7 @@ function word(chars: string, start: number, out: string[], atEnd: boolean): numb
   if (chars[i] === '$' && /^[A-Z]+$/.test(chars.slice(start, i))) i++;
   // 3 1/2: PTB joins a whole number and a fraction with a no-break space
   const fraction =
-    chars[i] === ' ' && isDigit(chars[i + 1]) && /^\d+$/.test(chars.slice(start, i))
-      ? /^ (\d+\/\d+)(?![\p{L}\p{N}])/u.exec(chars.slice(i, i + 12))
-      : null;
+    chars[i] === ' ' && isDigit(chars[i + 1]) && /^\d+$/.test(chars.slice(start, i)) ? /^ (\d+\/\d+)(?![\p{L}\p{N}])/u.exec(chars.slice(i, i + 12)) : null;
   if (fraction) {
     out.push(`${chars.slice(start, i)}\u00a0${fraction[1] as string}`);
     return i + 1 + (fraction[1] as string).length;

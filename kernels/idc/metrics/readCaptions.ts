@@ -4,7 +4,16 @@
  * annotations, {id: [...]}, or CSV). The I/O edge of the pure parsers in inputs.ts.
  */
 import fs from 'node:fs';
-import { CaptionInputError, csvCandidates, csvReferences, pairCaptions, parseCocoResults, parseReferences, parseRefsCandsJson, type CaptionSet } from './inputs';
+import {
+  CaptionInputError,
+  csvCandidates,
+  csvReferences,
+  pairCaptions,
+  parseCocoResults,
+  parseReferences,
+  parseRefsCandsJson,
+  type CaptionSet,
+} from './inputs';
 
 function readText(file: string): string {
   try {
@@ -38,10 +47,12 @@ export function readCategories(file: string): Map<string, string> {
     if (error instanceof CaptionInputError) throw error;
     throw new CaptionInputError(file, '', `expected JSON ({"id": "category", ...}): ${(error as Error).message}`);
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new CaptionInputError(file, '', 'expected a JSON object mapping each id to its category');
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new CaptionInputError(file, '', 'expected a JSON object mapping each id to its category');
   const map = new Map<string, string>();
   for (const [id, category] of Object.entries(value)) {
-    if (typeof category !== 'string') throw new CaptionInputError(file, JSON.stringify(id), `expected a category name (string), found ${JSON.stringify(category)}`);
+    if (typeof category !== 'string')
+      throw new CaptionInputError(file, JSON.stringify(id), `expected a category name (string), found ${JSON.stringify(category)}`);
     map.set(id, category);
   }
   return map;

@@ -8,7 +8,15 @@ import { categoryChartBundle } from '../display/categoryChart';
 import type { CategoryChartPayload, CategoryChartSeries } from '../../outputs/contracts';
 import type { MimeBundle } from '../../outputs/mime';
 import { MIME_BUNDLE, type RichOutput } from '../../outputs/richOutput';
-import { EVALUATE_OPTIONS, evaluateCaptions, REPORTED_METRICS, toToolkitJson, type CaptionEvaluation, type EvaluateOptions, type ReportedMetric } from './evaluate';
+import {
+  EVALUATE_OPTIONS,
+  evaluateCaptions,
+  REPORTED_METRICS,
+  toToolkitJson,
+  type CaptionEvaluation,
+  type EvaluateOptions,
+  type ReportedMetric,
+} from './evaluate';
 import { BOOTSTRAP_OPTIONS, pairedBootstrap, type BootstrapOptions, type PairedComparison, type WithMeteor } from './bootstrap';
 import { pairCaptions, parseRefsCandsJson, type CaptionSet } from './inputs';
 import { checkOptions, type OptionKeys } from '../../platform/options';
@@ -55,7 +63,10 @@ export class MetricsResult implements RichOutput {
 function toCaptionSet(input: ScoreInput): CaptionSet {
   if ('ids' in input && Array.isArray(input.ids)) {
     const set = input as CaptionSet;
-    return pairCaptions(new Map(set.ids.map((id, i) => [id, set.refs[i] ?? []])), new Map(set.ids.map((id, i) => [id, set.cands[i] as string])), { refs: 'refs', cands: 'cands' });
+    return pairCaptions(new Map(set.ids.map((id, i) => [id, set.refs[i] ?? []])), new Map(set.ids.map((id, i) => [id, set.cands[i] as string])), {
+      refs: 'refs',
+      cands: 'cands',
+    });
   }
   // validated like a file, so a bad argument gets the same clear messages
   return parseRefsCandsJson(JSON.stringify(input), 'score() argument');
@@ -83,10 +94,13 @@ export function chartPayload(results: Readonly<Record<string, MetricsResult>>, t
     const intervals = r.evaluation.intervals;
     if (intervals) {
       s.intervals = Object.fromEntries(
-        metrics.map((m) => [m, categories.map((c) => {
-          const ci = (c === 'overall' ? intervals.overall : intervals.byCategory.get(c))?.[m];
-          return ci ? ([ci.low, ci.high] as [number, number]) : null;
-        })]),
+        metrics.map((m) => [
+          m,
+          categories.map((c) => {
+            const ci = (c === 'overall' ? intervals.overall : intervals.byCategory.get(c))?.[m];
+            return ci ? ([ci.low, ci.high] as [number, number]) : null;
+          }),
+        ]),
       );
     }
     return s;
@@ -113,7 +127,9 @@ export function compare(a: MetricsResult, b: MetricsResult, options: BootstrapOp
   checkOptions('idc.metrics.compare', options, BOOTSTRAP_OPTIONS);
   const ea = a.evaluation;
   const eb = b.evaluation;
-  const sameRefs = ea.ids.length === eb.ids.length && ea.ids.every((id, i) => id === eb.ids[i] && JSON.stringify(ea.tokenized.refs[i]) === JSON.stringify(eb.tokenized.refs[i]));
+  const sameRefs =
+    ea.ids.length === eb.ids.length &&
+    ea.ids.every((id, i) => id === eb.ids[i] && JSON.stringify(ea.tokenized.refs[i]) === JSON.stringify(eb.tokenized.refs[i]));
   if (!sameRefs) throw new Error(`compare: "${a.name}" and "${b.name}" were scored on different images or references; a paired test needs the same ones`);
   const meteorStats = ea.meteorStats && eb.meteorStats ? { a: ea.meteorStats, b: eb.meteorStats } : undefined;
   const metrics = pairedBootstrap(ea.tokenized, ea.tokenized.cands, eb.tokenized.cands, options, meteorStats);
@@ -123,7 +139,11 @@ export function compare(a: MetricsResult, b: MetricsResult, options: BootstrapOp
       const c = metrics[m] as PairedComparison;
       return `${m.padEnd(8)} ${c.a.toFixed(4)} vs ${c.b.toFixed(4)}  difference ${c.delta.value >= 0 ? '+' : ''}${c.delta.value.toFixed(4)} [${c.delta.low.toFixed(4)}, ${c.delta.high.toFixed(4)}]  P(${names[0]} better) = ${c.probabilityABetter.toFixed(3)}`;
     });
-    return [`${names[0]} vs ${names[1]}: paired bootstrap over ${ea.ids.length} images`, ...rows, ...[...new Set([...a.notes, ...b.notes])].map((n) => `note: ${n}`)].join('\n');
+    return [
+      `${names[0]} vs ${names[1]}: paired bootstrap over ${ea.ids.length} images`,
+      ...rows,
+      ...[...new Set([...a.notes, ...b.notes])].map((n) => `note: ${n}`),
+    ].join('\n');
   };
   return { names, metrics, [MIME_BUNDLE]: () => ({ 'text/plain': text() }) };
 }

@@ -39,7 +39,10 @@ export function tokenizeSet(set: CaptionSet, mode: TokenizeMode = 'compat'): Tok
         : `${side} of ${ids.length} image(s) (${ids.slice(0, 3).join(', ')}${ids.length > 3 ? ', ...' : ''}) contained line breaks, read as spaces (strict mode).`,
     );
   };
-  describe(refs.lineBreaks.map((k) => owner[k] as number), 'references');
+  describe(
+    refs.lineBreaks.map((k) => owner[k] as number),
+    'references',
+  );
   describe(cands.lineBreaks, 'candidates');
   return { set: { ids: set.ids, refs: grouped, cands: cands.captions }, warnings };
 }

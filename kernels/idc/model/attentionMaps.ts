@@ -42,7 +42,7 @@ export function attentionRollout(layers: HeadMaps): number[][] {
   let rollout: number[][] = Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => (i === j ? 1 : 0)));
   for (const heads of layers) {
     const mixed = Array.from({ length: n }, (_, i) =>
-      Array.from({ length: n }, (_, j) => 0.5 * heads.reduce((s, h) => s + ((h[i] as number[])[j] as number), 0) / heads.length + (i === j ? 0.5 : 0)),
+      Array.from({ length: n }, (_, j) => (0.5 * heads.reduce((s, h) => s + ((h[i] as number[])[j] as number), 0)) / heads.length + (i === j ? 0.5 : 0)),
     );
     for (const row of mixed) {
       const total = row.reduce((a, b) => a + b, 0);

@@ -43,7 +43,8 @@ export async function readBaseConfig(folder: string): Promise<{ config: SavedMod
   }
   const tokenizerFile = path.join(folder, 'tokenizer.json');
   const tokenizer = WordTokenizer.fromJson(await readJson(tokenizerFile), tokenizerFile);
-  if (tokenizer.size !== modelConfig.vocabSize) throw new Error(`${tokenizerFile}: expected ${modelConfig.vocabSize} words (config.json's vocabSize), found ${tokenizer.size}`);
+  if (tokenizer.size !== modelConfig.vocabSize)
+    throw new Error(`${tokenizerFile}: expected ${modelConfig.vocabSize} words (config.json's vocabSize), found ${tokenizer.size}`);
   return { config: { ...(config as SavedModelConfig), model: modelConfig }, tokenizer };
 }
 

@@ -76,7 +76,16 @@ export class Blip2Idc {
     const { vit, qformer, decoder, vocabSize } = this.config;
     const grid = patchGrid(this.config);
     const p = this.params;
-    const normal = (name: string, shape: number[], std = 0.02) => p.add(name, shape, normalValues(shape.reduce((a, b) => a * b, 1), std, rng));
+    const normal = (name: string, shape: number[], std = 0.02) =>
+      p.add(
+        name,
+        shape,
+        normalValues(
+          shape.reduce((a, b) => a * b, 1),
+          std,
+          rng,
+        ),
+      );
     const zeros = (name: string, shape: number[]) => p.add(name, shape, new Float32Array(shape.reduce((a, b) => a * b, 1)));
     const ones = (name: string, n: number) => p.add(name, [n], new Float32Array(n).fill(1));
     const linear = (name: string, inputs: number, outputs: number, std = 0.02) => {
@@ -101,7 +110,8 @@ export class Blip2Idc {
     // queries average all 32 patches, a small object is a thirtieth of that average, and the
     // prefix was measured to carry no more about the objects than chance after 1,500 steps.
     const seeded = positionSeeded(this.config);
-    if (seeded) p.add('vit.pos', [grid.tokens, vit.dim], positionCodes(gridPositions(grid.rows, grid.columns), vit.dim, qformer.heads, grid.rows, grid.columns));
+    if (seeded)
+      p.add('vit.pos', [grid.tokens, vit.dim], positionCodes(gridPositions(grid.rows, grid.columns), vit.dim, qformer.heads, grid.rows, grid.columns));
     else normal('vit.pos', [grid.tokens, vit.dim]);
     for (let i = 0; i < vit.layers; i++) {
       const b = `vit.blocks.${i}`;
@@ -120,7 +130,8 @@ export class Blip2Idc {
     }
     norm('vit.ln', vit.dim);
 
-    if (seeded) p.add('qformer.queries', [qformer.queries, qformer.dim], positionCodes(queryCentres(this.config), qformer.dim, qformer.heads, grid.rows, grid.columns));
+    if (seeded)
+      p.add('qformer.queries', [qformer.queries, qformer.dim], positionCodes(queryCentres(this.config), qformer.dim, qformer.heads, grid.rows, grid.columns));
     else normal('qformer.queries', [qformer.queries, qformer.dim]);
     for (let i = 0; i < qformer.layers; i++) {
       const b = `qformer.blocks.${i}`;
@@ -132,7 +143,12 @@ export class Blip2Idc {
         if (seeded && i === 0) {
           // q, k: 2 x identity, so queries pick their region; v, out: identity, so what they
           // read reaches the queries at the scale of the position codes instead of a hundredth
-          for (const [x, gain] of [['q', SEEDED_ATTENTION_GAIN], ['k', SEEDED_ATTENTION_GAIN], ['v', 1], ['out', 1]] as const) {
+          for (const [x, gain] of [
+            ['q', SEEDED_ATTENTION_GAIN],
+            ['k', SEEDED_ATTENTION_GAIN],
+            ['v', 1],
+            ['out', 1],
+          ] as const) {
             p.add(`${b}.cross.${x}.weight`, [qformer.dim, qformer.dim], nearIdentity(qformer.dim, gain, rng));
             zeros(`${b}.cross.${x}.bias`, [qformer.dim]);
           }
@@ -205,7 +221,7 @@ export class Blip2Idc {
   private applyMerge(sign: 1 | -1): void {
     const lora = this.lora;
     if (!lora) throw new Error('no LoRA adapter is attached');
-    if (lora.merged === (sign > 0)) throw new Error(sign > 0 ? 'the adapter is already merged' : 'the adapter is not merged');
+    if (lora.merged === sign > 0) throw new Error(sign > 0 ? 'the adapter is already merged' : 'the adapter is not merged');
     tf.tidy(() => {
       for (const layer of lora.layers) {
         const w = this.params.get(`${layer}.weight`);
@@ -319,11 +335,21 @@ export class Blip2Idc {
     for (let i = 0; i < qformer.layers; i++) {
       const blk = `qformer.blocks.${i}`;
       const n = this.norm(h, `${blk}.ln_self`);
-      const self = attention(this.linear(n, `${blk}.self.q`) as tf.Tensor3D, this.linear(n, `${blk}.self.k`) as tf.Tensor3D, this.linear(n, `${blk}.self.v`) as tf.Tensor3D, qformer.heads);
+      const self = attention(
+        this.linear(n, `${blk}.self.q`) as tf.Tensor3D,
+        this.linear(n, `${blk}.self.k`) as tf.Tensor3D,
+        this.linear(n, `${blk}.self.v`) as tf.Tensor3D,
+        qformer.heads,
+      );
       h = tf.add(h, this.linear(self.out, `${blk}.self.out`)) as tf.Tensor3D;
       if (i % qformer.crossEvery === 0) {
         const c = this.norm(h, `${blk}.ln_cross`);
-        const cross = attention(this.linear(c, `${blk}.cross.q`) as tf.Tensor3D, this.linear(image, `${blk}.cross.k`) as tf.Tensor3D, this.linear(image, `${blk}.cross.v`) as tf.Tensor3D, qformer.heads);
+        const cross = attention(
+          this.linear(c, `${blk}.cross.q`) as tf.Tensor3D,
+          this.linear(image, `${blk}.cross.k`) as tf.Tensor3D,
+          this.linear(image, `${blk}.cross.v`) as tf.Tensor3D,
+          qformer.heads,
+        );
         if (this.capturing) this.capturedCrossAttention.push(tf.keep(cross.weights));
         h = tf.add(h, this.linear(cross.out, `${blk}.cross.out`)) as tf.Tensor3D;
       }
@@ -345,7 +371,13 @@ export class Blip2Idc {
     for (let i = 0; i < decoder.layers; i++) {
       const blk = `decoder.blocks.${i}`;
       const n = this.norm(x, `${blk}.ln1`);
-      const { out } = attention(this.linear(n, `${blk}.attn.q`) as tf.Tensor3D, this.linear(n, `${blk}.attn.k`) as tf.Tensor3D, this.linear(n, `${blk}.attn.v`) as tf.Tensor3D, decoder.heads, mask);
+      const { out } = attention(
+        this.linear(n, `${blk}.attn.q`) as tf.Tensor3D,
+        this.linear(n, `${blk}.attn.k`) as tf.Tensor3D,
+        this.linear(n, `${blk}.attn.v`) as tf.Tensor3D,
+        decoder.heads,
+        mask,
+      );
       x = tf.add(x, this.linear(out, `${blk}.attn.out`)) as tf.Tensor3D;
       x = tf.add(x, this.mlp(this.norm(x, `${blk}.ln2`), `${blk}.mlp`)) as tf.Tensor3D;
     }

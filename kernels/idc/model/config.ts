@@ -25,7 +25,8 @@ export function patchGrid(config: ModelConfig): { rows: number; columns: number;
 }
 
 function positive(value: unknown, field: string): void {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) throw new RangeError(`model config: ${field}: expected a positive integer, found ${JSON.stringify(value)}`);
+  if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0)
+    throw new RangeError(`model config: ${field}: expected a positive integer, found ${JSON.stringify(value)}`);
 }
 
 /** Checks a config (from code or from a config.json) and names the first bad field. */
@@ -42,10 +43,13 @@ export function validateConfig(config: ModelConfig): ModelConfig {
   }
   positive(config.vocabSize, 'vocabSize');
   const { width, height, patch } = config.image;
-  if (width % patch !== 0 || height % patch !== 0) throw new RangeError(`model config: image.patch: expected a divisor of the width ${width} and height ${height}, found ${patch}`);
-  if (height % 2 !== 0 || (height / patch) % 2 !== 0) throw new RangeError(`model config: image.height: expected the two halves to fill whole patch rows, found height ${height} with patch ${patch}`);
+  if (width % patch !== 0 || height % patch !== 0)
+    throw new RangeError(`model config: image.patch: expected a divisor of the width ${width} and height ${height}, found ${patch}`);
+  if (height % 2 !== 0 || (height / patch) % 2 !== 0)
+    throw new RangeError(`model config: image.height: expected the two halves to fill whole patch rows, found height ${height} with patch ${patch}`);
   for (const part of ['vit', 'qformer', 'decoder'] as const) {
-    if (config[part].dim % config[part].heads !== 0) throw new RangeError(`model config: ${part}.heads: expected a divisor of ${part}.dim ${config[part].dim}, found ${config[part].heads}`);
+    if (config[part].dim % config[part].heads !== 0)
+      throw new RangeError(`model config: ${part}.heads: expected a divisor of ${part}.dim ${config[part].dim}, found ${config[part].heads}`);
   }
   return config;
 }

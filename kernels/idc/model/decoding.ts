@@ -49,7 +49,10 @@ export function advanceBeams(live: readonly Beam[], logProbs: ReadonlyArray<Arra
   const candidates: Beam[] = [];
   live.forEach((b, k) => {
     const row = Array.from(logProbs[k] as ArrayLike<number>);
-    const top = row.map((v, id) => [v, id] as const).sort((a, c) => c[0] - a[0]).slice(0, beams);
+    const top = row
+      .map((v, id) => [v, id] as const)
+      .sort((a, c) => c[0] - a[0])
+      .slice(0, beams);
     for (const [v, id] of top) candidates.push({ ids: [...b.ids, id], score: b.score + v, parent: k });
   });
   candidates.sort((a, c) => c.score - a.score);
@@ -84,7 +87,11 @@ export function beamDecode(model: Blip2Idc, patches: tf.Tensor3D, beams = 3, max
     try {
       for (let t = 0; t < maxTokens && live.length > 0; t++) {
         const logProbs = tf.tidy(() => {
-          const input = tf.tensor2d(live.flatMap((b) => b.ids), [live.length, t + 1], 'int32');
+          const input = tf.tensor2d(
+            live.flatMap((b) => b.ids),
+            [live.length, t + 1],
+            'int32',
+          );
           const logits = model.decode(tf.tile(prefix, [live.length, 1, 1]) as tf.Tensor3D, input);
           return tf.logSoftmax(tf.reshape(tf.slice(logits, [0, t, 0], [live.length, 1, -1]), [live.length, -1]));
         });

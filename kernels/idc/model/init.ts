@@ -33,7 +33,8 @@ export function uniformValues(count: number, bound: number, rng: SeededRandom): 
  */
 export function positionCodes(positions: ReadonlyArray<readonly [number, number]>, dim: number, heads: number, rows: number, columns: number): Float32Array {
   const perHead = dim / heads;
-  if (!Number.isInteger(perHead) || perHead % 4 !== 0) throw new RangeError(`positionCodes: expected dim / heads to be a multiple of 4, found ${dim} / ${heads}`);
+  if (!Number.isInteger(perHead) || perHead % 4 !== 0)
+    throw new RangeError(`positionCodes: expected dim / heads to be a multiple of 4, found ${dim} / ${heads}`);
   const groups = perHead / 4;
   const out = new Float32Array(positions.length * dim);
   positions.forEach(([row, column], p) => {

@@ -46,10 +46,12 @@ export function targetLinears(dims: LoraTargetDims): LoraTarget[] {
     for (const p of ['k', 'v']) out.push({ layer: `qformer.blocks.${i}.self.${p}`, module: 'qformer', inputs: qformer.width, outputs: qformer.width });
     if (i % qformer.crossAttentionEvery === 0) {
       out.push({ layer: `qformer.blocks.${i}.cross.q`, module: 'qformer', inputs: qformer.width, outputs: qformer.width });
-      for (const p of ['k', 'v']) out.push({ layer: `qformer.blocks.${i}.cross.${p}`, module: 'qformer', inputs: qformer.encoderWidth, outputs: qformer.width });
+      for (const p of ['k', 'v'])
+        out.push({ layer: `qformer.blocks.${i}.cross.${p}`, module: 'qformer', inputs: qformer.encoderWidth, outputs: qformer.width });
     }
   }
-  for (let i = 0; i < llm.layers; i++) for (const p of ['q', 'k', 'v']) out.push({ layer: `decoder.blocks.${i}.attn.${p}`, module: 'llm', inputs: llm.width, outputs: llm.width });
+  for (let i = 0; i < llm.layers; i++)
+    for (const p of ['q', 'k', 'v']) out.push({ layer: `decoder.blocks.${i}.attn.${p}`, module: 'llm', inputs: llm.width, outputs: llm.width });
   return out;
 }
 
@@ -73,8 +75,11 @@ export function validateLora(settings: LoraSettings): Required<LoraSettings> {
   const { rank } = settings;
   if (!Number.isInteger(rank) || rank <= 0) throw new RangeError(`lora: rank: expected a positive integer, found ${JSON.stringify(rank)}`);
   const modules = settings.modules;
-  if (!Array.isArray(modules) || modules.length === 0) throw new RangeError(`lora: modules: expected a non-empty list of ${LORA_MODULES.join(', ')}, found ${JSON.stringify(modules)}`);
-  for (const m of modules) if (!(LORA_MODULES as readonly string[]).includes(m)) throw new RangeError(`lora: modules: expected ${LORA_MODULES.join(', ')}, found ${JSON.stringify(m)}`);
+  if (!Array.isArray(modules) || modules.length === 0)
+    throw new RangeError(`lora: modules: expected a non-empty list of ${LORA_MODULES.join(', ')}, found ${JSON.stringify(modules)}`);
+  for (const m of modules)
+    if (!(LORA_MODULES as readonly string[]).includes(m))
+      throw new RangeError(`lora: modules: expected ${LORA_MODULES.join(', ')}, found ${JSON.stringify(m)}`);
   const alpha = settings.alpha ?? 2 * rank;
   const dropout = settings.dropout ?? 0.05;
   if (!(alpha > 0)) throw new RangeError(`lora: alpha: expected a positive number, found ${JSON.stringify(alpha)}`);
@@ -87,7 +92,8 @@ export function validateLora(settings: LoraSettings): Required<LoraSettings> {
  * The merged weight an exported model carries instead of the adapter branch.
  */
 export function mergedWeight(w: Float32Array, a: Float32Array, b: Float32Array, inputs: number, rank: number, outputs: number, scale: number): Float32Array {
-  if (w.length !== inputs * outputs || a.length !== inputs * rank || b.length !== rank * outputs) throw new RangeError(`mergedWeight: expected W ${inputs}x${outputs}, A ${inputs}x${rank}, B ${rank}x${outputs}`);
+  if (w.length !== inputs * outputs || a.length !== inputs * rank || b.length !== rank * outputs)
+    throw new RangeError(`mergedWeight: expected W ${inputs}x${outputs}, A ${inputs}x${rank}, B ${rank}x${outputs}`);
   const out = Float32Array.from(w);
   for (let i = 0; i < inputs; i++) {
     for (let k = 0; k < rank; k++) {

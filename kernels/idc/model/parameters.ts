@@ -60,7 +60,8 @@ export class Parameters {
     for (const [name, value] of values) {
       const v = map.get(name);
       if (!v) throw new Error(`${source}: tensor ${name} is not a ${kind === 'base' ? 'model weight' : 'adapter weight'} of this model`);
-      if (v.shape.join('x') !== value.shape.join('x')) throw new Error(`${source}: tensor ${name}: expected shape [${v.shape.join(', ')}], found [${value.shape.join(', ')}]`);
+      if (v.shape.join('x') !== value.shape.join('x'))
+        throw new Error(`${source}: tensor ${name}: expected shape [${v.shape.join(', ')}], found [${value.shape.join(', ')}]`);
       const t = tf.tensor(value.data, value.shape);
       v.assign(t);
       t.dispose();

@@ -99,7 +99,9 @@ export function pretrainingTokenizer(scenes: readonly Scene[], sentences: readon
 }
 
 export function editSentences(seed: number): string[] {
-  return ['emu', 'clevr'].flatMap((categories) => generateSynthetic({ pairs: 2400, size: 32, seed, categories: categories as 'emu' | 'clevr' }).samples.flatMap((s) => s.references));
+  return ['emu', 'clevr'].flatMap((categories) =>
+    generateSynthetic({ pairs: 2400, size: 32, seed, categories: categories as 'emu' | 'clevr' }).samples.flatMap((s) => s.references),
+  );
 }
 
 /** Colours and shapes a caption names, and how many shape words it has. */
@@ -141,10 +143,18 @@ export function sceneCaptionQuality(model: Blip2Idc, tokenizer: WordTokenizer, s
       if (examples.length < 5) examples.push({ truth: s.brief, caption });
     });
   }
-  return { scenes: scenes.length, colourRecall: colourHit / Math.max(1, colourAll), shapeRecall: shapeHit / Math.max(1, shapeAll), countAccuracy: countRight / Math.max(1, scenes.length), examples };
+  return {
+    scenes: scenes.length,
+    colourRecall: colourHit / Math.max(1, colourAll),
+    shapeRecall: shapeHit / Math.max(1, shapeAll),
+    countAccuracy: countRight / Math.max(1, scenes.length),
+    examples,
+  };
 }
 
-export async function pretrainBase(options: PretrainOptions = {}): Promise<{ model: Blip2Idc; tokenizer: WordTokenizer; log: PretrainLogEntry[]; quality: CaptionQuality; heldOut: Scene[] }> {
+export async function pretrainBase(
+  options: PretrainOptions = {},
+): Promise<{ model: Blip2Idc; tokenizer: WordTokenizer; log: PretrainLogEntry[]; quality: CaptionQuality; heldOut: Scene[] }> {
   const steps = options.steps ?? 1500;
   const batchSize = options.batchSize ?? 32;
   const peak = options.learningRate ?? 1e-3;
@@ -184,9 +194,19 @@ export async function pretrainBase(options: PretrainOptions = {}): Promise<{ mod
     if (text) {
       const captions = Array.from({ length: batchSize }, () => rng.pick(sentences));
       const rows = captions.map((c) => tokenizer.teacherForcing(c, config.decoder.maxTokens));
-      const inputs = tf.tensor2d(rows.flatMap((r) => r.inputs), [batchSize, config.decoder.maxTokens], 'int32');
-      const targets = tf.tensor1d(rows.flatMap((r) => r.targets), 'int32');
-      const mask = tf.tensor1d(rows.flatMap((r) => r.mask), 'float32');
+      const inputs = tf.tensor2d(
+        rows.flatMap((r) => r.inputs),
+        [batchSize, config.decoder.maxTokens],
+        'int32',
+      );
+      const targets = tf.tensor1d(
+        rows.flatMap((r) => r.targets),
+        'int32',
+      );
+      const mask = tf.tensor1d(
+        rows.flatMap((r) => r.mask),
+        'float32',
+      );
       lossFn = () => model.textLoss(inputs, targets, mask);
       dispose = () => tf.dispose([inputs, targets, mask]);
     } else {
@@ -200,7 +220,12 @@ export async function pretrainBase(options: PretrainOptions = {}): Promise<{ mod
           captions.push(rng.pick(top.captions));
         } else if (editedHalves > 0 && rng.chance(editedHalves)) {
           const { after } = applyEdit(rng.pick(editCategories), top.scene, rng);
-          bottom = { ...top, image: { kind: 'raw', name: 'edited', width: 64, height: 64, data: renderScene(after, 64).data }, scene: after, brief: briefScene(after) };
+          bottom = {
+            ...top,
+            image: { kind: 'raw', name: 'edited', width: 64, height: 64, data: renderScene(after, 64).data },
+            scene: after,
+            brief: briefScene(after),
+          };
           captions.push(`top: ${top.brief} bottom: ${bottom.brief}`);
         } else {
           while (bottom === top) bottom = rng.pick(scenes);
@@ -232,13 +257,21 @@ export async function pretrainBase(options: PretrainOptions = {}): Promise<{ mod
     const named: Record<string, tf.Tensor> = {};
     for (const [name, v] of variables) named[name] = grads[v.name] as tf.Tensor;
     optimizer.apply(variables, named);
-    const loss = ((await (captionPart ?? value).data())[0] as number);
+    const loss = (await (captionPart ?? value).data())[0] as number;
     const parseLoss = parse ? ((await parse.data())[0] as number) : undefined;
     const queryLoss = queryPart ? ((await queryPart.data())[0] as number) : undefined;
     const changeLoss = changePart ? ((await changePart.data())[0] as number) : undefined;
     tf.dispose([value, ...Object.values(grads)]);
     dispose();
-    const entry: PretrainLogEntry = { step: step + 1, kind: text ? 'text' : 'image', loss, ...(parseLoss !== undefined ? { parseLoss } : {}), ...(queryLoss !== undefined ? { queryLoss } : {}), ...(changeLoss !== undefined ? { changeLoss } : {}), seconds: (performance.now() - started) / 1000 };
+    const entry: PretrainLogEntry = {
+      step: step + 1,
+      kind: text ? 'text' : 'image',
+      loss,
+      ...(parseLoss !== undefined ? { parseLoss } : {}),
+      ...(queryLoss !== undefined ? { queryLoss } : {}),
+      ...(changeLoss !== undefined ? { changeLoss } : {}),
+      seconds: (performance.now() - started) / 1000,
+    };
     log.push(entry);
     options.onLog?.(entry);
     await new Promise((resolve) => setImmediate(resolve)); // let interrupts and output through

@@ -117,7 +117,9 @@ export class ScaffoldingHeads {
     if (this.parseWeight > 0) {
       const flat = tf.reshape(image, [-1, this.config.vit.dim]);
       const ones = tf.ones([batch * tokens]) as tf.Tensor1D;
-      const parts = PARSE_HEADS.map((h) => maskedCrossEntropy(dense(flat, this.w(`parse.${h}`), this.b(`parse.${h}`), true) as tf.Tensor2D, tf.tensor1d(targets.parse[h], 'int32'), ones));
+      const parts = PARSE_HEADS.map((h) =>
+        maskedCrossEntropy(dense(flat, this.w(`parse.${h}`), this.b(`parse.${h}`), true) as tf.Tensor2D, tf.tensor1d(targets.parse[h], 'int32'), ones),
+      );
       out.parse = tf.keep(tf.div(tf.addN(parts), PARSE_HEADS.length) as tf.Scalar);
       out.total = tf.add(out.total, tf.mul(out.parse, this.parseWeight)) as tf.Scalar;
     }

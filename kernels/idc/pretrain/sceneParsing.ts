@@ -40,7 +40,8 @@ export function parseLabels(top: Scene, bottom: Scene, columns: number, rowsPerH
     const offset = half * perHalf;
     out.pattern.fill(PATTERNS.indexOf(scene.background.pattern), offset, offset + perHalf);
     out.tone.fill(BACKGROUND_TONE_NAMES.indexOf(scene.background.tone), offset, offset + perHalf);
-    const at = (x: number, y: number) => offset + Math.min(rowsPerHalf - 1, Math.floor(y * rowsPerHalf)) * columns + Math.min(columns - 1, Math.floor(x * columns));
+    const at = (x: number, y: number) =>
+      offset + Math.min(rowsPerHalf - 1, Math.floor(y * rowsPerHalf)) * columns + Math.min(columns - 1, Math.floor(x * columns));
     for (const o of scene.objects) {
       const i = at(o.x, o.y);
       out.colour[i] = OBJECT_COLOUR_NAMES.indexOf(o.colour) + 1;

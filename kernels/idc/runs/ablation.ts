@@ -78,7 +78,6 @@ export interface AblationJson {
   config: Record<string, unknown>;
 }
 
-
 const runName = (rank: number, modules: readonly LoraModule[]) => `r${rank} ${modules.join('+')}`;
 const folderName = (name: string) => name.replace(/[^a-z0-9]+/gi, '-');
 
@@ -91,7 +90,12 @@ function scoresChart(series: Array<[string, RunMetrics]>, note: string): Categor
     title: 'LoRA ablation: scores by change category (test split)',
     categories,
     metrics,
-    series: series.map(([name, m]) => ({ name, values: Object.fromEntries(metrics.map((metric) => [metric, categories.map((c) => (c === 'overall' ? m.overall : m.per_category[c])?.[metric as 'CIDEr'] ?? null)])) })),
+    series: series.map(([name, m]) => ({
+      name,
+      values: Object.fromEntries(
+        metrics.map((metric) => [metric, categories.map((c) => (c === 'overall' ? m.overall : m.per_category[c])?.[metric as 'CIDEr'] ?? null)]),
+      ),
+    })),
     notes: [`category accuracy: ${series.map(([n, m]) => `${n} ${(100 * m.category_accuracy).toFixed(1)}%`).join(', ')}; ${note}`],
   };
 }
@@ -127,23 +131,60 @@ export class AblationResult implements RichOutput {
   }
 
   private series(): Array<[string, RunMetrics]> {
-    return [...this.runs.map((r) => [r.name, r.metrics] as [string, RunMetrics]), ['zero-shot base', this.zeroShot.metrics], ['constant caption', this.constant]];
+    return [
+      ...this.runs.map((r) => [r.name, r.metrics] as [string, RunMetrics]),
+      ['zero-shot base', this.zeroShot.metrics],
+      ['constant caption', this.constant],
+    ];
   }
 
   /** CIDEr-D by category for every run and both baselines (a category-chart output). */
   chart(): RichOutput {
-    const payload = scoresChart(this.series(), `the keyword classifier assigns ${(100 * this.classifierAccuracy).toFixed(1)}% of the references to their category`);
+    const payload = scoresChart(
+      this.series(),
+      `the keyword classifier assigns ${(100 * this.classifierAccuracy).toFixed(1)}% of the references to their category`,
+    );
     return { [MIME_BUNDLE]: () => categoryChartBundle(payload) };
   }
 
   tableText(): string {
     const rows = [['run', 'trainable', 'adapter KB', 'train s', 'CIDEr-D', 'BLEU-4', 'METEOR', 'ROUGE-L', 'cat. acc.', 'distinct']];
     const fmt = (v: number | undefined) => (v === undefined ? '-' : (100 * v).toFixed(1));
-    for (const r of this.runs) rows.push([r.name, String(r.trainable_params), (r.adapter_bytes / 1024).toFixed(1), r.train_seconds.toFixed(0), fmt(r.metrics.overall.CIDEr), fmt(r.metrics.overall.Bleu_4), fmt(r.metrics.overall.METEOR), fmt(r.metrics.overall.ROUGE_L), fmt(r.metrics.category_accuracy), String(r.metrics.distinct_captions)]);
-    for (const [name, m] of [['zero-shot base', this.zeroShot.metrics], ['constant caption', this.constant]] as const) rows.push([name, '-', '-', '-', fmt(m.overall.CIDEr), fmt(m.overall.Bleu_4), fmt(m.overall.METEOR), fmt(m.overall.ROUGE_L), fmt(m.category_accuracy), String(m.distinct_captions)]);
+    for (const r of this.runs)
+      rows.push([
+        r.name,
+        String(r.trainable_params),
+        (r.adapter_bytes / 1024).toFixed(1),
+        r.train_seconds.toFixed(0),
+        fmt(r.metrics.overall.CIDEr),
+        fmt(r.metrics.overall.Bleu_4),
+        fmt(r.metrics.overall.METEOR),
+        fmt(r.metrics.overall.ROUGE_L),
+        fmt(r.metrics.category_accuracy),
+        String(r.metrics.distinct_captions),
+      ]);
+    for (const [name, m] of [
+      ['zero-shot base', this.zeroShot.metrics],
+      ['constant caption', this.constant],
+    ] as const)
+      rows.push([
+        name,
+        '-',
+        '-',
+        '-',
+        fmt(m.overall.CIDEr),
+        fmt(m.overall.Bleu_4),
+        fmt(m.overall.METEOR),
+        fmt(m.overall.ROUGE_L),
+        fmt(m.category_accuracy),
+        String(m.distinct_captions),
+      ]);
     const widths = rows[0]!.map((_, k) => Math.max(...rows.map((r) => (r[k] as string).length)));
     const lines = rows.map((r) => r.map((c, k) => (k === 0 ? c.padEnd(widths[k] as number) : c.padStart(widths[k] as number))).join('  '));
-    return [...lines, `scores x100 on the test split; backend ${this.backend}, test captions by ${this.zeroShot.caption_engine}; keyword classifier on the references: ${(100 * this.classifierAccuracy).toFixed(1)}%`].join('\n');
+    return [
+      ...lines,
+      `scores x100 on the test split; backend ${this.backend}, test captions by ${this.zeroShot.caption_engine}; keyword classifier on the references: ${(100 * this.classifierAccuracy).toFixed(1)}%`,
+    ].join('\n');
   }
 
   table(): RichOutput {
@@ -151,7 +192,12 @@ export class AblationResult implements RichOutput {
   }
 
   curves(): RichOutput {
-    const payload: TrainingPayload = { v: 1, title: 'LoRA ablation: training loss', runs: this.runs.map((r) => ({ name: r.name, loss: r.losses, validation: r.validation, state: 'done' })), notes: [] };
+    const payload: TrainingPayload = {
+      v: 1,
+      title: 'LoRA ablation: training loss',
+      runs: this.runs.map((r) => ({ name: r.name, loss: r.losses, validation: r.validation, state: 'done' })),
+      notes: [],
+    };
     return { [MIME_BUNDLE]: () => trainingBundle(payload) };
   }
 
@@ -170,7 +216,11 @@ function jobSettings(job: Extract<Job, { dir: string }>): Record<string, unknown
 function sortedKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortedKeys);
   if (typeof value !== 'object' || value === null) return value;
-  return Object.fromEntries(Object.keys(value).sort().map((k) => [k, sortedKeys((value as Record<string, unknown>)[k])]));
+  return Object.fromEntries(
+    Object.keys(value)
+      .sort()
+      .map((k) => [k, sortedKeys((value as Record<string, unknown>)[k])]),
+  );
 }
 
 /** The top-level fields that differ between two saved settings, for the error message. */
@@ -196,7 +246,10 @@ function settingsDifference(saved: string, wanted: string): string {
  */
 export function longestFirst(jobs: readonly Job[]): Job[] {
   const cost = (j: Job) => (j.kind !== 'lora' ? 0 : (j.train.maxSteps ?? 1e9) * (j.modules.includes('vit') ? 3 : j.modules.includes('qformer') ? 1.5 : 1));
-  return jobs.map((job, i) => ({ job, i })).sort((a, b) => cost(b.job) - cost(a.job) || a.i - b.i).map((x) => x.job);
+  return jobs
+    .map((job, i) => ({ job, i }))
+    .sort((a, b) => cost(b.job) - cost(a.job) || a.i - b.i)
+    .map((x) => x.job);
 }
 
 const ABLATION_OPTIONS: OptionKeys<AblationOptions> = {
@@ -224,7 +277,10 @@ export async function ablation(options: AblationOptions = {}): Promise<AblationR
   const moduleSets = options.modules ?? DEFAULT_GRID.modules.map((m) => [...m]);
   for (const rank of ranks) for (const modules of moduleSets) validateLora({ rank, modules });
   const base = path.resolve(options.base ?? defaultBase());
-  if (!fs.existsSync(path.join(base, 'config.json'))) throw new Error(`${base}: expected a base model folder (config.json, model.safetensors, tokenizer.json), found none; run \`npm run pretrain\` or pass {base}`);
+  if (!fs.existsSync(path.join(base, 'config.json')))
+    throw new Error(
+      `${base}: expected a base model folder (config.json, model.safetensors, tokenizer.json), found none; run \`npm run pretrain\` or pass {base}`,
+    );
   const data: DataSpec = options.data ?? { synthetic: { ...DEFAULT_SYNTHETIC } };
   const d = DEFAULT_LORA_TRAINING;
   const train: TrainSettings = {
@@ -244,7 +300,19 @@ export async function ablation(options: AblationOptions = {}): Promise<AblationR
   const loaded = await loadData(data);
   const config = { base, data, ranks, modules: moduleSets, train, backend, executor: executor.describe(), out };
 
-  const loraJobs: LoraJob[] = ranks.flatMap((rank) => moduleSets.map((modules) => ({ kind: 'lora' as const, name: runName(rank, modules), dir: path.join(out, folderName(runName(rank, modules))), base, data, rank, modules: [...modules], train, backend })));
+  const loraJobs: LoraJob[] = ranks.flatMap((rank) =>
+    moduleSets.map((modules) => ({
+      kind: 'lora' as const,
+      name: runName(rank, modules),
+      dir: path.join(out, folderName(runName(rank, modules))),
+      base,
+      data,
+      rank,
+      modules: [...modules],
+      train,
+      backend,
+    })),
+  );
   const zeroShotJob: Job = { kind: 'zero-shot', name: 'zero-shot base', dir: path.join(out, 'zero-shot'), base, data, backend };
   // finished runs are read back, not run again; a folder holding a run of other settings is
   // refused rather than reused (its result or checkpoint would pass for this configuration)
@@ -254,7 +322,10 @@ export async function ablation(options: AblationOptions = {}): Promise<AblationR
     const settingsFile = path.join(job.dir, 'job.json');
     if (fs.existsSync(settingsFile)) {
       const saved = fs.readFileSync(settingsFile, 'utf8');
-      if (saved !== settings) throw new Error(`${settingsFile}: this folder holds the run "${job.name}" with other settings (${settingsDifference(saved, settings)}); pass another \`out\` or remove ${job.dir}`);
+      if (saved !== settings)
+        throw new Error(
+          `${settingsFile}: this folder holds the run "${job.name}" with other settings (${settingsDifference(saved, settings)}); pass another \`out\` or remove ${job.dir}`,
+        );
     } else if (fs.existsSync(job.dir) && fs.readdirSync(job.dir).length > 0) {
       throw new Error(`${job.dir}: expected an empty folder or one of this grid's runs (with job.json), found other files; pass another \`out\` or remove it`);
     }
@@ -264,7 +335,17 @@ export async function ablation(options: AblationOptions = {}): Promise<AblationR
     if (fs.existsSync(file)) done.set(job.name, JSON.parse(fs.readFileSync(file, 'utf8')) as RunRecord | ZeroShotRecord);
   }
 
-  const live: TrainingPayload = { v: 1, title: 'LoRA ablation: training loss', runs: loraJobs.map((j) => ({ name: j.name, loss: [...((done.get(j.name) as RunRecord | undefined)?.losses ?? [])], validation: [], state: done.has(j.name) ? 'done' : 'waiting' })), notes: [] };
+  const live: TrainingPayload = {
+    v: 1,
+    title: 'LoRA ablation: training loss',
+    runs: loraJobs.map((j) => ({
+      name: j.name,
+      loss: [...((done.get(j.name) as RunRecord | undefined)?.losses ?? [])],
+      validation: [],
+      state: done.has(j.name) ? 'done' : 'waiting',
+    })),
+    notes: [],
+  };
   const handle: DisplayHandle | undefined = currentCell()?.display(trainingBundle(live));
   let lastShown = 0;
   const show = (force = false) => {

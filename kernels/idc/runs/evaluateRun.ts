@@ -34,7 +34,11 @@ export interface CaptionResult {
 /** Patches [n, N, P] of a prepared batch, for one engine or the other. */
 type Generate = (pixels: Float32Array, n: number) => Promise<number[][]>;
 
-async function chooseEngine(model: Blip2Idc, tokenizer: WordTokenizer, wanted: CaptionEngine | 'auto'): Promise<{ engine: CaptionEngine; generate: Generate; close: () => Promise<void>; fallback?: string }> {
+async function chooseEngine(
+  model: Blip2Idc,
+  tokenizer: WordTokenizer,
+  wanted: CaptionEngine | 'auto',
+): Promise<{ engine: CaptionEngine; generate: Generate; close: () => Promise<void>; fallback?: string }> {
   const { width, height, patch } = model.config.image;
   const tfjs = {
     engine: 'tfjs' as const,
@@ -70,7 +74,12 @@ async function chooseEngine(model: Blip2Idc, tokenizer: WordTokenizer, wanted: C
   };
 }
 
-export async function captionSamples(model: Blip2Idc, tokenizer: WordTokenizer, samples: readonly IdcSample[], options: CaptionOptions = {}): Promise<CaptionResult> {
+export async function captionSamples(
+  model: Blip2Idc,
+  tokenizer: WordTokenizer,
+  samples: readonly IdcSample[],
+  options: CaptionOptions = {},
+): Promise<CaptionResult> {
   const pipe = options.pipeline ?? new PairPipeline({ width: model.config.image.width, height: model.config.image.height });
   const batchSize = options.batchSize ?? 64;
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`captionSamples: batchSize: expected a whole number >= 1, found ${batchSize}`);

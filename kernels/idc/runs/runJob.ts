@@ -17,14 +17,25 @@ import { scoreCaptions } from './scoring';
 import type { LoraJob, RunRecord, WorkerMessage, ZeroShotJob, ZeroShotRecord } from './jobs';
 import { trainLora } from '../train/loraTrainer';
 
-export async function runGridJob(job: LoraJob | ZeroShotJob, backend: BackendName, send: (message: WorkerMessage) => void): Promise<RunRecord | ZeroShotRecord> {
+export async function runGridJob(
+  job: LoraJob | ZeroShotJob,
+  backend: BackendName,
+  send: (message: WorkerMessage) => void,
+): Promise<RunRecord | ZeroShotRecord> {
   const { model, tokenizer } = await loadModel(job.base);
   const data = await loadData(job.data);
   const test = data.samples.filter((s) => s.split === 'test');
   await fs.promises.mkdir(job.dir, { recursive: true });
   if (job.kind === 'zero-shot') {
     const { captions, engine, fallback } = await captionSamples(model, tokenizer, test);
-    return { name: job.name, metrics: scoreCaptions(test, captions, data.categories), backend, caption_engine: engine, ...(fallback ? { caption_fallback: fallback } : {}), predictions: Object.fromEntries(captions) };
+    return {
+      name: job.name,
+      metrics: scoreCaptions(test, captions, data.categories),
+      backend,
+      caption_engine: engine,
+      ...(fallback ? { caption_fallback: fallback } : {}),
+      predictions: Object.fromEntries(captions),
+    };
   }
   const result = await trainLora({
     model,
@@ -44,7 +55,15 @@ export async function runGridJob(job: LoraJob | ZeroShotJob, backend: BackendNam
     onEpoch: (e) => send({ type: 'epoch', name: job.name, epoch: e.epoch, validationLoss: e.validationLoss }),
   });
   const adapterFile = path.join(job.dir, 'adapter.safetensors');
-  await writeFileAtomic(adapterFile, encodeSafetensors(result.adapter, { rank: String(job.rank), modules: job.modules.join(','), alpha: String(result.settings.alpha), dropout: String(result.settings.dropout) }));
+  await writeFileAtomic(
+    adapterFile,
+    encodeSafetensors(result.adapter, {
+      rank: String(job.rank),
+      modules: job.modules.join(','),
+      alpha: String(result.settings.alpha),
+      dropout: String(result.settings.dropout),
+    }),
+  );
   // the same adapter in PEFT's layout, for the Python side (peft.PeftModel.from_pretrained)
   await savePeftAdapter(path.join(job.dir, 'peft'), model, { baseModel: job.base });
   const { captions, engine, fallback } = await captionSamples(model, tokenizer, test);

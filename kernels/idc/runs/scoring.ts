@@ -29,7 +29,11 @@ export function scoreCaptions(samples: readonly IdcSample[], captions: ReadonlyM
   return {
     overall: evaluation.corpus,
     per_category: perCategory,
-    category_accuracy: categoryAccuracy(cands, scored.map((s) => s.category), categories),
+    category_accuracy: categoryAccuracy(
+      cands,
+      scored.map((s) => s.category),
+      categories,
+    ),
     distinct_captions: new Set(cands).size,
   };
 }

@@ -13,12 +13,16 @@ export function readGridJob(gridFile: string, index: number): Job {
   try {
     grid = JSON.parse(fs.readFileSync(gridFile, 'utf8')) as typeof grid;
   } catch (error) {
-    throw new Error(`${gridFile}: expected a grid written by the Slurm executor (JSON), ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'found no file' : `found a broken file (${(error as Error).message})`}`);
+    throw new Error(
+      `${gridFile}: expected a grid written by the Slurm executor (JSON), ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'found no file' : `found a broken file (${(error as Error).message})`}`,
+    );
   }
   if (grid.version !== 1 || !Array.isArray(grid.jobs)) throw new Error(`${gridFile}: expected {"version": 1, "jobs": [...]}`);
-  if (!Number.isInteger(index) || index < 0 || index >= grid.jobs.length) throw new Error(`${gridFile}: --index: expected a task from 0 to ${grid.jobs.length - 1}, found ${index}`);
+  if (!Number.isInteger(index) || index < 0 || index >= grid.jobs.length)
+    throw new Error(`${gridFile}: --index: expected a task from 0 to ${grid.jobs.length - 1}, found ${index}`);
   const job = grid.jobs[index] as Job;
-  if (job?.kind !== 'lora' && job?.kind !== 'zero-shot') throw new Error(`${gridFile}: jobs[${index}].kind: expected "lora" or "zero-shot", found ${JSON.stringify((job as { kind?: unknown })?.kind)}`);
+  if (job?.kind !== 'lora' && job?.kind !== 'zero-shot')
+    throw new Error(`${gridFile}: jobs[${index}].kind: expected "lora" or "zero-shot", found ${JSON.stringify((job as { kind?: unknown })?.kind)}`);
   return job;
 }
 

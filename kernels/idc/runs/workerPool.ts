@@ -56,7 +56,12 @@ export async function runJobs(jobs: Job[], workers: number, signal: AbortSignal,
       });
       child.on('exit', (code, sig) => {
         children.delete(child);
-        if (!settled) next.reject(new Error(`${next.job.name}: the worker stopped (${sig ?? `exit ${code}`}) before finishing${stderr ? `: ${stderr.trim().split('\n').slice(-3).join(' | ')}` : ''}`));
+        if (!settled)
+          next.reject(
+            new Error(
+              `${next.job.name}: the worker stopped (${sig ?? `exit ${code}`}) before finishing${stderr ? `: ${stderr.trim().split('\n').slice(-3).join(' | ')}` : ''}`,
+            ),
+          );
         done();
       });
       child.send(next.job);
@@ -67,4 +72,3 @@ export async function runJobs(jobs: Job[], workers: number, signal: AbortSignal,
   signal.removeEventListener('abort', abort);
   return Promise.all(results);
 }
-

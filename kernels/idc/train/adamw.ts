@@ -74,7 +74,8 @@ export class AdamW {
 
   async state(): Promise<AdamWState> {
     const moments = new Map<string, { m: Float32Array; v: Float32Array }>();
-    for (const [name, m] of this.m) moments.set(name, { m: (await m.data()) as Float32Array, v: (await (this.v.get(name) as tf.Variable).data()) as Float32Array });
+    for (const [name, m] of this.m)
+      moments.set(name, { m: (await m.data()) as Float32Array, v: (await (this.v.get(name) as tf.Variable).data()) as Float32Array });
     return { step: this.step, moments };
   }
 
@@ -85,7 +86,10 @@ export class AdamW {
     for (const [name, { m, v }] of state.moments) {
       const shape = shapes.get(name);
       if (!shape) throw new Error(`optimizer state: moments for ${name}, which is not a trainable variable`);
-      for (const [map, values] of [[this.m, m], [this.v, v]] as const) {
+      for (const [map, values] of [
+        [this.m, m],
+        [this.v, v],
+      ] as const) {
         const t = tf.tensor(values, [...shape]);
         map.set(name, tf.variable(t, false));
         t.dispose();

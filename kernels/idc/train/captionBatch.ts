@@ -28,9 +28,19 @@ export function captionBatch(pixels: Float32Array, captions: readonly string[], 
   const rows = captions.map((c) => tokenizer.teacherForcing(c, length));
   return {
     patches: patchTensor(pixels, n, config),
-    inputs: tf.tensor2d(rows.flatMap((r) => r.inputs), [n, length], 'int32'),
-    targets: tf.tensor1d(rows.flatMap((r) => r.targets), 'int32'),
-    mask: tf.tensor1d(rows.flatMap((r) => r.mask), 'float32'),
+    inputs: tf.tensor2d(
+      rows.flatMap((r) => r.inputs),
+      [n, length],
+      'int32',
+    ),
+    targets: tf.tensor1d(
+      rows.flatMap((r) => r.targets),
+      'int32',
+    ),
+    mask: tf.tensor1d(
+      rows.flatMap((r) => r.mask),
+      'float32',
+    ),
   };
 }
 

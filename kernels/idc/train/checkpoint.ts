@@ -78,7 +78,8 @@ export async function loadCheckpoint(folder: string, fingerprint: string): Promi
   const state = await readState(folder);
   const file = path.join(folder, STATE);
   if (state.version !== 1) throw new Error(`${file}: version: expected 1, found ${JSON.stringify(state.version)}`);
-  if (state.fingerprint !== fingerprint) throw new Error(`${file}: this checkpoint is of another run (its settings differ); use a new folder or delete it to start again`);
+  if (state.fingerprint !== fingerprint)
+    throw new Error(`${file}: this checkpoint is of another run (its settings differ); use a new folder or delete it to start again`);
   const { tensors, metadata } = await readSafetensors(path.join(folder, state.tensors));
   const adapter: TensorMap = new Map();
   const moments = new Map<string, { m: Float32Array; v: Float32Array }>();

@@ -103,7 +103,15 @@ export async function trainLora(options: LoraTrainOptions): Promise<LoraTrainRes
   const stage = options.reuseFrozenFeatures === false || pipeline.augments ? undefined : frozenStage(settings.modules);
   const frozen = stage ? new FrozenFeatureCache(model, stage) : undefined;
 
-  let counters: TrainingCounters = { step: 0, epoch: 0, batchInEpoch: 0, bestValidationLoss: null, bestEpoch: null, epochsWithoutImprovement: 0, stopped: false };
+  let counters: TrainingCounters = {
+    step: 0,
+    epoch: 0,
+    batchInEpoch: 0,
+    bestValidationLoss: null,
+    bestEpoch: null,
+    epochsWithoutImprovement: 0,
+    stopped: false,
+  };
   let losses: number[] = [];
   let validationLog: Array<{ epoch: number; loss: number }> = [];
   let best: TensorMap | undefined;
@@ -117,12 +125,17 @@ export async function trainLora(options: LoraTrainOptions): Promise<LoraTrainRes
   }
   const checkpoint = async () => {
     if (!options.checkpointDir) return;
-    await saveCheckpoint(options.checkpointDir, { state: { version: 1, fingerprint: print, counters, losses, validation: validationLog }, adapter: await model.params.read('adapter'), optimizer: await optimizer.state() });
+    await saveCheckpoint(options.checkpointDir, {
+      state: { version: 1, fingerprint: print, counters, losses, validation: validationLog },
+      adapter: await model.params.read('adapter'),
+      optimizer: await optimizer.state(),
+    });
   };
 
   const batchesPerEpoch = Math.ceil(train.length / batchSize);
   const schedule = options.schedule ?? 'constant';
-  if (schedule !== 'constant' && schedule !== 'cosine') throw new RangeError(`trainLora: schedule: expected "constant" or "cosine", found ${JSON.stringify(schedule)}`);
+  if (schedule !== 'constant' && schedule !== 'cosine')
+    throw new RangeError(`trainLora: schedule: expected "constant" or "cosine", found ${JSON.stringify(schedule)}`);
   const totalSteps = options.maxSteps ?? maxEpochs * batchesPerEpoch;
   let stoppedBy: StopReason = 'epochs';
   try {
@@ -140,12 +153,20 @@ export async function trainLora(options: LoraTrainOptions): Promise<LoraTrainRes
         const part = order.slice(counters.batchInEpoch * batchSize, (counters.batchInEpoch + 1) * batchSize);
         const prepared = await pipeline.prepare(part, counters.epoch);
         if (prepared.samples.length > 0) {
-          const batch = captionBatch(prepared.pixels, prepared.samples.map((s) => referenceOf(s, seed, counters.epoch)), model.config, tokenizer);
+          const batch = captionBatch(
+            prepared.pixels,
+            prepared.samples.map((s) => referenceOf(s, seed, counters.epoch)),
+            model.config,
+            tokenizer,
+          );
           const dropoutSeed = hashSeed(`${seed}:dropout:${counters.step}`);
           optimizer.learningRate = scheduledRate(schedule, lr, counters.step, totalSteps);
           const features = frozen ? await frozen.features(prepared.samples, batch.patches) : undefined;
           const forward = { training: true, dropoutSeed };
-          const { value, grads } = tf.variableGrads(() => (frozen && features ? model.lossFrom(frozen.stage, features, batch, forward) : model.loss(batch, forward)), [...variables.values()]);
+          const { value, grads } = tf.variableGrads(
+            () => (frozen && features ? model.lossFrom(frozen.stage, features, batch, forward) : model.loss(batch, forward)),
+            [...variables.values()],
+          );
           features?.dispose();
           const named: Record<string, tf.Tensor> = {};
           for (const [name, v] of variables) named[name] = grads[v.name] as tf.Tensor;
@@ -154,7 +175,13 @@ export async function trainLora(options: LoraTrainOptions): Promise<LoraTrainRes
           tf.dispose([value, ...Object.values(grads)]);
           disposeBatch(batch);
           losses.push(loss);
-          options.onStep?.({ step: counters.step + 1, epoch: counters.epoch, loss, learningRate: optimizer.learningRate, seconds: (performance.now() - started) / 1000 });
+          options.onStep?.({
+            step: counters.step + 1,
+            epoch: counters.epoch,
+            loss,
+            learningRate: optimizer.learningRate,
+            seconds: (performance.now() - started) / 1000,
+          });
         }
         counters = { ...counters, step: counters.step + 1, batchInEpoch: counters.batchInEpoch + 1 };
         if (counters.step % checkpointEvery === 0) await checkpoint();
@@ -200,13 +227,26 @@ export async function trainLora(options: LoraTrainOptions): Promise<LoraTrainRes
 }
 
 /** Mean caption loss over samples, each on its fixed reference (no dropout). */
-export async function meanLoss(model: Blip2Idc, tokenizer: WordTokenizer, pipeline: PairPipeline, samples: readonly IdcSample[], seed: number, batchSize: number, frozen?: FrozenFeatureCache): Promise<number> {
+export async function meanLoss(
+  model: Blip2Idc,
+  tokenizer: WordTokenizer,
+  pipeline: PairPipeline,
+  samples: readonly IdcSample[],
+  seed: number,
+  batchSize: number,
+  frozen?: FrozenFeatureCache,
+): Promise<number> {
   let total = 0;
   let count = 0;
   for (let start = 0; start < samples.length; start += batchSize) {
     const prepared = await pipeline.prepare(samples.slice(start, start + batchSize), 0);
     if (prepared.samples.length === 0) continue;
-    const batch = captionBatch(prepared.pixels, prepared.samples.map((s) => referenceOf(s, seed, -1)), model.config, tokenizer);
+    const batch = captionBatch(
+      prepared.pixels,
+      prepared.samples.map((s) => referenceOf(s, seed, -1)),
+      model.config,
+      tokenizer,
+    );
     const features = frozen ? await frozen.features(prepared.samples, batch.patches) : undefined;
     const loss = tf.tidy(() => (frozen && features ? model.lossFrom(frozen.stage, features, batch) : model.loss(batch)));
     features?.dispose();

@@ -34,7 +34,8 @@ export async function runAttentionJob(job: AttentionJob, backend: string): Promi
   try {
     if (job.adapter) await attachAdapter(model, job.adapter);
     const data = await loadData(job.data);
-    const sample = job.sampleId === undefined ? (data.samples.find((s) => s.split === 'test') ?? data.samples[0]) : data.samples.find((s) => s.id === job.sampleId);
+    const sample =
+      job.sampleId === undefined ? (data.samples.find((s) => s.split === 'test') ?? data.samples[0]) : data.samples.find((s) => s.id === job.sampleId);
     if (!sample) throw new Error(`attention: sample ${JSON.stringify(job.sampleId)}: expected the id of a pair of ${data.label}, found none`);
     const { width, height } = model.config.image;
     const prepared = await new PairPipeline({ width, height }).prepare([sample], 0);

@@ -230,9 +230,17 @@ export class KernelProcess {
         break;
       case 'done':
         if (message.status === 'ok') {
-          pending.resolve(message.result ? { status: 'ok', executionCount: message.executionCount, result: message.result } : { status: 'ok', executionCount: message.executionCount });
+          pending.resolve(
+            message.result
+              ? { status: 'ok', executionCount: message.executionCount, result: message.result }
+              : { status: 'ok', executionCount: message.executionCount },
+          );
         } else if (message.status === 'error') {
-          pending.resolve({ status: 'error', executionCount: message.executionCount, error: message.error ?? { name: 'Error', message: 'unknown error', stack: [] } });
+          pending.resolve({
+            status: 'error',
+            executionCount: message.executionCount,
+            error: message.error ?? { name: 'Error', message: 'unknown error', stack: [] },
+          });
         } else {
           pending.resolve({ status: 'interrupted', executionCount: message.executionCount });
         }

@@ -158,7 +158,10 @@ function transformCell(sf: ts.SourceFile, context: ts.TransformationContext, dec
     statements.push(
       f.createVariableStatement(
         undefined,
-        f.createVariableDeclarationList([...declared].map((n) => f.createVariableDeclaration(n)), ts.NodeFlags.None),
+        f.createVariableDeclarationList(
+          [...declared].map((n) => f.createVariableDeclaration(n)),
+          ts.NodeFlags.None,
+        ),
       ),
     );
   }
@@ -174,11 +177,7 @@ function at<T extends ts.Node>(node: T, original: ts.Node): T {
 }
 
 function isAssignment(expr: ts.Expression): boolean {
-  return (
-    ts.isBinaryExpression(expr) &&
-    expr.operatorToken.kind >= ts.SyntaxKind.FirstAssignment &&
-    expr.operatorToken.kind <= ts.SyntaxKind.LastAssignment
-  );
+  return ts.isBinaryExpression(expr) && expr.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && expr.operatorToken.kind <= ts.SyntaxKind.LastAssignment;
 }
 
 function variableToAssignments(stmt: ts.VariableStatement, f: ts.NodeFactory, declared: Set<string>): ts.Statement[] {
@@ -234,19 +233,13 @@ function bindingToTarget(name: ts.BindingName, f: ts.NodeFactory): ts.Expression
   );
 }
 
-function importToAssignments(
-  stmt: ts.ImportDeclaration,
-  f: ts.NodeFactory,
-  declared: Set<string>,
-  original: ts.Node,
-): ts.Statement[] {
+function importToAssignments(stmt: ts.ImportDeclaration, f: ts.NodeFactory, declared: Set<string>, original: ts.Node): ts.Statement[] {
   const clause = stmt.importClause;
   if (clause?.isTypeOnly) return [];
   const load = () => f.createAwaitExpression(f.createCallExpression(f.createIdentifier(LOAD), undefined, [stmt.moduleSpecifier]));
   if (!clause) return [at(f.createExpressionStatement(load()), original)];
   const out: ts.Statement[] = [];
-  const assign = (target: ts.Expression, value: ts.Expression) =>
-    out.push(at(f.createExpressionStatement(f.createAssignment(target, value)), original));
+  const assign = (target: ts.Expression, value: ts.Expression) => out.push(at(f.createExpressionStatement(f.createAssignment(target, value)), original));
   if (clause.name) {
     declared.add(clause.name.text);
     // Default import with CommonJS interop: `module.default` when it is an ES module.

@@ -12,9 +12,7 @@ export function captureStdio(route: Route): void {
     const write = (chunk: unknown, encoding?: unknown, callback?: unknown): boolean => {
       const cb = typeof encoding === 'function' ? encoding : callback;
       const text =
-        typeof chunk === 'string'
-          ? chunk
-          : Buffer.from(chunk as Uint8Array).toString(typeof encoding === 'string' ? (encoding as BufferEncoding) : 'utf8');
+        typeof chunk === 'string' ? chunk : Buffer.from(chunk as Uint8Array).toString(typeof encoding === 'string' ? (encoding as BufferEncoding) : 'utf8');
       if (!route(name, text)) return original(text, cb as (err?: Error | null) => void);
       if (typeof cb === 'function') process.nextTick(cb as () => void);
       return true;

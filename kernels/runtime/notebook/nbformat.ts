@@ -284,7 +284,12 @@ function writeOutput(output: CellOutput, at: string): JsonObject {
     case 'display_data':
       return { output_type: 'display_data', data: writeBundle(output.data, `${at}.data`), metadata: output.metadata };
     case 'execute_result':
-      return { output_type: 'execute_result', data: writeBundle(output.data, `${at}.data`), metadata: output.metadata, execution_count: output.execution_count };
+      return {
+        output_type: 'execute_result',
+        data: writeBundle(output.data, `${at}.data`),
+        metadata: output.metadata,
+        execution_count: output.execution_count,
+      };
     case 'error':
       return { output_type: 'error', ename: output.ename, evalue: output.evalue, traceback: output.traceback };
   }

@@ -43,7 +43,10 @@ export function escapeHtml(text: string): string {
 
 /** JSON that is safe as the content of a <script> element: no "</script>", no "<!--". */
 export function scriptJson(value: unknown): string {
-  return (JSON.stringify(value) ?? 'null').replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+  return (JSON.stringify(value) ?? 'null')
+    .replace(/</g, '\\u003c')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
 }
 
 /** Removes terminal escape sequences (colours, cursor moves, OSC hyperlinks and titles). */

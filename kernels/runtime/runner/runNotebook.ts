@@ -77,7 +77,13 @@ export async function runNotebook(input: Notebook, options: RunOptions): Promise
     } else if (outcome.status === 'error') {
       collector.error(outcome.error, named.label);
       const where = outcome.error.line !== undefined ? `, line ${outcome.error.line}` : '';
-      failure = { cellNumber: named.number, label: named.label, kind: 'error', error: outcome.error, message: `${named.label}${where}: ${outcome.error.name}: ${outcome.error.message}` };
+      failure = {
+        cellNumber: named.number,
+        label: named.label,
+        kind: 'error',
+        error: outcome.error,
+        message: `${named.label}${where}: ${outcome.error.name}: ${outcome.error.message}`,
+      };
     } else if (timedOut) {
       const message = `${named.label} did not finish within ${options.timeoutSeconds} s and was interrupted`;
       collector.failure('TimeoutError', message);

@@ -23,7 +23,12 @@ describe('Dataset views', () => {
   const ds = new Dataset({
     format: 'spot-the-diff',
     root: '/data',
-    samples: [sample('a', 'train', 'add', ['r1', 'r2']), sample('b', 'train', 'remove', ['r1']), sample('c', 'test', 'add', [XSS, 'r2', 'r3']), sample('d', 'validation', 'add', ['x'], 12)],
+    samples: [
+      sample('a', 'train', 'add', ['r1', 'r2']),
+      sample('b', 'train', 'remove', ['r1']),
+      sample('c', 'test', 'add', [XSS, 'r2', 'r3']),
+      sample('d', 'validation', 'add', ['x'], 12),
+    ],
     problems,
     notes: ['no validation split in the files'],
     detectedFrom: 'annotations/',
@@ -67,10 +72,13 @@ describe('Dataset views', () => {
     assert.equal(payload.v, 1);
     assert.equal(payload.title, 'Spot-the-Diff (add)');
     assert.deepEqual([payload.offset, payload.total], [0, 3]);
-    assert.deepEqual(payload.pairs.map((p) => [p.id, p.category, p.split, p.references, p.prediction, p.scores]), [
-      ['a', 'add', 'train', ['r1', 'r2'], undefined, undefined],
-      ['c', 'add', 'test', [XSS, 'r2', 'r3'], 'a dog appeared', { CIDEr: 0.5 }],
-    ]);
+    assert.deepEqual(
+      payload.pairs.map((p) => [p.id, p.category, p.split, p.references, p.prediction, p.scores]),
+      [
+        ['a', 'add', 'train', ['r1', 'r2'], undefined, undefined],
+        ['c', 'add', 'test', [XSS, 'r2', 'r3'], 'a dog appeared', { CIDEr: 0.5 }],
+      ],
+    );
     const before = payload.pairs[0]!.before;
     assert.deepEqual([before.mime, before.width, before.height], ['image/png', 8, 8]);
     const decoded = await sharp(Buffer.from(before.data, 'base64')).raw().toBuffer();
@@ -95,8 +103,13 @@ describe('Dataset views', () => {
       samples: [{ ...sample('m', 'test', 'add', ['r']), after: raw('m-b', 6, 8, 2) }, sample('ok', 'test', 'add', ['r'])],
     });
     const pairs = await mismatched.pairs();
-    assert.deepEqual(pairs.payload.pairs.map((p) => p.id), ['ok']);
-    assert.deepEqual(pairs.payload.notes, ['m not shown: m-b: expected the size of its reference m-a (8x8; this format stacks the images without resizing), found 6x8']);
+    assert.deepEqual(
+      pairs.payload.pairs.map((p) => p.id),
+      ['ok'],
+    );
+    assert.deepEqual(pairs.payload.notes, [
+      'm not shown: m-b: expected the size of its reference m-a (8x8; this format stacks the images without resizing), found 6x8',
+    ]);
     assert.equal(mismatched.problemLog.skippedSamples.has('m'), true);
     await assert.rejects(mismatched.pairs({ take: 0 }), { message: 'dataset.pairs: take: expected a whole number >= 1, found 0' });
     await assert.rejects(mismatched.pairs({ offset: -1 }), { message: 'dataset.pairs: offset: expected a whole number >= 0, found -1' });

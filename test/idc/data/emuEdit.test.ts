@@ -33,7 +33,12 @@ describe('Emu Edit format (parquet)', () => {
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   async function build(validationTasks: string[], testTasks: string[], rowGroupSize = 3) {
-    await writeParquetFile(path.join(dir, 'data', 'validation-00000-of-00001.parquet'), EMU_COLUMNS, await emuRows('validation', validationTasks), rowGroupSize);
+    await writeParquetFile(
+      path.join(dir, 'data', 'validation-00000-of-00001.parquet'),
+      EMU_COLUMNS,
+      await emuRows('validation', validationTasks),
+      rowGroupSize,
+    );
     await writeParquetFile(path.join(dir, 'data', 'test-00000-of-00001.parquet'), EMU_COLUMNS, await emuRows('test', testTasks), rowGroupSize);
   }
 
@@ -42,7 +47,10 @@ describe('Emu Edit format (parquet)', () => {
     writeJson(path.join(dir, 'splits.json'), { train: [0, 1, 2], validation: [3] });
     const ds = await open(dir);
     assert.equal(ds.format, 'emu-edit');
-    assert.match(ds.detectedFrom ?? '', /^parquet shards test-00000-of-00001\.parquet, validation-00000-of-00001\.parquet with instruction, task and edited_image columns$/);
+    assert.match(
+      ds.detectedFrom ?? '',
+      /^parquet shards test-00000-of-00001\.parquet, validation-00000-of-00001\.parquet with instruction, task and edited_image columns$/,
+    );
     assert.deepEqual(
       ds.samples.map((s) => [s.id, s.split, s.category, s.references]),
       [
@@ -61,11 +69,17 @@ describe('Emu Edit format (parquet)', () => {
   });
 
   it('re-splits validation by category with the seed when there is no splits.json', async () => {
-    await build(Array.from({ length: 40 }, (_, i) => (i % 2 ? 'add' : 'remove')), ['add']);
+    await build(
+      Array.from({ length: 40 }, (_, i) => (i % 2 ? 'add' : 'remove')),
+      ['add'],
+    );
     const a = await open(dir, { seed: 3 });
     const b = await open(dir, { seed: 3 });
     const splits = a.samples.map((s) => s.split);
-    assert.deepEqual(splits, b.samples.map((s) => s.split));
+    assert.deepEqual(
+      splits,
+      b.samples.map((s) => s.split),
+    );
     assert.equal(a.select({ split: 'validation', category: 'add' }).length, 3); // round(20 * 0.15)
     assert.equal(a.select({ split: 'train', category: 'remove' }).length, 17);
     assert.ok(a.notes.includes('no splits.json: the validation split is re-split by category into train and validation (85/15, seed 3)'));
@@ -77,7 +91,10 @@ describe('Emu Edit format (parquet)', () => {
     const sample = ds.samples.find((s) => s.id === 'validation/3')!;
     const stacked = await ds.pipeline().stacked(sample);
     assert.deepEqual([stacked.width, stacked.height], [16, 24]);
-    const expectedTop = await sharp(pattern(24, 18, 3), { raw: { width: 24, height: 18, channels: 3 } }).resize(16, 12, { kernel: 'cubic', fit: 'fill' }).raw().toBuffer();
+    const expectedTop = await sharp(pattern(24, 18, 3), { raw: { width: 24, height: 18, channels: 3 } })
+      .resize(16, 12, { kernel: 'cubic', fit: 'fill' })
+      .raw()
+      .toBuffer();
     assert.deepEqual(Buffer.from(stacked.data.subarray(0, 16 * 12 * 3)), expectedTop);
     assert.deepEqual(Buffer.from(stacked.data.subarray(16 * 12 * 3)), Buffer.from(pattern(16, 12, 4)));
   });
@@ -88,12 +105,20 @@ describe('Emu Edit format (parquet)', () => {
     await writeParquetFile(path.join(dir, 'data', 'test-00000-of-00001.parquet'), EMU_COLUMNS, rows);
     const file = path.join(dir, 'data', 'test-00000-of-00001.parquet');
     const ds = await open(dir);
-    assert.deepEqual(ds.samples.map((s) => s.id), ['test/0']);
+    assert.deepEqual(
+      ds.samples.map((s) => s.id),
+      ['test/0'],
+    );
     assert.equal(ds.problems.length, 1);
     assert.equal(ds.problems[0]!.file, file);
     assert.equal(ds.problems[0]!.field, 'row 1, column instruction');
     assert.equal(ds.problems[0]!.reason, 'expected the instruction (a non-empty string), found the string ""');
-    await assert.rejects(open(dir, { onError: 'fail' }), (e: unknown) => e instanceof DatasetError && e.message === `${file}: row 1, column instruction: expected the instruction (a non-empty string), found the string "" (at sample test/1)`);
+    await assert.rejects(
+      open(dir, { onError: 'fail' }),
+      (e: unknown) =>
+        e instanceof DatasetError &&
+        e.message === `${file}: row 1, column instruction: expected the instruction (a non-empty string), found the string "" (at sample test/1)`,
+    );
   });
 
   it('skips a corrupt shard with its file named and still loads the others; fails at it under onError fail', async () => {
@@ -101,11 +126,16 @@ describe('Emu Edit format (parquet)', () => {
     const bad = path.join(dir, 'data', 'test-00000-of-00001.parquet');
     fs.writeFileSync(bad, 'this is not parquet');
     const ds = await open(dir, { format: 'emu-edit' });
-    assert.deepEqual(ds.samples.map((s) => s.id), ['validation/0', 'validation/1']);
+    assert.deepEqual(
+      ds.samples.map((s) => s.id),
+      ['validation/0', 'validation/1'],
+    );
     assert.equal(ds.problems.length, 1);
     assert.equal(ds.problems[0]!.file, bad);
     assert.match(ds.problems[0]!.reason, /^expected a parquet file, found something else \(.*\); the rows of this shard are skipped$/);
-    await assert.rejects(open(dir, { format: 'emu-edit', onError: 'fail' }), (e: Error) => e.message.startsWith(`${bad}: expected a parquet file, found something else (`));
+    await assert.rejects(open(dir, { format: 'emu-edit', onError: 'fail' }), (e: Error) =>
+      e.message.startsWith(`${bad}: expected a parquet file, found something else (`),
+    );
   });
 
   it('names the file of a shard that is not parquet, and the columns a shard lacks', async () => {
@@ -113,7 +143,13 @@ describe('Emu Edit format (parquet)', () => {
     const file = path.join(dir, 'data', 'test-00000-of-00001.parquet');
     fs.writeFileSync(file, 'this is not parquet');
     await assert.rejects(open(dir, { format: 'emu-edit' }), (e: Error) => e.message.startsWith(`${file}: expected a parquet file, found something else (`));
-    await writeParquetFile(file, EMU_COLUMNS.filter((c) => c.name !== 'task'), []);
-    await assert.rejects(open(dir, { format: 'emu-edit' }), (e: Error) => e.message.startsWith(`${file}: task: expected the column task; the file has instruction, image, split, idx,`));
+    await writeParquetFile(
+      file,
+      EMU_COLUMNS.filter((c) => c.name !== 'task'),
+      [],
+    );
+    await assert.rejects(open(dir, { format: 'emu-edit' }), (e: Error) =>
+      e.message.startsWith(`${file}: task: expected the column task; the file has instruction, image, split, idx,`),
+    );
   });
 });

@@ -31,7 +31,10 @@ describe('MagicBrush format (parquet)', () => {
   }
 
   it('reads train and dev shards: one reference, no category, dev as validation', async () => {
-    await writeParquetFile(path.join(dir, 'data', 'train-00000-of-00002.parquet'), COLUMNS, [await row('327726', 1, 'put a hat on the dog', 1), await row('327726', 2, 'make the hat red', 2)]);
+    await writeParquetFile(path.join(dir, 'data', 'train-00000-of-00002.parquet'), COLUMNS, [
+      await row('327726', 1, 'put a hat on the dog', 1),
+      await row('327726', 2, 'make the hat red', 2),
+    ]);
     await writeParquetFile(path.join(dir, 'data', 'train-00001-of-00002.parquet'), COLUMNS, [await row('12', 1, 'add a boat', 3)]);
     await writeParquetFile(path.join(dir, 'data', 'dev-00000-of-00001.parquet'), COLUMNS, [await row('5', 1, 'remove the car', 4)]);
     const ds = await open(dir);
@@ -52,7 +55,10 @@ describe('MagicBrush format (parquet)', () => {
   it('reports a repeated turn of one image and keeps the first', async () => {
     await writeParquetFile(path.join(dir, 'data', 'train-00000-of-00001.parquet'), COLUMNS, [await row('7', 1, 'a', 1), await row('7', 1, 'b', 2)]);
     const ds = await open(dir);
-    assert.deepEqual(ds.samples.map((s) => s.references[0]), ['a']);
+    assert.deepEqual(
+      ds.samples.map((s) => s.references[0]),
+      ['a'],
+    );
     assert.equal(ds.problems[0]?.field, 'row 1, column turn_index');
     assert.equal(ds.problems[0]?.reason, 'image 7 turn 1 appears twice; expected one row per turn');
   });

@@ -19,7 +19,9 @@ export function pattern(width: number, height: number, seed: number): Uint8Array
 }
 
 export async function pngBytes(width: number, height: number, seed: number): Promise<Uint8Array> {
-  const buffer = await sharp(pattern(width, height, seed), { raw: { width, height, channels: 3 } }).png().toBuffer();
+  const buffer = await sharp(pattern(width, height, seed), { raw: { width, height, channels: 3 } })
+    .png()
+    .toBuffer();
   return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.length);
 }
 

@@ -32,10 +32,20 @@ async function buildSyned(dir: string, withEmu = true): Promise<void> {
     '1 ': [],
     '2 ': ['a', 'b', 'c', 'd', 'e', 'f', 'g'],
   });
-  fs.writeFileSync(path.join(dir, 'instructions_with_idx_test_split.txt'), '0 <INSTRUCT> Add a hat\n1 <INSTRUCT> Remove the car\n2 <INSTRUCT> Make the sky pink\n');
+  fs.writeFileSync(
+    path.join(dir, 'instructions_with_idx_test_split.txt'),
+    '0 <INSTRUCT> Add a hat\n1 <INSTRUCT> Remove the car\n2 <INSTRUCT> Make the sky pink\n',
+  );
   if (withEmu) {
     const rows = await Promise.all(
-      ['Add', 'remove', 'global'].map(async (task, idx) => ({ instruction: 'x', image: { bytes: await pngBytes(10, 6, idx), path: null }, task, split: 'test', idx, edited_image: { bytes: await pngBytes(8, 8, idx + 5), path: null } })),
+      ['Add', 'remove', 'global'].map(async (task, idx) => ({
+        instruction: 'x',
+        image: { bytes: await pngBytes(10, 6, idx), path: null },
+        task,
+        split: 'test',
+        idx,
+        edited_image: { bytes: await pngBytes(8, 8, idx + 5), path: null },
+      })),
     );
     await writeParquetFile(path.join(dir, 'emu_edit', 'data', 'test-00000-of-00001.parquet'), EMU_TEST_COLUMNS, rows);
   }
@@ -91,8 +101,16 @@ describe('Syned format', () => {
 
   it('reports an empty test instruction, a repeated idx line and two keys for one idx; quirks never stop a load under fail', async () => {
     await buildSyned(dir);
-    fs.writeFileSync(path.join(dir, 'instructions_with_idx_test_split.txt'), '0 <INSTRUCT> Add a hat\n1 <INSTRUCT> \n2 <INSTRUCT> Make the sky pink\n2 <INSTRUCT> Make the sky green\n');
-    writeJson(path.join(dir, 'gt_augmented_test_clean.json'), { '0 ': ['a', 'b', 'c', 'd'], '0': ['e', 'f', 'g', 'h'], '1 ': ['a', 'b', 'c', 'd'], '2 ': ['"a"', 'b', 'c', 'd'] });
+    fs.writeFileSync(
+      path.join(dir, 'instructions_with_idx_test_split.txt'),
+      '0 <INSTRUCT> Add a hat\n1 <INSTRUCT> \n2 <INSTRUCT> Make the sky pink\n2 <INSTRUCT> Make the sky green\n',
+    );
+    writeJson(path.join(dir, 'gt_augmented_test_clean.json'), {
+      '0 ': ['a', 'b', 'c', 'd'],
+      '0': ['e', 'f', 'g', 'h'],
+      '1 ': ['a', 'b', 'c', 'd'],
+      '2 ': ['"a"', 'b', 'c', 'd'],
+    });
     const ds = await open(dir);
     const txt = path.join(dir, 'instructions_with_idx_test_split.txt');
     const refs = path.join(dir, 'gt_augmented_test_clean.json');
@@ -107,14 +125,20 @@ describe('Syned format', () => {
         [refs, '"2 "[0]', 'wrapped in double quotes (kept as released)', 'test/2', true],
       ],
     );
-    assert.deepEqual(ds.samples.filter((s) => s.split === 'test').map((s) => [s.id, s.references]), [
-      ['test/0', ['Add a hat', 'e', 'f', 'g', 'h']],
-      ['test/2', ['Make the sky pink', '"a"', 'b', 'c', 'd']],
-    ]);
+    assert.deepEqual(
+      ds.samples.filter((s) => s.split === 'test').map((s) => [s.id, s.references]),
+      [
+        ['test/0', ['Add a hat', 'e', 'f', 'g', 'h']],
+        ['test/2', ['Make the sky pink', '"a"', 'b', 'c', 'd']],
+      ],
+    );
     // the quirks alone do not stop a load under fail; the empty instruction does
     fs.writeFileSync(path.join(dir, 'instructions_with_idx_test_split.txt'), '0 <INSTRUCT> Add a hat\n1 <INSTRUCT> Remove\n2 <INSTRUCT> Make the sky pink\n');
     writeJson(path.join(dir, 'gt_augmented_test_clean.json'), { '0 ': ['"a"', 'b'], '1 ': [], '2 ': ['c'] });
-    fs.writeFileSync(path.join(dir, 'augmented_dataset.json'), JSON.stringify([{ idx: 0, image: 'originals/0.png', edited_image: 'edits/e0a.png', instruction: 'add a hat', task: 'Add' }]));
+    fs.writeFileSync(
+      path.join(dir, 'augmented_dataset.json'),
+      JSON.stringify([{ idx: 0, image: 'originals/0.png', edited_image: 'edits/e0a.png', instruction: 'add a hat', task: 'Add' }]),
+    );
     const strict = await open(dir, { onError: 'fail' });
     assert.equal(strict.problems.filter((p) => p.kept).length, 4);
     fs.writeFileSync(txt, '0 <INSTRUCT> Add a hat\n1 <INSTRUCT>\n');
@@ -131,12 +155,27 @@ describe('Syned format', () => {
   it('says where the test split would come from when the Emu Edit folder is absent', async () => {
     await buildSyned(dir, false);
     const ds = await open(dir);
-    assert.deepEqual(ds.samples.filter((s) => s.split === 'test'), []);
-    assert.ok(ds.notes.some((n) => n.startsWith(`no test split: Syned's test images and categories are the Emu Edit test set's; open with {emuEdit: "<folder of the Emu Edit parquet files>"} (looked for ${path.join(dir, 'emu_edit')})`)));
+    assert.deepEqual(
+      ds.samples.filter((s) => s.split === 'test'),
+      [],
+    );
+    assert.ok(
+      ds.notes.some((n) =>
+        n.startsWith(
+          `no test split: Syned's test images and categories are the Emu Edit test set's; open with {emuEdit: "<folder of the Emu Edit parquet files>"} (looked for ${path.join(dir, 'emu_edit')})`,
+        ),
+      ),
+    );
   });
 
   it('recognises the language-model leftovers of the released files', () => {
-    for (const text of ['Here are four variations of the instruction:', 'As a responsible AI, I cannot do that', "I'm sorry, but", 'Sure! Here you go', 'Variations:'])
+    for (const text of [
+      'Here are four variations of the instruction:',
+      'As a responsible AI, I cannot do that',
+      "I'm sorry, but",
+      'Sure! Here you go',
+      'Variations:',
+    ])
       assert.equal(isLeftover(text), true, text);
     for (const text of ['add a hat to the man', 'here the sky turns pink', 'make the sure sign red']) assert.equal(isLeftover(text), false, text);
     const q = emptyQuirks();

@@ -10,7 +10,11 @@ const payload: CategoryChartPayload = {
   categories: ['Color', '<img src=x onerror=alert(1)>', 'overall'],
   metrics: ['CIDEr', 'METEOR'],
   series: [
-    { name: 'r=4', values: { CIDEr: [1.5, 0.25, 1], METEOR: [0.3, null, 0.2] }, intervals: { CIDEr: [[1.25, 1.75], null, [0.9, 1.1]], METEOR: [null, null, null] } },
+    {
+      name: 'r=4',
+      values: { CIDEr: [1.5, 0.25, 1], METEOR: [0.3, null, 0.2] },
+      intervals: { CIDEr: [[1.25, 1.75], null, [0.9, 1.1]], METEOR: [null, null, null] },
+    },
     { name: 'r=8 & "more"', values: { CIDEr: [2, 0.5, 1.5], METEOR: [0.35, 0.1, 0.25] } },
   ],
   notes: ['METEOR without a paraphrase table (exact, stem and synonym modules only)'],

@@ -71,9 +71,16 @@ describe('ONNX export and ONNX Runtime generation', () => {
     const difference = maxDifference(full, cached);
     assert.ok(difference < 1e-5, `largest difference ${difference} over ${ids[0]?.length} steps`);
     // a step fed the wrong position would not match: shifting the tokens by one changes the logits
-    const shifted = await captioner.cachedLogits(patches, 3, ids.map((r) => [1, ...r.slice(0, -1)]));
+    const shifted = await captioner.cachedLogits(
+      patches,
+      3,
+      ids.map((r) => [1, ...r.slice(0, -1)]),
+    );
     assert.ok(maxDifference(full, shifted) > 1e-3);
-    await assert.rejects(captioner.greedy(patches, 3, model.config.decoder.maxTokens + 1), /maxTokens: expected a whole number from 1 to 8 \(the decoder's positions\), found 9/);
+    await assert.rejects(
+      captioner.greedy(patches, 3, model.config.decoder.maxTokens + 1),
+      /maxTokens: expected a whole number from 1 to 8 \(the decoder's positions\), found 9/,
+    );
     await assert.rejects(captioner.logits(patches, 3, [[1, 2], [1]]), /ids: expected 3 rows of one length, found 2 rows of lengths 2, 1/);
     await captioner.release();
     tf.dispose([batch.patches, batch.inputs, batch.targets, batch.mask]);
@@ -83,7 +90,10 @@ describe('ONNX export and ONNX Runtime generation', () => {
   it('writes the graphs and idc_onnx.json to a folder, and a folder under the documented names runs as exported', async () => {
     const { model, tokenizer } = adapted();
     const files = await exportOnnx(model, dir, tokenizer);
-    assert.deepEqual(files.map((f) => path.basename(f)), ['vision_encoder.onnx', 'decoder_model.onnx', 'decoder_with_past_model.onnx', 'idc_onnx.json']);
+    assert.deepEqual(
+      files.map((f) => path.basename(f)),
+      ['vision_encoder.onnx', 'decoder_model.onnx', 'decoder_with_past_model.onnx', 'idc_onnx.json'],
+    );
     const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'idc_onnx.json'), 'utf8'));
     assert.deepEqual(manifest.decoder, { layers: 2, heads: 2, headDim: 8, hidden: 16, maxTokens: 8 });
     assert.deepEqual(manifest.special, { pad: 0, bos: 1, eos: 2, unk: 3 });
@@ -97,7 +107,7 @@ describe('ONNX export and ONNX Runtime generation', () => {
     model.dispose();
   });
 
-  it('exports from files alone (base folder and a run\'s adapter or a PEFT folder), as the kernel does, with the captions of the adapted model', async () => {
+  it("exports from files alone (base folder and a run's adapter or a PEFT folder), as the kernel does, with the captions of the adapted model", async () => {
     const { model, tokenizer } = adapted();
     const base = path.join(dir, 'base');
     const plain = tinyModel();
@@ -105,7 +115,15 @@ describe('ONNX export and ONNX Runtime generation', () => {
     plain.model.dispose();
     const adapterFile = path.join(dir, 'adapter.safetensors');
     const s = model.loraSettings!;
-    fs.writeFileSync(adapterFile, encodeSafetensors(await model.params.read('adapter'), { rank: String(s.rank), modules: s.modules.join(','), alpha: String(s.alpha), dropout: String(s.dropout) }));
+    fs.writeFileSync(
+      adapterFile,
+      encodeSafetensors(await model.params.read('adapter'), {
+        rank: String(s.rank),
+        modules: s.modules.join(','),
+        alpha: String(s.alpha),
+        dropout: String(s.dropout),
+      }),
+    );
     await savePeftAdapter(path.join(dir, 'peft'), model);
     const batch = tinyBatch(model, tokenizer, 3);
     const expected = greedyDecode(model, batch.patches);
@@ -118,7 +136,10 @@ describe('ONNX export and ONNX Runtime generation', () => {
       assert.deepEqual(await captioner.greedy((await batch.patches.data()) as Float32Array, 3), expected, adapter);
       await captioner.release();
     }
-    await assert.rejects(interop.exportOnnx({ base: dir, out: path.join(dir, 'x') }), new RegExp(`${path.join(dir, 'config.json').replaceAll('/', '\\/')}: cannot read the file \\(ENOENT\\)`));
+    await assert.rejects(
+      interop.exportOnnx({ base: dir, out: path.join(dir, 'x') }),
+      new RegExp(`${path.join(dir, 'config.json').replaceAll('/', '\\/')}: cannot read the file \\(ENOENT\\)`),
+    );
     tf.dispose([batch.patches, batch.inputs, batch.targets, batch.mask]);
     model.dispose();
   });
@@ -128,13 +149,21 @@ describe('ONNX export and ONNX Runtime generation', () => {
     const graphs = await onnxGraphs(model, tokenizer);
     const weights = await inferenceWeights(model);
     weights.delete('vit.pos');
-    assert.throws(() => graphsFromWeights(model.config, weights, onnxManifest(model.config), 'base/model.safetensors'), { message: 'base/model.safetensors: expected a weight named vit.pos (ONNX export), found none' });
+    assert.throws(() => graphsFromWeights(model.config, weights, onnxManifest(model.config), 'base/model.safetensors'), {
+      message: 'base/model.safetensors: expected a weight named vit.pos (ONNX export), found none',
+    });
     // a vision graph whose input is called `pixel_values`
     const g = new GraphBuilder('other');
     g.output(g.input('pixel_values', 'float32', ['batch', 8, 768]), 'prefix', 'float32', ['batch', 8, 768]);
     const renamed: OnnxGraphs = { ...graphs, vision: g.toBytes() };
-    await assert.rejects(OnnxCaptioner.create(renamed, {}, 'exported'), /exported\/vision_encoder\.onnx: expected the inputs patches of the IDC Lab ONNX interface; the graph has inputs pixel_values/);
-    await assert.rejects(OnnxCaptioner.create({ ...graphs, decoder: graphs.decoder.subarray(0, 1000) }, {}, 'exported'), /exported\/decoder_model\.onnx: onnxruntime could not load the graph/);
+    await assert.rejects(
+      OnnxCaptioner.create(renamed, {}, 'exported'),
+      /exported\/vision_encoder\.onnx: expected the inputs patches of the IDC Lab ONNX interface; the graph has inputs pixel_values/,
+    );
+    await assert.rejects(
+      OnnxCaptioner.create({ ...graphs, decoder: graphs.decoder.subarray(0, 1000) }, {}, 'exported'),
+      /exported\/decoder_model\.onnx: onnxruntime could not load the graph/,
+    );
 
     await exportOnnx(model, dir, tokenizer);
     const manifestFile = path.join(dir, ONNX_FILES.manifest);
@@ -143,11 +172,20 @@ describe('ONNX export and ONNX Runtime generation', () => {
     await assert.rejects(OnnxCaptioner.fromDirectory(dir), (e: Error) => e.message === `${manifestFile}: decoder.heads: expected a positive integer, found 0`);
     assert.throws(() => validateManifest({ ...manifest, format: 'onnx' }, 'm.json'), /m\.json: format: expected "idc-lab-onnx", found "onnx"/);
     assert.throws(() => validateManifest({ ...manifest, vocabulary: ['<pad>'] }, 'm.json'), /m\.json: vocabulary: expected \d+ words \(vocabSize\), found 1/);
-    assert.throws(() => validateManifest({ ...manifest, special: { ...manifest.special, eos: 999 } }, 'm.json'), /m\.json: special\.eos: expected an id below vocabSize \d+, found 999/);
-    assert.throws(() => validateManifest({ ...manifest, adapter: { rank: 2, alpha: 4, modules: 'vit' } }, 'm.json'), /m\.json: adapter\.modules: expected a list of module names, found "vit"/);
+    assert.throws(
+      () => validateManifest({ ...manifest, special: { ...manifest.special, eos: 999 } }, 'm.json'),
+      /m\.json: special\.eos: expected an id below vocabSize \d+, found 999/,
+    );
+    assert.throws(
+      () => validateManifest({ ...manifest, adapter: { rank: 2, alpha: 4, modules: 'vit' } }, 'm.json'),
+      /m\.json: adapter\.modules: expected a list of module names, found "vit"/,
+    );
     fs.writeFileSync(manifestFile, JSON.stringify(manifest));
     fs.rmSync(path.join(dir, ONNX_FILES.decoderWithPast));
-    await assert.rejects(OnnxCaptioner.fromDirectory(dir), new RegExp(`${path.join(dir, ONNX_FILES.decoderWithPast).replaceAll('/', '\\/')}: cannot read the graph: ENOENT`));
+    await assert.rejects(
+      OnnxCaptioner.fromDirectory(dir),
+      new RegExp(`${path.join(dir, ONNX_FILES.decoderWithPast).replaceAll('/', '\\/')}: cannot read the graph: ENOENT`),
+    );
     model.dispose();
   });
 
@@ -174,7 +212,10 @@ describe('ONNX export and ONNX Runtime generation', () => {
     const resultsFile = path.join(dir, 'results.json');
     const test = samples.filter((x) => x.split === 'test');
     const fromFolder = await interop.onnxCaptions(dir, { samples }, { out: resultsFile });
-    assert.deepEqual(Object.keys(fromFolder), test.map((x) => x.id));
+    assert.deepEqual(
+      Object.keys(fromFolder),
+      test.map((x) => x.id),
+    );
     assert.deepEqual(fromFolder, Object.fromEntries(test.map((x) => [x.id, viaTfjs.captions.get(x.id)])));
     assert.deepEqual(interop.parsePredictions(fs.readFileSync(resultsFile, 'utf8'), resultsFile), new Map(Object.entries(fromFolder)));
     await assert.rejects(interop.onnxCaptions(dir, { samples }, { split: 'dev' }), /split: expected a split with pairs, found none in "dev"/);

@@ -43,20 +43,26 @@ describe('PEFT adapters', () => {
     model.dispose();
   });
 
-  it('saves adapter_config.json and adapter_model.safetensors in PEFT\'s layout, and loads them into a fresh model with identical outputs', async () => {
+  it("saves adapter_config.json and adapter_model.safetensors in PEFT's layout, and loads them into a fresh model with identical outputs", async () => {
     const { model, tokenizer } = adapted();
     const before = await logits(model, tokenizer);
     const config = await savePeftAdapter(dir, model, { baseModel: 'media/base' });
     const written = JSON.parse(fs.readFileSync(path.join(dir, 'adapter_config.json'), 'utf8'));
     assert.deepEqual(written, config);
-    assert.deepEqual([written.peft_type, written.r, written.lora_alpha, written.lora_dropout, written.bias, written.base_model_name_or_path], ['LORA', 2, 4, 0.05, 'none', 'media/base']);
+    assert.deepEqual(
+      [written.peft_type, written.r, written.lora_alpha, written.lora_dropout, written.bias, written.base_model_name_or_path],
+      ['LORA', 2, 4, 0.05, 'none', 'media/base'],
+    );
     assert.ok(written.target_modules.includes('qformer.encoder.layer.0.crossattention.attention.query'));
     assert.ok(!written.target_modules.includes('qformer.encoder.layer.0.attention.attention.query'), 'the paper leaves the self-attention query alone');
     const { tensors } = await readSafetensors(path.join(dir, 'adapter_model.safetensors'));
     // torch Linear layout: A [r, in], B [out, r]; the fused ViT qkv has 3 * width outputs
     assert.deepEqual(tensors.get('base_model.model.vision_model.encoder.layers.0.self_attn.qkv.lora_A.weight')?.shape, [2, 16]);
     assert.deepEqual(tensors.get('base_model.model.vision_model.encoder.layers.0.self_attn.qkv.lora_B.weight')?.shape, [48, 2]);
-    assert.equal([...tensors.values()].reduce((n, t) => n + t.data.length, 0), loraParameterCount(model.config, { rank: 2, modules: ['vit', 'qformer', 'llm'] }));
+    assert.equal(
+      [...tensors.values()].reduce((n, t) => n + t.data.length, 0),
+      loraParameterCount(model.config, { rank: 2, modules: ['vit', 'qformer', 'llm'] }),
+    );
 
     const fresh = tinyModel().model;
     const settings = await loadPeftAdapter(dir, fresh);
@@ -90,12 +96,16 @@ describe('PEFT adapters', () => {
     const fresh = tinyModel().model;
 
     fs.writeFileSync(configFile, JSON.stringify({ ...config, r: 4 }));
-    await assert.rejects(loadPeftAdapter(dir, fresh), { message: `${weightsFile}: tensor base_model.model.vision_model.encoder.layers.0.self_attn.qkv.lora_A.weight: expected shape [4, 16] (r from adapter_config.json, the layer's inputs), found [2, 16]` });
+    await assert.rejects(loadPeftAdapter(dir, fresh), {
+      message: `${weightsFile}: tensor base_model.model.vision_model.encoder.layers.0.self_attn.qkv.lora_A.weight: expected shape [4, 16] (r from adapter_config.json, the layer's inputs), found [2, 16]`,
+    });
     assert.equal(fresh.loraSettings, undefined);
     fs.writeFileSync(configFile, JSON.stringify({ ...config, peft_type: 'IA3' }));
     await assert.rejects(loadPeftAdapter(dir, fresh), { message: `${configFile}: peft_type: expected "LORA", found "IA3"` });
     fs.writeFileSync(configFile, JSON.stringify({ ...config, bias: 'all' }));
-    await assert.rejects(loadPeftAdapter(dir, fresh), { message: `${configFile}: bias: expected "none" (adapters with trained biases are not supported), found "all"` });
+    await assert.rejects(loadPeftAdapter(dir, fresh), {
+      message: `${configFile}: bias: expected "none" (adapters with trained biases are not supported), found "all"`,
+    });
     fs.writeFileSync(configFile, '{"r": 2,');
     await assert.rejects(loadPeftAdapter(dir, fresh), (e: Error) => e.message.startsWith(`${configFile}: expected JSON, found a syntax error`));
     fs.writeFileSync(configFile, JSON.stringify(config));
@@ -108,21 +118,28 @@ describe('PEFT adapters', () => {
     const missing = new Map(tensors);
     missing.delete('base_model.model.language_model.model.decoder.layers.1.self_attn.v_proj.lora_B.weight');
     fs.writeFileSync(weightsFile, encodeSafetensors(missing));
-    await assert.rejects(loadPeftAdapter(dir, fresh), { message: `${weightsFile}: expected base_model.model.language_model.model.decoder.layers.1.self_attn.v_proj.lora_B.weight (the adapter covers vit, qformer, llm, which adapts this layer), found none` });
+    await assert.rejects(loadPeftAdapter(dir, fresh), {
+      message: `${weightsFile}: expected base_model.model.language_model.model.decoder.layers.1.self_attn.v_proj.lora_B.weight (the adapter covers vit, qformer, llm, which adapts this layer), found none`,
+    });
     const extra = new Map(tensors);
     extra.set('base_model.model.qformer.encoder.layer.0.attention.attention.query.lora_A.weight', { shape: [2, 16], data: new Float32Array(32) });
     fs.writeFileSync(weightsFile, encodeSafetensors(extra));
-    await assert.rejects(loadPeftAdapter(dir, fresh), /LoRA weights for base_model\.model\.qformer\.encoder\.layer\.0\.attention\.attention\.query: expected only the layers the paper adapts/);
+    await assert.rejects(
+      loadPeftAdapter(dir, fresh),
+      /LoRA weights for base_model\.model\.qformer\.encoder\.layer\.0\.attention\.attention\.query: expected only the layers the paper adapts/,
+    );
     const foreign = new Map(tensors);
     foreign.set('base_model.model.text_decoder.bert.encoder.layer.0.attention.self.query.lora_A.weight', { shape: [2, 16], data: new Float32Array(32) });
     fs.writeFileSync(weightsFile, encodeSafetensors(foreign));
-    await assert.rejects(loadPeftAdapter(dir, fresh), { message: `${weightsFile}: tensor base_model.model.text_decoder.bert.encoder.layer.0.attention.self.query.lora_A.weight: expected base_model.model.<module path>.lora_A.weight or .lora_B.weight of a layer this model adapts (BLIP-2 module paths)` });
+    await assert.rejects(loadPeftAdapter(dir, fresh), {
+      message: `${weightsFile}: tensor base_model.model.text_decoder.bert.encoder.layer.0.attention.self.query.lora_A.weight: expected base_model.model.<module path>.lora_A.weight or .lora_B.weight of a layer this model adapts (BLIP-2 module paths)`,
+    });
     assert.equal(fresh.loraSettings, undefined);
     model.dispose();
     fresh.dispose();
   });
 
-  it('rewrites a training run\'s adapter.safetensors in PEFT\'s layout without loading the model (idc.interop)', async () => {
+  it("rewrites a training run's adapter.safetensors in PEFT's layout without loading the model (idc.interop)", async () => {
     const { model, tokenizer } = adapted(['vit', 'llm']);
     const base = path.join(dir, 'base');
     fs.mkdirSync(base);
@@ -135,9 +152,10 @@ describe('PEFT adapters', () => {
     await loadPeftAdapter(path.join(dir, 'peft'), fresh);
     assert.deepEqual(await logits(fresh, tokenizer), await logits(model, tokenizer));
     fs.writeFileSync(adapterFile, encodeSafetensors(await model.params.read('adapter'), { modules: 'vit,llm' }));
-    await assert.rejects(exportAdapterToPeft(adapterFile, base, path.join(dir, 'peft2')), { message: `${adapterFile}: __metadata__.rank: expected the adapter's rank, found undefined` });
+    await assert.rejects(exportAdapterToPeft(adapterFile, base, path.join(dir, 'peft2')), {
+      message: `${adapterFile}: __metadata__.rank: expected the adapter's rank, found undefined`,
+    });
     model.dispose();
     fresh.dispose();
   });
 });
-

@@ -6,7 +6,10 @@ import { bootstrapIntervals, pairedBootstrap, quantile } from '../../../kernels/
 import { subset } from '../../../kernels/idc/metrics/perCategory';
 import { METRIC_NAMES, scoreTokenized } from '../../../kernels/idc/metrics/scoreTokenized';
 
-const tokens = JSON.parse(fs.readFileSync(path.join(__dirname, 'fixtures', 'public_expected_tokenized.json'), 'utf8')) as { refs: Record<string, string[]>; cands: Record<string, string> };
+const tokens = JSON.parse(fs.readFileSync(path.join(__dirname, 'fixtures', 'public_expected_tokenized.json'), 'utf8')) as {
+  refs: Record<string, string[]>;
+  cands: Record<string, string>;
+};
 const ids = Object.keys(tokens.refs);
 const set = { ids, refs: ids.map((id) => tokens.refs[id] ?? []), cands: ids.map((id) => tokens.cands[id] ?? '') };
 

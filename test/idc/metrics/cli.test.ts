@@ -124,7 +124,13 @@ describe('idc-lab metrics (CLI)', () => {
     });
 
     it('scores COCO results against a CSV of references', () => {
-      const results = write('results.json', JSON.stringify([{ image_id: 1, caption: 'a red cube' }, { image_id: 2, caption: 'the sphere moved' }]));
+      const results = write(
+        'results.json',
+        JSON.stringify([
+          { image_id: 1, caption: 'a red cube' },
+          { image_id: 2, caption: 'the sphere moved' },
+        ]),
+      );
       const refs = write('refs.csv', 'id,caption\n1,a red cube\n1,one red cube\n2,the sphere moved left\n');
       const result = run(results, '--refs', refs, '--json');
       assert.equal(result.status, 0, result.stderr);

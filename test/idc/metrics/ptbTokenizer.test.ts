@@ -14,17 +14,27 @@ const SHARED = path.join(SHARED_ROOT, 'metrics');
 
 function checkTokens(dir: string, input: string, name: string): number {
   const raw = JSON.parse(fs.readFileSync(path.join(dir, input), 'utf8')) as { refs: Record<string, string[]>; cands: Record<string, string> };
-  const want = JSON.parse(fs.readFileSync(path.join(dir, `${name}_expected_tokenized.json`), 'utf8')) as { refs: Record<string, string[]>; cands: Record<string, string> };
+  const want = JSON.parse(fs.readFileSync(path.join(dir, `${name}_expected_tokenized.json`), 'utf8')) as {
+    refs: Record<string, string[]>;
+    cands: Record<string, string>;
+  };
   const ids = Object.keys(raw.refs);
   const refs = tokenizeCaptions(ids.flatMap((id) => raw.refs[id] ?? [])).captions;
   const cands = tokenizeCaptions(ids.map((id) => raw.cands[id] ?? '')).captions;
-  assert.deepEqual(refs, ids.flatMap((id) => want.refs[id] ?? []));
-  assert.deepEqual(cands, ids.map((id) => want.cands[id] ?? ''));
+  assert.deepEqual(
+    refs,
+    ids.flatMap((id) => want.refs[id] ?? []),
+  );
+  assert.deepEqual(
+    cands,
+    ids.map((id) => want.cands[id] ?? ''),
+  );
   return refs.length + cands.length;
 }
 
 describe('PTB tokenizer (compat mode: the toolkit)', () => {
-  it('hand cases: lower-cased, punctuation dropped, brackets kept as -lrb- -rrb-', () => assert.equal(checkTokens(FIXTURES, 'hand_cases.json', 'hand_cases'), 11));
+  it('hand cases: lower-cased, punctuation dropped, brackets kept as -lrb- -rrb-', () =>
+    assert.equal(checkTokens(FIXTURES, 'hand_cases.json', 'hand_cases'), 11));
   it('public corpus: all 6,009 captions', () => assert.equal(checkTokens(FIXTURES, 'public_corpus.json', 'public'), 6009));
   it('the end-of-input quirk: a final contraction is not split', () => checkTokens(FIXTURES, 'edge_eof.json', 'edge_eof'));
   it('the line-break quirk: \\r and U+2028 shift later captions, as in the toolkit', () => checkTokens(FIXTURES, 'edge_linebreak.json', 'edge_linebreak'));
@@ -34,7 +44,27 @@ describe('PTB tokenizer (compat mode: the toolkit)', () => {
   });
 
   it('splits contractions and keeps what PTB keeps', () => {
-    assert.deepEqual(ptbTokens("They can't go, it's Mr. Smith's (new) car... isn't it?! "), ['They', 'ca', "n't", 'go', ',', 'it', "'s", 'Mr.', 'Smith', "'s", '-LRB-', 'new', '-RRB-', 'car', '...', 'is', "n't", 'it', '?!']);
+    assert.deepEqual(ptbTokens("They can't go, it's Mr. Smith's (new) car... isn't it?! "), [
+      'They',
+      'ca',
+      "n't",
+      'go',
+      ',',
+      'it',
+      "'s",
+      'Mr.',
+      'Smith',
+      "'s",
+      '-LRB-',
+      'new',
+      '-RRB-',
+      'car',
+      '...',
+      'is',
+      "n't",
+      'it',
+      '?!',
+    ]);
     assert.deepEqual(ptbTokens('3 1/2 cups at 4:30 for $3.50 (50%)'), ['3\u00a01/2', 'cups', 'at', '4:30', 'for', '$', '3.50', '-LRB-', '50', '%', '-RRB-']);
   });
 });

@@ -8,10 +8,16 @@ import { MIME_BUNDLE } from '../../../kernels/outputs/richOutput';
 import { chart, compare, score } from '../../../kernels/idc/metrics/results';
 
 const FIXTURES = path.join(__dirname, 'fixtures');
-const corpus = JSON.parse(fs.readFileSync(path.join(FIXTURES, 'public_corpus.json'), 'utf8')) as { refs: Record<string, string[]>; cands: Record<string, string> };
+const corpus = JSON.parse(fs.readFileSync(path.join(FIXTURES, 'public_corpus.json'), 'utf8')) as {
+  refs: Record<string, string[]>;
+  cands: Record<string, string>;
+};
 const categories = JSON.parse(fs.readFileSync(path.join(FIXTURES, 'public_categories.json'), 'utf8')) as Record<string, string>;
 const expected = JSON.parse(fs.readFileSync(path.join(FIXTURES, 'public_expected.json'), 'utf8')) as { corpus: Record<string, number | null> };
-const perCategory = JSON.parse(fs.readFileSync(path.join(FIXTURES, 'public_per_category_expected.json'), 'utf8')) as Record<string, Record<string, number | null>>;
+const perCategory = JSON.parse(fs.readFileSync(path.join(FIXTURES, 'public_per_category_expected.json'), 'utf8')) as Record<
+  string,
+  Record<string, number | null>
+>;
 
 describe('idc.metrics.score', () => {
   it("gives the toolkit's numbers per category and overall, and displays as a category chart", () => {
@@ -37,7 +43,10 @@ describe('idc.metrics.score', () => {
     const a = score(corpus, { categories, meteor: false });
     const b = score(other, { categories, meteor: false });
     const payload = chart({ 'r=4': a, 'r=8': b }, 'ranks')[MIME_BUNDLE]()[IDC_MIME.categoryChart] as unknown as CategoryChartPayload;
-    assert.deepEqual(payload.series.map((s) => s.name), ['r=4', 'r=8']);
+    assert.deepEqual(
+      payload.series.map((s) => s.name),
+      ['r=4', 'r=8'],
+    );
     assert.equal(payload.title, 'ranks');
     assert.ok(!payload.metrics.includes('METEOR'), 'no METEOR column when it was not computed');
     assert.ok((payload.series[1]?.values.CIDEr?.at(-1) as number) > (payload.series[0]?.values.CIDEr?.at(-1) as number));
@@ -55,11 +64,17 @@ describe('idc.metrics.score', () => {
     assert.match(text, /^copies vs perturbed: paired bootstrap over 1200 images\n/);
     assert.match(text, /\nCIDEr +\d\.\d{4} vs \d\.\d{4} {2}difference \+\d\.\d{4} \[\d\.\d{4}, \d\.\d{4}\] {2}P\(copies better\) = 1\.000/);
     const fewer = score({ refs: { a: ['x y'] }, cands: { a: 'x' } }, { meteor: false });
-    assert.throws(() => compare(a, fewer), { message: 'compare: "copies" and "predictions" were scored on different images or references; a paired test needs the same ones' });
+    assert.throws(() => compare(a, fewer), {
+      message: 'compare: "copies" and "predictions" were scored on different images or references; a paired test needs the same ones',
+    });
   });
 
   it('explains a bad argument the way it explains a bad file', () => {
-    assert.throws(() => score({ refs: { a: ['x'] }, cands: { a: 7 } } as never), { message: 'score() argument: cands."a": expected a caption string, found number 7' });
-    assert.throws(() => score({ refs: { a: [] }, cands: { a: 'x' } }), { message: 'score() argument: refs."a": expected at least one reference caption, found an empty list' });
+    assert.throws(() => score({ refs: { a: ['x'] }, cands: { a: 7 } } as never), {
+      message: 'score() argument: cands."a": expected a caption string, found number 7',
+    });
+    assert.throws(() => score({ refs: { a: [] }, cands: { a: 'x' } }), {
+      message: 'score() argument: refs."a": expected at least one reference caption, found an empty list',
+    });
   });
 });

@@ -12,7 +12,10 @@ const SHARED = path.join(SHARED_ROOT, 'metrics');
 
 function checkPipeline(dir: string, input: string, expectedFile: string): void {
   const set = parseRefsCandsJson(fs.readFileSync(path.join(dir, input), 'utf8'), input);
-  const expected = JSON.parse(fs.readFileSync(path.join(dir, expectedFile), 'utf8')) as { corpus: Record<string, number>; per_image: Record<string, Record<string, number>> };
+  const expected = JSON.parse(fs.readFileSync(path.join(dir, expectedFile), 'utf8')) as {
+    corpus: Record<string, number>;
+    per_image: Record<string, Record<string, number>>;
+  };
   const scores = scoreCaptions(set);
   const close = (a: number, b: number) => Math.abs(a - b) <= 1e-9 + 1e-9 * Math.abs(b);
   for (const m of METRIC_NAMES) {

@@ -14,9 +14,27 @@ describe('caption metric building blocks', () => {
 
   it('counts n-grams per order', () => {
     const [uni, bi, tri] = ngramCounts(['a', 'b', 'a', 'b'], 3);
-    assert.deepEqual([...(uni ?? [])], [['a', 2], ['b', 2]]);
-    assert.deepEqual([...(bi ?? [])], [['a b', 2], ['b a', 1]]);
-    assert.deepEqual([...(tri ?? [])], [['a b a', 1], ['b a b', 1]]);
+    assert.deepEqual(
+      [...(uni ?? [])],
+      [
+        ['a', 2],
+        ['b', 2],
+      ],
+    );
+    assert.deepEqual(
+      [...(bi ?? [])],
+      [
+        ['a b', 2],
+        ['b a', 1],
+      ],
+    );
+    assert.deepEqual(
+      [...(tri ?? [])],
+      [
+        ['a b a', 1],
+        ['b a b', 1],
+      ],
+    );
   });
 
   it('computes LCS lengths', () => {
@@ -34,7 +52,9 @@ describe('caption metric building blocks', () => {
     assert.ok(Math.abs((d.perImage[1] as number) - 10) < 1e-12, 'and 10 in CIDEr-D');
     assert.ok((d.perImage[0] as number) / 10 < (plain.perImage[0] as number), 'repetition is penalised by clipping and length');
     // Captions shorter than 4 words have no 4-grams: that order contributes 0, as in the toolkit.
-    assert.ok(Math.abs((cider({ ids: ['1', '2'], refs: [['a red cube'], ['a blue ball']], cands: ['a red cube', 'a blue ball'] }).perImage[0] as number) - 7.5) < 1e-12);
+    assert.ok(
+      Math.abs((cider({ ids: ['1', '2'], refs: [['a red cube'], ['a blue ball']], cands: ['a red cube', 'a blue ball'] }).perImage[0] as number) - 7.5) < 1e-12,
+    );
     const wide = documentFrequency([['a big red cube'], ['a small blue ball'], ['a green cone'], ['a red ring']]);
     const withWideIdf = cider({ ids: ['1'], refs: [['a big red cube']], cands: ['a big red cube'] }, { documentFrequency: wide });
     assert.ok(Math.abs((withWideIdf.perImage[0] as number) - 10) < 1e-12);

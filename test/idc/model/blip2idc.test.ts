@@ -123,13 +123,16 @@ describe('BLIP2IDC-mini', () => {
         if ((row < grid.rows / 2 ? 0 : 1) === half) ownHalf += w;
         atRow += w * row;
       });
-      assert.ok(ownHalf > 0.6 && Math.abs(atRow - r) < 2.5, `query ${q} (row ${r}) gives ${ownHalf.toFixed(2)} of its attention to its own image, centred on row ${atRow.toFixed(2)}`);
+      assert.ok(
+        ownHalf > 0.6 && Math.abs(atRow - r) < 2.5,
+        `query ${q} (row ${r}) gives ${ownHalf.toFixed(2)} of its attention to its own image, centred on row ${atRow.toFixed(2)}`,
+      );
     });
     tf.dispose([patches]);
     model.dispose();
   });
 
-  it('starts the first MLP as a rectifier of the correspondence head\'s difference only when asked', async () => {
+  it("starts the first MLP as a rectifier of the correspondence head's difference only when asked", async () => {
     await useBackend('cpu');
     const config = { ...DEFAULT_CONFIG, vocabSize: 12 };
     const h = config.vit.dim / config.vit.heads;
@@ -140,7 +143,10 @@ describe('BLIP2IDC-mini', () => {
     const fc2 = (await seeded.params.get('vit.blocks.0.mlp.fc2.weight').array()) as number[][];
     // hidden units 2a and 2a+1 read difference channel h+a with opposite signs and write channel a
     for (const a of [0, 5, h - 1]) {
-      assert.deepEqual(fc1.map((row) => [row[2 * a], row[2 * a + 1]]).filter(([p, n]) => p !== 0 || n !== 0), [[1, -1]]);
+      assert.deepEqual(
+        fc1.map((row) => [row[2 * a], row[2 * a + 1]]).filter(([p, n]) => p !== 0 || n !== 0),
+        [[1, -1]],
+      );
       assert.equal(fc1[h + a]?.[2 * a], 1);
       assert.deepEqual([fc2[2 * a]?.indexOf(1), fc2[2 * a + 1]?.indexOf(1), fc2[2 * a]?.filter((v) => v !== 0).length], [a, a, 1]);
     }
@@ -152,7 +158,7 @@ describe('BLIP2IDC-mini', () => {
     plain.dispose();
   });
 
-  it('adapts the paper\'s targets and counts their parameters exactly', () => {
+  it("adapts the paper's targets and counts their parameters exactly", () => {
     const { model } = tinyModel();
     const targets = loraTargets(model.config, ['vit', 'qformer', 'llm']).map((t) => t.layer);
     assert.deepEqual(targets, [

@@ -19,11 +19,39 @@ describe('inference weights (the adapter merged in)', () => {
     const base = new Map([['l.weight', { shape: [2, 2], data: Float32Array.of(1, 0, 0, 1) }]]);
     const a = { shape: [2, 1], data: Float32Array.of(1, 2) };
     const b = { shape: [1, 2], data: Float32Array.of(3, 4) };
-    assert.deepEqual([...(mergeAdapterWeights(base, new Map([['l.lora_A', a], ['l.lora_B', b]]), { rank: 1, alpha: 0.5 }).get('l.weight')?.data ?? [])], [2.5, 2, 3, 5]);
+    assert.deepEqual(
+      [
+        ...(mergeAdapterWeights(
+          base,
+          new Map([
+            ['l.lora_A', a],
+            ['l.lora_B', b],
+          ]),
+          { rank: 1, alpha: 0.5 },
+        ).get('l.weight')?.data ?? []),
+      ],
+      [2.5, 2, 3, 5],
+    );
     assert.deepEqual([...(base.get('l.weight')?.data ?? [])], [1, 0, 0, 1], 'the base is not changed');
-    assert.throws(() => mergeAdapterWeights(base, new Map([['l.lora_B', b]]), { rank: 1, alpha: 1 }, 'a.safetensors'), { message: 'a.safetensors: expected l.lora_A beside l.lora_B, found none' });
-    assert.throws(() => mergeAdapterWeights(base, new Map([['l.lora_A', a]]), { rank: 1, alpha: 1 }, 'a.safetensors'), { message: 'a.safetensors: expected l.lora_B beside l.lora_A, found none' });
-    assert.throws(() => mergeAdapterWeights(base, new Map([['m.lora_A', a], ['m.lora_B', b]]), { rank: 1, alpha: 1 }, 'a.safetensors'), { message: 'a.safetensors: tensor m.lora_A: the base model has no layer m' });
+    assert.throws(() => mergeAdapterWeights(base, new Map([['l.lora_B', b]]), { rank: 1, alpha: 1 }, 'a.safetensors'), {
+      message: 'a.safetensors: expected l.lora_A beside l.lora_B, found none',
+    });
+    assert.throws(() => mergeAdapterWeights(base, new Map([['l.lora_A', a]]), { rank: 1, alpha: 1 }, 'a.safetensors'), {
+      message: 'a.safetensors: expected l.lora_B beside l.lora_A, found none',
+    });
+    assert.throws(
+      () =>
+        mergeAdapterWeights(
+          base,
+          new Map([
+            ['m.lora_A', a],
+            ['m.lora_B', b],
+          ]),
+          { rank: 1, alpha: 1 },
+          'a.safetensors',
+        ),
+      { message: 'a.safetensors: tensor m.lora_A: the base model has no layer m' },
+    );
   });
 
   it('gives a plain model the outputs of the adapted one, leaving the adapted model as it was', async () => {

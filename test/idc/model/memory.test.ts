@@ -67,12 +67,30 @@ describe('parameter count of BLIP-2 OPT-2.7B', () => {
     assert.equal(qformer.parameters, 105_162_240);
     assert.equal(projection.parameters, 1_968_640);
     assert.equal(llm.parameters, 2_651_596_800); // OPT-2.7B on its own
-    assert.equal(MODULES.reduce((n, m) => n + counts.modules[m].parameters, 0), counts.total);
-    for (const m of MODULES) assert.equal(counts.modules[m].parts.reduce((n, p) => n + p.parameters, 0), counts.modules[m].parameters, m);
+    assert.equal(
+      MODULES.reduce((n, m) => n + counts.modules[m].parameters, 0),
+      counts.total,
+    );
+    for (const m of MODULES)
+      assert.equal(
+        counts.modules[m].parts.reduce((n, p) => n + p.parameters, 0),
+        counts.modules[m].parameters,
+        m,
+      );
     const layer = (m: (typeof MODULES)[number], name: string) => counts.modules[m].parts.find((p) => p.name === name);
     assert.deepEqual(layer('vision', 'layer'), { name: 'layer', count: 39, each: 25_248_768, parameters: 984_701_952 });
-    assert.deepEqual(layer('qformer', 'layer with cross-attention'), { name: 'layer with cross-attention', count: 6, each: 10_434_816, parameters: 62_608_896 });
-    assert.deepEqual(layer('qformer', 'layer without cross-attention'), { name: 'layer without cross-attention', count: 6, each: 7_087_872, parameters: 42_527_232 });
+    assert.deepEqual(layer('qformer', 'layer with cross-attention'), {
+      name: 'layer with cross-attention',
+      count: 6,
+      each: 10_434_816,
+      parameters: 62_608_896,
+    });
+    assert.deepEqual(layer('qformer', 'layer without cross-attention'), {
+      name: 'layer without cross-attention',
+      count: 6,
+      each: 7_087_872,
+      parameters: 42_527_232,
+    });
     assert.equal(layer('qformer', 'query tokens')?.parameters, 32 * 768);
     assert.deepEqual(layer('llm', 'layer'), { name: 'layer', count: 32, each: 78_676_480, parameters: 2_517_647_360 });
     assert.equal(layer('llm', 'positions')?.parameters, 2050 * 2560);
@@ -98,7 +116,10 @@ describe('model size per dtype, as accelerate prints it', () => {
         ['int4', '1.8 GB', '7.21 GB'],
       ],
     );
-    assert.deepEqual(rows.map((r) => ({ dtype: r.dtype, modelSize: r.modelSize, trainingSize: r.trainingSize })), PAPER_DTYPE_ROWS);
+    assert.deepEqual(
+      rows.map((r) => ({ dtype: r.dtype, modelSize: r.modelSize, trainingSize: r.trainingSize })),
+      PAPER_DTYPE_ROWS,
+    );
     assert.equal(rows[0]?.modelBytes, 3_873_321_344 * 4);
   });
 
@@ -163,8 +184,14 @@ describe("comparison with the paper's LoRA rows", () => {
     );
     // what the parameters cannot give is the same at every rank: activations and the CUDA context
     for (const r of rows) assert.ok(Math.abs(r.residual - 1.06) < 0.005, `rank ${r.rank}: residual ${r.residual}`);
-    assert.match(rows[1]?.trainingNote ?? '', /step from rank 8 is 0\.10 GB in the paper and 0\.10 GB computed, matching the optimizer-state growth of 6,266,880 parameters x 16 bytes/);
-    assert.match(rows[0]?.trainingNote ?? '', /^Computed 7\.59 GB .* frozen float16 weights 7\.49 GB \+ 0\.10 GB .*remaining 1\.06 GB of the paper's 8\.65 GB is activations/);
+    assert.match(
+      rows[1]?.trainingNote ?? '',
+      /step from rank 8 is 0\.10 GB in the paper and 0\.10 GB computed, matching the optimizer-state growth of 6,266,880 parameters x 16 bytes/,
+    );
+    assert.match(
+      rows[0]?.trainingNote ?? '',
+      /^Computed 7\.59 GB .* frozen float16 weights 7\.49 GB \+ 0\.10 GB .*remaining 1\.06 GB of the paper's 8\.65 GB is activations/,
+    );
   });
 
   it('reads the adapter sizes as the float32 files rounded down', () => {
@@ -176,7 +203,10 @@ describe("comparison with the paper's LoRA rows", () => {
         [80, 100_270_080, 'float32 MiB'],
       ],
     );
-    assert.match(rows[0]?.adapterNote ?? '', /25\.07 MB \(23\.91 MiB\) in float32 .* 12\.53 MB \(11\.95 MiB\) in float16; the paper's 20 MB is 0\.84 x .*rounded down.*in proportion to the rank/);
+    assert.match(
+      rows[0]?.adapterNote ?? '',
+      /25\.07 MB \(23\.91 MiB\) in float32 .* 12\.53 MB \(11\.95 MiB\) in float16; the paper's 20 MB is 0\.84 x .*rounded down.*in proportion to the rank/,
+    );
   });
 });
 
@@ -257,7 +287,10 @@ describe('bad input', () => {
     assert.throws(() => loraParameters(BLIP2_OPT_2_7B, 0), /memory: rank: expected a positive integer, found 0/);
     assert.throws(() => loraParameters(BLIP2_OPT_2_7B, 2.5), /memory: rank: expected a positive integer, found 2\.5/);
     assert.throws(() => loraParameters(BLIP2_OPT_2_7B, '8' as unknown as number), /memory: rank: expected a positive integer, found "8"/);
-    assert.throws(() => loraParameters(BLIP2_OPT_2_7B, 8, ['vit', 'vision'] as never), /memory: targets\[1\]: expected one of vit, qformer, llm, found "vision"/);
+    assert.throws(
+      () => loraParameters(BLIP2_OPT_2_7B, 8, ['vit', 'vision'] as never),
+      /memory: targets\[1\]: expected one of vit, qformer, llm, found "vision"/,
+    );
     assert.throws(() => loraParameters(BLIP2_OPT_2_7B, 8, []), /memory: targets: expected a non-empty list of vit, qformer, llm, found \[\]/);
     assert.throws(() => memoryReportText(BLIP2_OPT_2_7B, [8, -1]), /memory: ranks\[1\]: expected a positive integer, found -1/);
   });
@@ -265,7 +298,10 @@ describe('bad input', () => {
   it('rejects shapes that cannot be built', () => {
     assert.throws(() => countParameters(withField('vision', 'layers', 0)), /memory: vision\.layers: expected a positive integer, found 0/);
     assert.throws(() => countParameters(withField('vision', 'qkvBias', 'kv')), /memory: vision\.qkvBias: expected 'none', 'qv' or 'qkv', found "kv"/);
-    assert.throws(() => countParameters(withField('vision', 'patch', 15)), /memory: vision\.patch: expected a divisor of the image width 224 and height 224, found 15/);
+    assert.throws(
+      () => countParameters(withField('vision', 'patch', 15)),
+      /memory: vision\.patch: expected a divisor of the image width 224 and height 224, found 15/,
+    );
     assert.throws(() => countParameters(withField('qformer', 'encoderWidth', 768)), /memory: qformer\.encoderWidth: expected the vision width 1408, found 768/);
     assert.throws(() => countParameters(withField('projection', 'to', 2048)), /memory: projection\.to: expected the LLM width 2560, found 2048/);
     assert.throws(() => countParameters(withField('llm', 'tiedOutput', 'yes')), /memory: llm\.tiedOutput: expected true or false, found "yes"/);
@@ -278,10 +314,23 @@ describe('idc.model.memory (the calculator as a cell output)', () => {
     const text = paper[MIME_BUNDLE]()['text/plain'] as string;
     assert.match(text, /^Memory of BLIP-2 OPT-2\.7B/);
     assert.ok(text.includes('14.43 GB') && text.includes('57.72 GB'));
-    assert.deepEqual(paper.rows.lora.map((l) => l.rank), [8, 16, 32]);
+    assert.deepEqual(
+      paper.rows.lora.map((l) => l.rank),
+      [8, 16, 32],
+    );
     const mini = memory({ model: 'mini', ranks: [2, 4], targets: ['llm'] });
-    assert.deepEqual(mini.rows.lora.map((l) => [l.rank, l.vit, l.qformer]), [[2, 0, 0], [4, 0, 0]]);
-    assert.throws(() => memory({ model: 'opt' as never }), { message: 'idc.model.memory: model: expected "blip2-opt-2.7b", "mini" or a model config, found "opt"' });
-    assert.throws(() => memory({ rank: 8 } as never), { message: 'idc.model.memory: unknown option "rank"; did you mean "ranks"? expected one of model, ranks, targets' });
+    assert.deepEqual(
+      mini.rows.lora.map((l) => [l.rank, l.vit, l.qformer]),
+      [
+        [2, 0, 0],
+        [4, 0, 0],
+      ],
+    );
+    assert.throws(() => memory({ model: 'opt' as never }), {
+      message: 'idc.model.memory: model: expected "blip2-opt-2.7b", "mini" or a model config, found "opt"',
+    });
+    assert.throws(() => memory({ rank: 8 } as never), {
+      message: 'idc.model.memory: unknown option "rank"; did you mean "ranks"? expected one of model, ranks, targets',
+    });
   });
 });

@@ -21,7 +21,9 @@ describe('ops.gelu', () => {
       await useBackend(backend);
       const x = tf.tensor1d(xs);
       const y = (await gelu(x).data()) as Float32Array;
-      const dy = (await tf.grad((t: tf.Tensor) => tf.sum(gelu(t)))(x).data()) as Float32Array;
+      const dy = (await tf
+        .grad((t: tf.Tensor) => tf.sum(gelu(t)))(x)
+        .data()) as Float32Array;
       x.dispose();
       xs.forEach((v, i) => {
         assert.ok(Math.abs((y[i] as number) - geluTanh(v)) < 2e-6 * Math.max(1, Math.abs(v)), `gelu(${v.toFixed(1)}) = ${y[i]}, expected ${geluTanh(v)}`);

@@ -11,15 +11,32 @@ import { attention, bmm, dense, embed, matmul2d } from '../../../kernels/idc/mod
 import { SeededRandom } from '../../../kernels/platform/random';
 
 const rng = new SeededRandom(17);
-const randn = (shape: number[]) => tf.tensor(Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => rng.between(-1, 1)), shape);
+const randn = (shape: number[]) =>
+  tf.tensor(
+    Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => rng.between(-1, 1)),
+    shape,
+  );
 
 /** Values and gradients of `f` and of `reference` at `inputs`, under the same weighted-sum loss. */
 function compare(f: (...xs: tf.Tensor[]) => tf.Tensor, reference: (...xs: tf.Tensor[]) => tf.Tensor, inputs: tf.Tensor[], what: string): void {
   const outShape = tf.tidy(() => reference(...inputs).shape);
   const weights = randn(outShape);
-  const loss = (g: (...xs: tf.Tensor[]) => tf.Tensor) => (...xs: tf.Tensor[]) => tf.sum(tf.mul(g(...xs), weights)) as tf.Scalar;
-  const ours = tf.tidy(() => [f(...inputs).arraySync(), ...tf.grads(loss(f))(inputs).map((g) => g.arraySync())]);
-  const theirs = tf.tidy(() => [reference(...inputs).arraySync(), ...tf.grads(loss(reference))(inputs).map((g) => g.arraySync())]);
+  const loss =
+    (g: (...xs: tf.Tensor[]) => tf.Tensor) =>
+    (...xs: tf.Tensor[]) =>
+      tf.sum(tf.mul(g(...xs), weights)) as tf.Scalar;
+  const ours = tf.tidy(() => [
+    f(...inputs).arraySync(),
+    ...tf
+      .grads(loss(f))(inputs)
+      .map((g) => g.arraySync()),
+  ]);
+  const theirs = tf.tidy(() => [
+    reference(...inputs).arraySync(),
+    ...tf
+      .grads(loss(reference))(inputs)
+      .map((g) => g.arraySync()),
+  ]);
   weights.dispose();
   const names = ['value', ...inputs.map((_, i) => `d/d input ${i}`)];
   ours.forEach((o, k) => {
@@ -40,19 +57,34 @@ describe('ops gradients against TensorFlow.js autodiff', () => {
 
       it('matmul2d, trainable: both operands', () => {
         const [x, w] = [randn([5, 3]), randn([3, 4])];
-        compare((a, b) => matmul2d(a as tf.Tensor2D, b as tf.Tensor2D, true), (a, b) => tf.matMul(a as tf.Tensor2D, b as tf.Tensor2D), [x, w], 'matmul2d');
+        compare(
+          (a, b) => matmul2d(a as tf.Tensor2D, b as tf.Tensor2D, true),
+          (a, b) => tf.matMul(a as tf.Tensor2D, b as tf.Tensor2D),
+          [x, w],
+          'matmul2d',
+        );
         tf.dispose([x, w]);
       });
 
       it('matmul2d, frozen: the input only', () => {
         const [x, w] = [randn([5, 3]), randn([3, 4])];
-        compare((a) => matmul2d(a as tf.Tensor2D, w as tf.Tensor2D, false), (a) => tf.matMul(a as tf.Tensor2D, w as tf.Tensor2D), [x], 'matmul2d frozen');
+        compare(
+          (a) => matmul2d(a as tf.Tensor2D, w as tf.Tensor2D, false),
+          (a) => tf.matMul(a as tf.Tensor2D, w as tf.Tensor2D),
+          [x],
+          'matmul2d frozen',
+        );
         tf.dispose([x, w]);
       });
 
       it('bmm: both operands of a batched matmul', () => {
         const [a, c] = [randn([2, 5, 3]), randn([2, 3, 4])];
-        compare((p, q) => bmm(p as tf.Tensor3D, q as tf.Tensor3D), (p, q) => tf.matMul(p as tf.Tensor3D, q as tf.Tensor3D), [a, c], 'bmm');
+        compare(
+          (p, q) => bmm(p as tf.Tensor3D, q as tf.Tensor3D),
+          (p, q) => tf.matMul(p as tf.Tensor3D, q as tf.Tensor3D),
+          [a, c],
+          'bmm',
+        );
         tf.dispose([a, c]);
       });
 
@@ -87,7 +119,12 @@ describe('ops gradients against TensorFlow.js autodiff', () => {
         it('embed: the table, against gather', () => {
           const table = randn([7, 3]);
           const ids = tf.tensor2d([0, 3, 6, 3, 1, 5], [2, 3], 'int32');
-          compare((t) => embed(ids, t as tf.Tensor2D, true), (t) => tf.gather(t, ids), [table], 'embed');
+          compare(
+            (t) => embed(ids, t as tf.Tensor2D, true),
+            (t) => tf.gather(t, ids),
+            [table],
+            'embed',
+          );
           tf.dispose([table, ids]);
         });
       } else {
@@ -95,16 +132,24 @@ describe('ops gradients against TensorFlow.js autodiff', () => {
           const table = randn([7, 3]);
           const ids = tf.tensor2d([0, 3, 6, 3, 1, 5], [2, 3], 'int32');
           const weights = randn([2, 3, 3]);
-          const ours = tf.tidy(() => tf.grad((t: tf.Tensor) => tf.sum(tf.mul(embed(ids, t as tf.Tensor2D, true), weights)))(table).arraySync()) as number[][];
+          const ours = tf.tidy(() =>
+            tf
+              .grad((t: tf.Tensor) => tf.sum(tf.mul(embed(ids, t as tf.Tensor2D, true), weights)))(table)
+              .arraySync(),
+          ) as number[][];
           const [tableData, idsData, weightData] = [table.arraySync(), ids.arraySync(), weights.arraySync()];
           tf.dispose([table, ids, weights]);
           await useBackend('cpu');
           const theirs = tf.tidy(() => {
             const [t, i, w] = [tf.tensor(tableData), tf.tensor(idsData, undefined, 'int32'), tf.tensor(weightData)];
-            return tf.grad((p: tf.Tensor) => tf.sum(tf.mul(tf.gather(p, i), w)))(t).arraySync();
+            return tf
+              .grad((p: tf.Tensor) => tf.sum(tf.mul(tf.gather(p, i), w)))(t)
+              .arraySync();
           }) as number[][];
           await useBackend('wasm');
-          ours.flat().forEach((v, n) => assert.ok(Math.abs(v - (theirs.flat()[n] as number)) < 2e-5, `embed: d/d table[${n}] = ${v}, gather gives ${theirs.flat()[n]}`));
+          ours
+            .flat()
+            .forEach((v, n) => assert.ok(Math.abs(v - (theirs.flat()[n] as number)) < 2e-5, `embed: d/d table[${n}] = ${v}, gather gives ${theirs.flat()[n]}`));
         });
       }
     });

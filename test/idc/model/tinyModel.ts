@@ -30,7 +30,12 @@ export function tinyModel(seed = 3): { model: Blip2Idc; tokenizer: WordTokenizer
 export function tinyBatch(model: Blip2Idc, tokenizer: WordTokenizer, n = 4, seed = 9): CaptionBatch {
   const { width, height } = model.config.image;
   const pixels = normalValues(n * width * height * 3, 1, new SeededRandom(seed));
-  return captionBatch(pixels, Array.from({ length: n }, (_, i) => CAPTIONS[i % CAPTIONS.length] as string), model.config, tokenizer);
+  return captionBatch(
+    pixels,
+    Array.from({ length: n }, (_, i) => CAPTIONS[i % CAPTIONS.length] as string),
+    model.config,
+    tokenizer,
+  );
 }
 
 export async function values(t: tf.Tensor): Promise<Float32Array> {

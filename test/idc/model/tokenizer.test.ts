@@ -21,7 +21,11 @@ describe('word tokenizer', () => {
     const t = WordTokenizer.fromCaptions(['make it night']);
     assert.deepEqual(WordTokenizer.fromJson(JSON.parse(JSON.stringify(t.toJson())), 'tokenizer.json').vocabulary, t.vocabulary);
     assert.throws(() => WordTokenizer.fromJson({ type: 'bpe' }, 'tok.json'), { message: 'tok.json: type: expected "idc-lab-word-tokenizer"' });
-    assert.throws(() => WordTokenizer.fromJson({ type: 'idc-lab-word-tokenizer', vocabulary: ['<pad>', 3] }, 'tok.json'), { message: 'tok.json: vocabulary: expected a list of words' });
-    assert.throws(() => WordTokenizer.fromJson({ type: 'idc-lab-word-tokenizer', vocabulary: ['a'] }, 'tok.json'), { message: 'tokenizer: expected the vocabulary to start with <pad>, <bos>, <eos>, <unk>' });
+    assert.throws(() => WordTokenizer.fromJson({ type: 'idc-lab-word-tokenizer', vocabulary: ['<pad>', 3] }, 'tok.json'), {
+      message: 'tok.json: vocabulary: expected a list of words',
+    });
+    assert.throws(() => WordTokenizer.fromJson({ type: 'idc-lab-word-tokenizer', vocabulary: ['a'] }, 'tok.json'), {
+      message: 'tokenizer: expected the vocabulary to start with <pad>, <bos>, <eos>, <unk>',
+    });
   });
 });

@@ -17,7 +17,14 @@ describe('pretraining', () => {
 
   it('continues a saved base from its weights and tokenizer with a new schedule, and refuses one of another vocabulary', async () => {
     const first = await pretrainBase({ steps: 3, batchSize: 4, scenes: 24, seed: 5, config });
-    assert.deepEqual(first.log.map((e) => [e.step, e.kind]), [[1, 'image'], [2, 'image'], [3, 'image']]);
+    assert.deepEqual(
+      first.log.map((e) => [e.step, e.kind]),
+      [
+        [1, 'image'],
+        [2, 'image'],
+        [3, 'image'],
+      ],
+    );
     const before = await first.model.params.read('base');
     const next = await pretrainBase({ steps: 2, batchSize: 4, scenes: 24, seed: 5, from: { model: first.model, tokenizer: first.tokenizer, stepsDone: 3 } });
     assert.equal(next.model, first.model);

@@ -21,13 +21,25 @@ describe('scene-parsing labels', () => {
       ],
       sign: { word: 'OPEN', cell: 4, x: 0.5, y: 0.5 },
     });
-    const bottom = scene({ background: { pattern: 'dots', tone: 'peach', accent: 'white' }, objects: [{ shape: 'square', colour: 'gray', material: 'rubber', size: 'small', cell: 1, x: 0.48, y: 0.18 }] });
+    const bottom = scene({
+      background: { pattern: 'dots', tone: 'peach', accent: 'white' },
+      objects: [{ shape: 'square', colour: 'gray', material: 'rubber', size: 'small', cell: 1, x: 0.48, y: 0.18 }],
+    });
     const l = parseLabels(top, bottom, 4, 4);
     const nonZero = (a: Int32Array) => [...a.entries()].filter(([, v]) => v !== 0);
     // colour: 0 none, then gray red blue green brown purple cyan yellow
-    assert.deepEqual(nonZero(l.colour), [[0, 2], [15, 8], [17, 1]]);
+    assert.deepEqual(nonZero(l.colour), [
+      [0, 2],
+      [15, 8],
+      [17, 1],
+    ]);
     // shape: 0 none, circle square triangle diamond, 5 the sign (at x 0.5, y 0.5: row 2, column 2)
-    assert.deepEqual(nonZero(l.shape), [[0, 1], [10, 5], [15, 4], [17, 2]]);
+    assert.deepEqual(nonZero(l.shape), [
+      [0, 1],
+      [10, 5],
+      [15, 4],
+      [17, 2],
+    ]);
     assert.deepEqual([...new Set(l.pattern.slice(0, 16))], [0]);
     assert.deepEqual([...new Set(l.pattern.slice(16))], [3]);
     assert.deepEqual([...new Set(l.tone.slice(16))], [6]);

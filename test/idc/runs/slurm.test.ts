@@ -37,8 +37,29 @@ describe('Slurm executor: parsing and the job script', () => {
   });
 
   it('writes one array task per job, each running idc-lab train on its index, paths quoted', () => {
-    const script = jobScript({ workdir: '/w', cpusPerTask: 2, partition: 'gpu', gpus: 1, time: '01:00:00', mem: '8G', account: 'lab', sbatchArgs: ['--qos=high'] }, 4, "/w/grid-0.json", '/w/logs', "/opt/it's/bin/idc-lab.js", '/usr/bin/node');
-    assert.deepEqual(script.split('\n').filter((l) => l.startsWith('#SBATCH')), ['#SBATCH --job-name=idc-ablation', '#SBATCH --array=0-3', '#SBATCH --output=/w/logs/%A_%a.log', '#SBATCH --cpus-per-task=2', '#SBATCH --partition=gpu', '#SBATCH --gpus=1', '#SBATCH --time=01:00:00', '#SBATCH --mem=8G', '#SBATCH --account=lab', '#SBATCH --qos=high']);
+    const script = jobScript(
+      { workdir: '/w', cpusPerTask: 2, partition: 'gpu', gpus: 1, time: '01:00:00', mem: '8G', account: 'lab', sbatchArgs: ['--qos=high'] },
+      4,
+      '/w/grid-0.json',
+      '/w/logs',
+      "/opt/it's/bin/idc-lab.js",
+      '/usr/bin/node',
+    );
+    assert.deepEqual(
+      script.split('\n').filter((l) => l.startsWith('#SBATCH')),
+      [
+        '#SBATCH --job-name=idc-ablation',
+        '#SBATCH --array=0-3',
+        '#SBATCH --output=/w/logs/%A_%a.log',
+        '#SBATCH --cpus-per-task=2',
+        '#SBATCH --partition=gpu',
+        '#SBATCH --gpus=1',
+        '#SBATCH --time=01:00:00',
+        '#SBATCH --mem=8G',
+        '#SBATCH --account=lab',
+        '#SBATCH --qos=high',
+      ],
+    );
     assert.match(script, /exec '\/usr\/bin\/node' '\/opt\/it'\\''s\/bin\/idc-lab\.js' train --grid '\/w\/grid-0\.json' --index "\$SLURM_ARRAY_TASK_ID"/);
     assert.equal(shellWord("a'b"), `'a'\\''b'`);
     assert.throws(() => slurm({ workdir: '' }), /idc\.train\.slurm: workdir: expected a shared folder/);
@@ -53,7 +74,15 @@ describe('Slurm executor on a real one-node cluster', function () {
   let dir: string;
   let savedConf: string | undefined;
   const data = { synthetic: { pairs: 48, size: 32, seed: 2 } };
-  const grid = (out: string) => ({ base: path.join(dir, 'base'), data, ranks: [1, 2], modules: [['llm']] as Array<Array<'llm'>>, maxSteps: 2, batchSize: 8, out });
+  const grid = (out: string) => ({
+    base: path.join(dir, 'base'),
+    data,
+    ranks: [1, 2],
+    modules: [['llm']] as Array<Array<'llm'>>,
+    maxSteps: 2,
+    batchSize: 8,
+    out,
+  });
 
   before(async () => {
     dir = tempFolder('slurm');
@@ -76,7 +105,7 @@ describe('Slurm executor on a real one-node cluster', function () {
     assert.doesNotMatch(listening, /:681[78]\b/, 'a Slurm port still listens');
   });
 
-  it('runs a grid as one job array whose run records equal the local executor\'s, apart from timings', async () => {
+  it("runs a grid as one job array whose run records equal the local executor's, apart from timings", async () => {
     const viaLocal = await ablation({ ...grid(path.join(dir, 'local')), workers: 2 });
     const workdir = path.join(dir, 'slurm-work');
     const viaSlurm = await ablation({ ...grid(path.join(dir, 'slurm')), executor: slurm({ workdir, pollSeconds: 0.3 }) });
@@ -86,21 +115,43 @@ describe('Slurm executor on a real one-node cluster', function () {
     const state = JSON.parse(fs.readFileSync(path.join(workdir, 'idc-slurm.json'), 'utf8'));
     assert.equal(state.submissions.length, 1, 'one sbatch for the whole grid');
     // the costliest runs first (ablation.longestFirst), the zero-shot baseline last
-    assert.deepEqual(state.submissions[0].tasks.map((t: { name: string }) => t.name), ['r1 llm', 'r2 llm', 'zero-shot base']);
-    assert.match(fs.readFileSync(path.join(workdir, 'logs', `${state.submissions[0].jobId}_0.log`), 'utf8'), /^idc-progress \{"type":"progress","name":"r1 llm","step":1,/m);
+    assert.deepEqual(
+      state.submissions[0].tasks.map((t: { name: string }) => t.name),
+      ['r1 llm', 'r2 llm', 'zero-shot base'],
+    );
+    assert.match(
+      fs.readFileSync(path.join(workdir, 'logs', `${state.submissions[0].jobId}_0.log`), 'utf8'),
+      /^idc-progress \{"type":"progress","name":"r1 llm","step":1,/m,
+    );
     assert.deepEqual(viaSlurm.config.executor, { kind: 'slurm', workdir, cpusPerTask: 1 });
   });
 
   it('reports a failing task with its exit code and the end of its log, and resubmits it alone when run again', async () => {
     const workdir = path.join(dir, 'failing-work');
-    const broken: LoraJob = { kind: 'lora', name: 'broken', dir: path.join(dir, 'failing', 'broken'), base: path.join(dir, 'no-such-base'), data, rank: 1, modules: ['llm'], train: { seed: 1, learningRate: 1e-3, batchSize: 8, maxEpochs: 1, patience: 1, checkpointEvery: 10, maxSteps: 1 }, backend: 'wasm' };
+    const broken: LoraJob = {
+      kind: 'lora',
+      name: 'broken',
+      dir: path.join(dir, 'failing', 'broken'),
+      base: path.join(dir, 'no-such-base'),
+      data,
+      rank: 1,
+      modules: ['llm'],
+      train: { seed: 1, learningRate: 1e-3, batchSize: 8, maxEpochs: 1, patience: 1, checkpointEvery: 10, maxSteps: 1 },
+      backend: 'wasm',
+    };
     const executor = slurm({ workdir, pollSeconds: 0.3 });
     const messages: WorkerMessage[] = [];
-    await assert.rejects(executor.run([broken], new AbortController().signal, (m) => messages.push(m)), (e: Error) => {
-      assert.match(e.message, /^1 Slurm task\(s\) failed; run the grid again to resubmit them alone:\nbroken: Slurm task \d+_0 FAILED with exit code 1 and no result; the end of .*\.log:\n/);
-      assert.match(e.message, /no-such-base/, 'the log tail says why');
-      return true;
-    });
+    await assert.rejects(
+      executor.run([broken], new AbortController().signal, (m) => messages.push(m)),
+      (e: Error) => {
+        assert.match(
+          e.message,
+          /^1 Slurm task\(s\) failed; run the grid again to resubmit them alone:\nbroken: Slurm task \d+_0 FAILED with exit code 1 and no result; the end of .*\.log:\n/,
+        );
+        assert.match(e.message, /no-such-base/, 'the log tail says why');
+        return true;
+      },
+    );
     assert.equal(messages.at(-1)?.type, 'failed');
     await assert.rejects(executor.run([broken], new AbortController().signal, () => undefined));
     const state = JSON.parse(fs.readFileSync(path.join(workdir, 'idc-slurm.json'), 'utf8'));
@@ -110,7 +161,17 @@ describe('Slurm executor on a real one-node cluster', function () {
 
   it('cancels the array when the cell is interrupted, and attaches to an array already submitted instead of submitting again', async () => {
     const workdir = path.join(dir, 'long-work');
-    const long: LoraJob = { kind: 'lora', name: 'long', dir: path.join(dir, 'long', 'run'), base: path.join(dir, 'base'), data, rank: 1, modules: ['llm'], train: { seed: 1, learningRate: 1e-3, batchSize: 8, maxEpochs: 100, patience: 100, checkpointEvery: 10, maxSteps: 100_000 }, backend: 'wasm' };
+    const long: LoraJob = {
+      kind: 'lora',
+      name: 'long',
+      dir: path.join(dir, 'long', 'run'),
+      base: path.join(dir, 'base'),
+      data,
+      rank: 1,
+      modules: ['llm'],
+      train: { seed: 1, learningRate: 1e-3, batchSize: 8, maxEpochs: 100, patience: 100, checkpointEvery: 10, maxSteps: 100_000 },
+      backend: 'wasm',
+    };
     const first = new AbortController();
     const firstRun = slurm({ workdir, pollSeconds: 0.3 }).run([long], first.signal, () => undefined);
     firstRun.catch(() => undefined);
@@ -133,7 +194,10 @@ describe('Slurm executor on a real one-node cluster', function () {
     const secondRun = slurm({ workdir, pollSeconds: 0.3 }).run([long], second.signal, (m) => progress.push(m));
     secondRun.catch(() => undefined);
     for (let i = 0; i < 100 && !progress.some((m) => m.type === 'progress'); i++) await sleep(200);
-    assert.ok(progress.some((m) => m.type === 'progress'), 'the attached run reads the task\'s progress');
+    assert.ok(
+      progress.some((m) => m.type === 'progress'),
+      "the attached run reads the task's progress",
+    );
     assert.equal(state().submissions.length, 1, 'attached, not submitted again');
 
     // interrupting the cell cancels the array

@@ -24,9 +24,19 @@ describe('captionBatch', () => {
     const rows = ['make it night', 'the sign says open'].map((c) => tokenizer.teacherForcing(c, length));
     const full = {
       patches: short.patches,
-      inputs: tf.tensor2d(rows.flatMap((r) => r.inputs), [2, length], 'int32'),
-      targets: tf.tensor1d(rows.flatMap((r) => r.targets), 'int32'),
-      mask: tf.tensor1d(rows.flatMap((r) => r.mask), 'float32'),
+      inputs: tf.tensor2d(
+        rows.flatMap((r) => r.inputs),
+        [2, length],
+        'int32',
+      ),
+      targets: tf.tensor1d(
+        rows.flatMap((r) => r.targets),
+        'int32',
+      ),
+      mask: tf.tensor1d(
+        rows.flatMap((r) => r.mask),
+        'float32',
+      ),
     };
     model.attachLora({ rank: 2, modules: ['vit', 'qformer', 'llm'] }, 1);
     randomiseAdapter(model, 0.1, 5);

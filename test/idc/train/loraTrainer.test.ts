@@ -13,7 +13,18 @@ const data = generateSynthetic({ pairs: 40, size: 32, seed: 3, fractions: { trai
 const tokenizer = WordTokenizer.fromCaptions(data.samples.flatMap((s) => s.references));
 
 function options(extra: Partial<LoraTrainOptions> = {}): LoraTrainOptions {
-  return { model: new Blip2Idc(tinyConfig(tokenizer.size), 5), tokenizer, samples: data.samples, lora: { rank: 2, modules: ['vit', 'qformer', 'llm'] }, batchSize: 8, maxEpochs: 3, learningRate: 5e-3, seed: 11, checkpointEvery: 2, ...extra };
+  return {
+    model: new Blip2Idc(tinyConfig(tokenizer.size), 5),
+    tokenizer,
+    samples: data.samples,
+    lora: { rank: 2, modules: ['vit', 'qformer', 'llm'] },
+    batchSize: 8,
+    maxEpochs: 3,
+    learningRate: 5e-3,
+    seed: 11,
+    checkpointEvery: 2,
+    ...extra,
+  };
 }
 
 describe('LoRA trainer', () => {
@@ -30,7 +41,10 @@ describe('LoRA trainer', () => {
     const result = await trainLora(o);
     assert.equal(result.stoppedBy, 'epochs');
     assert.equal(result.losses.length, 4 * 3); // 24 train pairs / 8 = 3 batches per epoch
-    assert.deepEqual(result.validation.map((v) => v.epoch), [0, 1, 2, 3]);
+    assert.deepEqual(
+      result.validation.map((v) => v.epoch),
+      [0, 1, 2, 3],
+    );
     assert.ok(result.validation[3]!.loss < result.validation[0]!.loss, JSON.stringify(result.validation));
     assert.equal(result.trainableParameters, o.model.params.count('adapter'));
     const after = await o.model.params.read('base');
@@ -58,9 +72,16 @@ describe('LoRA trainer', () => {
       assert.equal(reused.encoded, 24 + 8);
       assert.equal(full.encoded, 3 * (24 + 8));
       assert.equal(reused.result.losses.length, 9);
-      reused.result.losses.forEach((l, i) => assert.ok(Math.abs(l - full.result.losses[i]!) < 1e-5, `step ${i + 1}: ${l} with reuse, ${full.result.losses[i]} without`));
-      reused.result.validation.forEach((v, i) => assert.ok(Math.abs(v.loss - full.result.validation[i]!.loss) < 1e-5, `epoch ${i}: ${v.loss} with reuse, ${full.result.validation[i]!.loss} without`));
-      assert.ok(reused.result.validation[2]!.loss < reused.result.validation[0]!.loss, `the validation loss falls: ${JSON.stringify(reused.result.validation)}`);
+      reused.result.losses.forEach((l, i) =>
+        assert.ok(Math.abs(l - full.result.losses[i]!) < 1e-5, `step ${i + 1}: ${l} with reuse, ${full.result.losses[i]} without`),
+      );
+      reused.result.validation.forEach((v, i) =>
+        assert.ok(Math.abs(v.loss - full.result.validation[i]!.loss) < 1e-5, `epoch ${i}: ${v.loss} with reuse, ${full.result.validation[i]!.loss} without`),
+      );
+      assert.ok(
+        reused.result.validation[2]!.loss < reused.result.validation[0]!.loss,
+        `the validation loss falls: ${JSON.stringify(reused.result.validation)}`,
+      );
     });
   }
 
@@ -77,7 +98,9 @@ describe('LoRA trainer', () => {
     cosine.forEach((r, i) => assert.ok(Math.abs(r - expected[i]!) < 1e-12, `step ${i + 1}: ${r}, expected ${expected[i]}`));
     assert.equal(cosine[0], 5e-3);
     assert.deepEqual(await rates({}), [5e-3, 5e-3, 5e-3, 5e-3, 5e-3]);
-    await assert.rejects(trainLora(options({ schedule: 'linear' as never })), { message: 'trainLora: schedule: expected "constant" or "cosine", found "linear"' });
+    await assert.rejects(trainLora(options({ schedule: 'linear' as never })), {
+      message: 'trainLora: schedule: expected "constant" or "cosine", found "linear"',
+    });
   });
 
   it('resumes a killed run from its checkpoint with the same losses and the same final adapter', async () => {
@@ -110,7 +133,9 @@ describe('LoRA trainer', () => {
     await trainLora(o);
     o.model.dispose();
     const other = options({ checkpointDir: dir, lora: { rank: 4, modules: ['llm'] } });
-    await assert.rejects(trainLora(other), { message: `${path.join(dir, 'checkpoint.json')}: this checkpoint is of another run (its settings differ); use a new folder or delete it to start again` });
+    await assert.rejects(trainLora(other), {
+      message: `${path.join(dir, 'checkpoint.json')}: this checkpoint is of another run (its settings differ); use a new folder or delete it to start again`,
+    });
     other.model.dispose();
   });
 

@@ -33,7 +33,7 @@ describe('idc.viz.attention', () => {
   });
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  it('captures a pair\'s maps in a worker: the chosen layers and heads, rows summing to 1, the grid and boundary, a caption and a PNG grid', async () => {
+  it("captures a pair's maps in a worker: the chosen layers and heads, rows summing to 1, the grid and boundary, a caption and a PNG grid", async () => {
     const output = await attention({ base: path.join(dir, 'base'), data, layers: [1], heads: [0, 1] });
     const bundle = output[MIME_BUNDLE]();
     const payload = output.payload;
@@ -41,8 +41,15 @@ describe('idc.viz.attention', () => {
     assert.deepEqual([payload.grid, payload.boundaryRow, payload.image.width, payload.image.height], [{ rows: 4, columns: 2, patch: 16 }, 2, 32, 64]);
     assert.match(payload.title, /^Attention on (train|validation|test)\/\d+ \(\w+\), base model$/);
     assert.equal(typeof payload.caption, 'string');
-    assert.deepEqual(payload.layers.map((l) => [l.layer, l.heads.map((h) => h.head)]), [[1, [0, 1]]]);
-    for (const m of [...payload.layers.flatMap((l) => l.heads.map((h) => h.weights)), ...(payload.cross ?? []).flatMap((l) => l.heads.map((h) => h.weights)), payload.rollout!]) {
+    assert.deepEqual(
+      payload.layers.map((l) => [l.layer, l.heads.map((h) => h.head)]),
+      [[1, [0, 1]]],
+    );
+    for (const m of [
+      ...payload.layers.flatMap((l) => l.heads.map((h) => h.weights)),
+      ...(payload.cross ?? []).flatMap((l) => l.heads.map((h) => h.weights)),
+      payload.rollout!,
+    ]) {
       const v = dequantise(m);
       for (let i = 0; i < m.rows; i++) {
         const sum = v.slice(i * m.columns, (i + 1) * m.columns).reduce((a, b) => a + b, 0);
@@ -54,14 +61,19 @@ describe('idc.viz.attention', () => {
     assert.match(bundle['text/plain'] as string, /layer 1: attention to the other image h0 \d+%, h1 \d+%/);
   });
 
-  it('reads an adapter from a run\'s adapter.safetensors or a PEFT folder alike, and names a bad option', async () => {
+  it("reads an adapter from a run's adapter.safetensors or a PEFT folder alike, and names a bad option", async () => {
     const fromRun = await attention({ base: path.join(dir, 'base'), data, adapter: path.join(dir, 'adapter.safetensors'), layers: [0] });
     const fromPeft = await attention({ base: path.join(dir, 'base'), data, adapter: path.join(dir, 'peft'), layers: [0] });
     assert.deepEqual(fromPeft.payload.layers, fromRun.payload.layers);
     assert.equal(fromPeft.payload.caption, fromRun.payload.caption);
     const plain = await attention({ base: path.join(dir, 'base'), data, layers: [0] });
     assert.notDeepEqual(plain.payload.layers, fromRun.payload.layers, 'the adapter on the ViT changes where it looks');
-    await assert.rejects(attention({ pair: 1 } as never), { message: 'idc.viz.attention: unknown option "pair"; expected one of base, adapter, data, id, layers, heads, backend' });
-    await assert.rejects(attention({ base: path.join(dir, 'base'), data, id: 'test/none' }), /attention: sample "test\/none": expected the id of a pair of synthetic/);
+    await assert.rejects(attention({ pair: 1 } as never), {
+      message: 'idc.viz.attention: unknown option "pair"; expected one of base, adapter, data, id, layers, heads, backend',
+    });
+    await assert.rejects(
+      attention({ base: path.join(dir, 'base'), data, id: 'test/none' }),
+      /attention: sample "test\/none": expected the id of a pair of synthetic/,
+    );
   });
 });

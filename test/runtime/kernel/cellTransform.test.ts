@@ -31,7 +31,9 @@ describe('cell transform', () => {
   });
 
   it('loads imports through the kernel loader: default with CommonJS interop, namespace, renamed names; type-only imports vanish', () => {
-    const { code, names } = emitted("import fs from 'node:fs';\nimport * as path from 'node:path';\nimport { readFile as rf, type Stats, join } from 'x';\nimport type { T } from 'y';\nimport 'side-effect';");
+    const { code, names } = emitted(
+      "import fs from 'node:fs';\nimport * as path from 'node:path';\nimport { readFile as rf, type Stats, join } from 'x';\nimport type { T } from 'y';\nimport 'side-effect';",
+    );
     assert.deepEqual(names, ['fs', 'path', 'rf', 'join']);
     assert.equal(
       code,
@@ -51,7 +53,9 @@ describe('cell transform', () => {
   });
 
   it('checks for an interrupt in every loop body and catch clause, and resumes through the kernel after every await', () => {
-    const { code, names } = emitted('for (let i = 0; i < 3; i++) n++;\nwhile (ok) { step(); }\ndo x--; while (x > 0);\nfor (const v of list) use(v);\nfor (const k in o) {}\ntry { f(); } catch (e) { g(e); }\nconst r = await load();\nconst m = await import("m");');
+    const { code, names } = emitted(
+      'for (let i = 0; i < 3; i++) n++;\nwhile (ok) { step(); }\ndo x--; while (x > 0);\nfor (const v of list) use(v);\nfor (const k in o) {}\ntry { f(); } catch (e) { g(e); }\nconst r = await load();\nconst m = await import("m");',
+    );
     assert.deepEqual(names, ['r', 'm']);
     assert.equal(
       code,

@@ -32,7 +32,11 @@ describe('kernel executor', () => {
 
   describe('scope', () => {
     it('keeps top-level declarations of every kind for later cells', async () => {
-      ok(await run('const a = 1;\nlet b = 2;\nvar c = 3;\nfunction f(x: number) { return x * 10; }\nclass P { constructor(public v: number) {} }\nenum E { One = 1 }'));
+      ok(
+        await run(
+          'const a = 1;\nlet b = 2;\nvar c = 3;\nfunction f(x: number) { return x * 10; }\nclass P { constructor(public v: number) {} }\nenum E { One = 1 }',
+        ),
+      );
       const result = await run('[a, b, c, f(2), new P(7).v, E.One]');
       ok(result);
       assert.deepEqual(result.result?.['application/json'], [1, 2, 3, 20, 7, 1]);
@@ -75,7 +79,9 @@ describe('kernel executor', () => {
     });
 
     it('has idc, display and require in scope, and imports node modules', async () => {
-      const result = await run('import path from "node:path";\nimport { join } from "path";\nimport * as os from "os";\n[typeof idc.progress, typeof display, typeof require, path.sep, join("a", "b"), typeof os.cpus]');
+      const result = await run(
+        'import path from "node:path";\nimport { join } from "path";\nimport * as os from "os";\n[typeof idc.progress, typeof display, typeof require, path.sep, join("a", "b"), typeof os.cpus]',
+      );
       ok(result);
       assert.deepEqual(result.result?.['application/json'], ['function', 'function', 'function', '/', 'a/b', 'function']);
     });
@@ -89,7 +95,9 @@ describe('kernel executor', () => {
       fs.writeFileSync(path.join(cjs, 'index.js'), 'module.exports = { answer: 42 };');
       fs.writeFileSync(path.join(esm, 'package.json'), '{"name":"esm-pkg","type":"module","exports":"./index.js"}');
       fs.writeFileSync(path.join(esm, 'index.js'), 'export default "esm default"; export const named = "esm named";');
-      const result = await run('import cjs from "cjs-pkg";\nimport esm, { named } from "esm-pkg";\nconst dyn = await import("cjs-pkg");\n[cjs.answer, esm, named, require("cjs-pkg").answer, dyn.answer]');
+      const result = await run(
+        'import cjs from "cjs-pkg";\nimport esm, { named } from "esm-pkg";\nconst dyn = await import("cjs-pkg");\n[cjs.answer, esm, named, require("cjs-pkg").answer, dyn.answer]',
+      );
       ok(result);
       assert.deepEqual(result.result?.['application/json'], [42, 'esm default', 'esm named', 42, 42]);
     });
@@ -149,19 +157,30 @@ describe('kernel executor', () => {
 
     it('idc.progress counts the items and ends with a final update', async () => {
       const recorder = new Recorder();
-      ok(await run('let total = 0;\nfor await (const x of idc.progress([1, 2, 3, 4], { label: "items" })) { total += x; }\nfor (const x of idc.progress(new Set([5, 6]))) { total += x; }\ntotal', recorder));
+      ok(
+        await run(
+          'let total = 0;\nfor await (const x of idc.progress([1, 2, 3, 4], { label: "items" })) { total += x; }\nfor (const x of idc.progress(new Set([5, 6]))) { total += x; }\ntotal',
+          recorder,
+        ),
+      );
       const updates = recorder.events.filter((e) => e.kind === 'display');
       const last = (id: string) => updates.filter((e) => e.kind === 'display' && e.displayId === id).at(-1);
       const ids = [...new Set(updates.map((e) => (e.kind === 'display' ? e.displayId : '')))];
       assert.equal(ids.length, 2);
       const first = last(ids[0] as string);
-      const payload = first?.kind === 'display' ? (first.bundle[IDC_MIME.progress] as { done: number; total: number; state: string; label: string }) : undefined;
-      assert.deepEqual({ done: payload?.done, total: payload?.total, state: payload?.state, label: payload?.label }, { done: 4, total: 4, state: 'done', label: 'items' });
+      const payload =
+        first?.kind === 'display' ? (first.bundle[IDC_MIME.progress] as { done: number; total: number; state: string; label: string }) : undefined;
+      assert.deepEqual(
+        { done: payload?.done, total: payload?.total, state: payload?.state, label: payload?.label },
+        { done: 4, total: 4, state: 'done', label: 'items' },
+      );
       assert.match(first?.kind === 'display' ? (first.bundle['text/plain'] as string) : '', /^items 4\/4 \(100%\)/);
     });
 
     it('idc.metrics.score returns a result that shows itself as a category chart with its METEOR note', async () => {
-      const result = await run('idc.metrics.score({ refs: { a: ["a red cube"], b: ["the ball moved left"] }, cands: { a: "a red cube", b: "a ball moved" } }, { categories: { a: "Color", b: "Move" } })');
+      const result = await run(
+        'idc.metrics.score({ refs: { a: ["a red cube"], b: ["the ball moved left"] }, cands: { a: "a red cube", b: "a ball moved" } }, { categories: { a: "Color", b: "Move" } })',
+      );
       ok(result);
       const payload = result.result?.[IDC_MIME.categoryChart] as { categories: string[]; metrics: string[]; notes: string[] };
       assert.deepEqual(payload.categories, ['Color', 'Move', 'overall']);
@@ -174,9 +193,18 @@ describe('kernel executor', () => {
     it('idc.data.synthetic makes a dataset whose pairs show as an image-pair output with PNG and text fallbacks', async () => {
       const result = await run('const d = idc.data.synthetic({ pairs: 16, size: 32, seed: 2 });\nawait d.pairs({ split: "train", take: 2 })');
       ok(result);
-      const payload = result.result?.[IDC_MIME.imagePair] as { total: number; pairs: Array<{ id: string; category: string; references: string[]; before: { mime: string } }> };
+      const payload = result.result?.[IDC_MIME.imagePair] as {
+        total: number;
+        pairs: Array<{ id: string; category: string; references: string[]; before: { mime: string } }>;
+      };
       assert.equal(payload.total, 16); // two scenes: both in train at 80/10/10
-      assert.deepEqual(payload.pairs.map((p) => [p.id, p.category]), [['train/0', 'add'], ['train/1', 'remove']]);
+      assert.deepEqual(
+        payload.pairs.map((p) => [p.id, p.category]),
+        [
+          ['train/0', 'add'],
+          ['train/1', 'remove'],
+        ],
+      );
       assert.equal(payload.pairs[0]?.references.length, 5);
       assert.equal(payload.pairs[0]?.before.mime, 'image/png');
       const png = result.result?.['image/png'];
@@ -255,7 +283,10 @@ describe('kernel executor', () => {
 
     it('aborts the signal an awaited library call received, and the rest of the cell never runs', async () => {
       const recorder = new Recorder();
-      const running = run('const signal = idc.currentSignal();\nconsole.log("waiting");\nawait idc.sleep(60_000);\n(globalThis as any).leaked = true;', recorder);
+      const running = run(
+        'const signal = idc.currentSignal();\nconsole.log("waiting");\nawait idc.sleep(60_000);\n(globalThis as any).leaked = true;',
+        recorder,
+      );
       await recorder.printed('waiting');
       kernel.interrupt(10_000);
       assert.equal((await running).status, 'interrupted');

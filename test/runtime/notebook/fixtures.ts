@@ -49,4 +49,3 @@ export function everyKindOfNotebook(): Notebook {
   ];
   return nb;
 }
-

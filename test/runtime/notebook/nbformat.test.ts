@@ -75,7 +75,10 @@ describe('nbformat (.idcnb)', () => {
   it('writes a file it reads back byte for byte, with sorted keys and Jupyter layout', () => {
     const text = serializeNotebook(everyKindOfNotebook());
     assert.equal(serializeNotebook(parseNotebook(text, 'x.idcnb')), text);
-    const raw = JSON.parse(text) as { cells: Array<{ source: string[]; outputs?: Array<{ data?: Record<string, unknown>; text?: string[] }> }>; nbformat: number };
+    const raw = JSON.parse(text) as {
+      cells: Array<{ source: string[]; outputs?: Array<{ data?: Record<string, unknown>; text?: string[] }> }>;
+      nbformat: number;
+    };
     assert.equal(raw.nbformat, 4);
     assert.deepEqual(Object.keys(JSON.parse(text) as object), ['cells', 'metadata', 'nbformat', 'nbformat_minor']);
     assert.deepEqual(raw.cells[3]?.source, ['console.log("a");\n', 'display(chart);\n', '42']);
@@ -92,7 +95,14 @@ describe('nbformat (.idcnb)', () => {
   it('lays out JSON exactly as Jupyter (Python) does, integer-like keys included', () => {
     const nb = newNotebook();
     nb.metadata.order = { b: 1, '10': 2, '2': 3, é: 4 };
-    nb.cells.push({ cell_type: 'code', id: 'a1', source: 'x\ny', metadata: {}, outputs: [{ output_type: 'stream', name: 'stdout', text: 'hi\n' }], execution_count: 1 });
+    nb.cells.push({
+      cell_type: 'code',
+      id: 'a1',
+      source: 'x\ny',
+      metadata: {},
+      outputs: [{ output_type: 'stream', name: 'stdout', text: 'hi\n' }],
+      execution_count: 1,
+    });
     assert.equal(serializeNotebook(nb), JUPYTER_LAYOUT);
     assert.equal(serializeNotebook(parseNotebook(JUPYTER_LAYOUT, 'j.idcnb')), JUPYTER_LAYOUT);
   });
@@ -130,7 +140,11 @@ describe('nbformat (.idcnb)', () => {
     assert.equal(nb.cells[1]?.source, '# A\nb');
     assert.equal(nb.nbformat_minor, 5);
     assert.equal((nb.metadata.kernelspec as Record<string, string>).name, 'other', 'existing metadata is kept');
-    assert.deepEqual(nb.metadata.language_info, { name: 'typescript', file_extension: '.ts', mimetype: 'text/typescript' }, 'missing language_info is filled in');
+    assert.deepEqual(
+      nb.metadata.language_info,
+      { name: 'typescript', file_extension: '.ts', mimetype: 'text/typescript' },
+      'missing language_info is filled in',
+    );
     assert.deepEqual(nb.metadata.authors, [{ name: 'A. N. Other' }]);
     assert.deepEqual(cell.metadata, { tags: ['parameters', 7], collapsed: true });
     assert.deepEqual(cellTags(cell), ['parameters']);
@@ -143,7 +157,8 @@ describe('nbformat (.idcnb)', () => {
   });
 
   it('accepts a byte order mark, unpadded base64, and keeps a "__proto__" MIME key as data', () => {
-    const text = '\uFEFF{"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [{"cell_type": "code", "id": "c", "source": "", "metadata": {}, "execution_count": 3, "outputs": [{"output_type": "execute_result", "execution_count": 3, "metadata": {}, "data": {"image/gif": "R0lGOA", "__proto__": "eA=="}}]}]}';
+    const text =
+      '\uFEFF{"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [{"cell_type": "code", "id": "c", "source": "", "metadata": {}, "execution_count": 3, "outputs": [{"output_type": "execute_result", "execution_count": 3, "metadata": {}, "data": {"image/gif": "R0lGOA", "__proto__": "eA=="}}]}]}';
     const out = codeCell(parseNotebook(text, 'b.idcnb'), 0).outputs[0];
     assert.equal(out?.output_type, 'execute_result');
     const data = out?.output_type === 'execute_result' ? out.data : {};
@@ -175,20 +190,64 @@ describe('nbformat (.idcnb)', () => {
     ['a cell that is not an object', cellsWith([]).replace('[[]]', '[1]'), /: cells\[0\]: expected an object, found number 1$/],
     ['a bad cell type', cellsWith({ cell_type: 'python', source: '' }), /: cells\[0\]\.cell_type: expected "code", "markdown" or "raw", found "python"$/],
     ['a bad source', cellsWith({ cell_type: 'code', source: 5, outputs: [] }), /: cells\[0\]\.source: expected a string or a list of strings, found number 5$/],
-    ['a source list with a number', cellsWith({ cell_type: 'markdown', source: ['a', 2] }), /: cells\[0\]\.source: expected a string or a list of strings, found an array$/],
+    [
+      'a source list with a number',
+      cellsWith({ cell_type: 'markdown', source: ['a', 2] }),
+      /: cells\[0\]\.source: expected a string or a list of strings, found an array$/,
+    ],
     ['a bad cell id', cellsWith({ cell_type: 'raw', id: 12, source: '' }), /: cells\[0\]\.id: expected a string, found number 12$/],
     ['cell metadata not an object', cellsWith({ cell_type: 'raw', source: '', metadata: 'x' }), /: cells\[0\]\.metadata: expected an object, found "x"$/],
     ['outputs not a list', cellsWith({ cell_type: 'code', source: '', outputs: 'none' }), /: cells\[0\]\.outputs: expected an array, found "none"$/],
-    ['a bad execution count', cellsWith({ cell_type: 'code', source: '', outputs: [], execution_count: 1.5 }), /: cells\[0\]\.execution_count: expected a non-negative integer or null, found number 1\.5$/],
-    ['an unknown output type', outputOf({ output_type: 'picture' }), /: cells\[0\]\.outputs\[0\]\.output_type: expected "stream", "display_data", "execute_result" or "error", found "picture"$/],
-    ['bad base64', outputOf({ output_type: 'display_data', metadata: {}, data: { 'image/png': 'not base64!' } }), /: cells\[0\]\.outputs\[0\]\.data\["image\/png"\]: expected base64 data/],
-    ['data not an object', outputOf({ output_type: 'display_data', metadata: {}, data: 'text' }), /: cells\[0\]\.outputs\[0\]\.data: expected an object, found "text"$/],
-    ['no data', outputOf({ output_type: 'execute_result', metadata: {}, execution_count: 1 }), /: cells\[0\]\.outputs\[0\]\.data: expected an object, found nothing \(the field is missing\)$/],
-    ['text MIME data not text', outputOf({ output_type: 'display_data', metadata: {}, data: { 'text/html': { b: 1 } } }), /: cells\[0\]\.outputs\[0\]\.data\["text\/html"\]: expected a string or a list of strings, found an object$/],
-    ['a bad stream name', outputOf({ output_type: 'stream', name: 'stdlog', text: '' }), /: cells\[0\]\.outputs\[0\]\.name: expected "stdout" or "stderr", found "stdlog"$/],
-    ['a stream without text', outputOf({ output_type: 'stream', name: 'stdout' }), /: cells\[0\]\.outputs\[0\]\.text: expected a string or a list of strings, found nothing/],
-    ['an error without ename', outputOf({ output_type: 'error', evalue: 'x', traceback: [] }), /: cells\[0\]\.outputs\[0\]\.ename: expected a string, found nothing/],
-    ['a traceback of numbers', outputOf({ output_type: 'error', ename: 'E', evalue: 'x', traceback: ['ok', 3] }), /: cells\[0\]\.outputs\[0\]\.traceback\[1\]: expected a string, found number 3$/],
+    [
+      'a bad execution count',
+      cellsWith({ cell_type: 'code', source: '', outputs: [], execution_count: 1.5 }),
+      /: cells\[0\]\.execution_count: expected a non-negative integer or null, found number 1\.5$/,
+    ],
+    [
+      'an unknown output type',
+      outputOf({ output_type: 'picture' }),
+      /: cells\[0\]\.outputs\[0\]\.output_type: expected "stream", "display_data", "execute_result" or "error", found "picture"$/,
+    ],
+    [
+      'bad base64',
+      outputOf({ output_type: 'display_data', metadata: {}, data: { 'image/png': 'not base64!' } }),
+      /: cells\[0\]\.outputs\[0\]\.data\["image\/png"\]: expected base64 data/,
+    ],
+    [
+      'data not an object',
+      outputOf({ output_type: 'display_data', metadata: {}, data: 'text' }),
+      /: cells\[0\]\.outputs\[0\]\.data: expected an object, found "text"$/,
+    ],
+    [
+      'no data',
+      outputOf({ output_type: 'execute_result', metadata: {}, execution_count: 1 }),
+      /: cells\[0\]\.outputs\[0\]\.data: expected an object, found nothing \(the field is missing\)$/,
+    ],
+    [
+      'text MIME data not text',
+      outputOf({ output_type: 'display_data', metadata: {}, data: { 'text/html': { b: 1 } } }),
+      /: cells\[0\]\.outputs\[0\]\.data\["text\/html"\]: expected a string or a list of strings, found an object$/,
+    ],
+    [
+      'a bad stream name',
+      outputOf({ output_type: 'stream', name: 'stdlog', text: '' }),
+      /: cells\[0\]\.outputs\[0\]\.name: expected "stdout" or "stderr", found "stdlog"$/,
+    ],
+    [
+      'a stream without text',
+      outputOf({ output_type: 'stream', name: 'stdout' }),
+      /: cells\[0\]\.outputs\[0\]\.text: expected a string or a list of strings, found nothing/,
+    ],
+    [
+      'an error without ename',
+      outputOf({ output_type: 'error', evalue: 'x', traceback: [] }),
+      /: cells\[0\]\.outputs\[0\]\.ename: expected a string, found nothing/,
+    ],
+    [
+      'a traceback of numbers',
+      outputOf({ output_type: 'error', ename: 'E', evalue: 'x', traceback: ['ok', 3] }),
+      /: cells\[0\]\.outputs\[0\]\.traceback\[1\]: expected a string, found number 3$/,
+    ],
   ];
   for (const [what, text, message] of corrupt) {
     it(`refuses ${what} with an error naming the file and the field`, () => {
@@ -206,20 +265,36 @@ describe('nbformat (.idcnb)', () => {
   }
 
   it('gives the field of an error as a property too', () => {
-    assert.throws(() => parseNotebook(outputOf({ output_type: 'picture' }), 'f'), (e: NotebookFormatError) => e.field === 'cells[0].outputs[0].output_type');
+    assert.throws(
+      () => parseNotebook(outputOf({ output_type: 'picture' }), 'f'),
+      (e: NotebookFormatError) => e.field === 'cells[0].outputs[0].output_type',
+    );
   });
 
   it('refuses bytes that are not UTF-8 instead of replacing them', () => {
-    assert.throws(() => parseNotebookBytes(new Uint8Array([0x7b, 0xff, 0x7d]), 'bin.idcnb'), /^NotebookFormatError: bin\.idcnb is not a valid .*: expected UTF-8 text/);
+    assert.throws(
+      () => parseNotebookBytes(new Uint8Array([0x7b, 0xff, 0x7d]), 'bin.idcnb'),
+      /^NotebookFormatError: bin\.idcnb is not a valid .*: expected UTF-8 text/,
+    );
   });
 
   it('refuses to write what it could not read back, naming where it is', () => {
     const withData = (data: Record<string, unknown>): Notebook => {
       const nb = newNotebook();
-      nb.cells.push({ cell_type: 'code', id: 'c', source: '', metadata: {}, outputs: [{ output_type: 'display_data', data: data as never, metadata: {} }], execution_count: null });
+      nb.cells.push({
+        cell_type: 'code',
+        id: 'c',
+        source: '',
+        metadata: {},
+        outputs: [{ output_type: 'display_data', data: data as never, metadata: {} }],
+        execution_count: null,
+      });
       return nb;
     };
-    assert.throws(() => serializeNotebook(withData({ 'image/png': 'iVBORw0KGgo=' })), /cells\[0\]\.outputs\[0\]\.data\["image\/png"\]: image\/png data must be bytes \(Uint8Array\), found "iVBORw0KGgo="/);
+    assert.throws(
+      () => serializeNotebook(withData({ 'image/png': 'iVBORw0KGgo=' })),
+      /cells\[0\]\.outputs\[0\]\.data\["image\/png"\]: image\/png data must be bytes \(Uint8Array\), found "iVBORw0KGgo="/,
+    );
     assert.throws(() => serializeNotebook(withData({ 'text/plain': 42 })), /data\["text\/plain"\]: text\/plain data must be a string, found number 42/);
     assert.throws(() => serializeNotebook(withData({ 'application/json': PNG })), /application\/json data must be a JSON value, found bytes/);
     const cyclic = newNotebook();

@@ -16,7 +16,13 @@ const OTHER: RendererBundle = { id: 'other', mimeTypes: ['application/x-unused']
 function reportNotebook(): Notebook {
   const nb = newNotebook();
   nb.cells = [
-    { cell_type: 'markdown', id: 'm', source: `# Results\n\n${XSS} and <script>alert(2)</script>\n\n![pic](attachment:a%20b.png)`, metadata: {}, attachments: { 'a b.png': { 'image/png': 'iVBORw0K\nGgo=' } } },
+    {
+      cell_type: 'markdown',
+      id: 'm',
+      source: `# Results\n\n${XSS} and <script>alert(2)</script>\n\n![pic](attachment:a%20b.png)`,
+      metadata: {},
+      attachments: { 'a b.png': { 'image/png': 'iVBORw0K\nGgo=' } },
+    },
     { cell_type: 'raw', id: 'r', source: `raw ${XSS}`, metadata: {} },
     {
       cell_type: 'code',
@@ -27,11 +33,19 @@ function reportNotebook(): Notebook {
       outputs: [
         { output_type: 'stream', name: 'stdout', text: `caption: ${XSS}\n` },
         { output_type: 'stream', name: 'stderr', text: '\u001b[31mred warning\u001b[0m \u001b]8;;http://x\u0007link\u001b]8;;\u0007\n' },
-        { output_type: 'display_data', data: { 'text/html': `<p onclick="x()">hi</p>${XSS}<script>alert(4)</script>`, 'text/plain': '<text/html>' }, metadata: {} },
+        {
+          output_type: 'display_data',
+          data: { 'text/html': `<p onclick="x()">hi</p>${XSS}<script>alert(4)</script>`, 'text/plain': '<text/html>' },
+          metadata: {},
+        },
         { output_type: 'display_data', data: { 'image/png': PNG, 'text/plain': 'img' }, metadata: {} },
         { output_type: 'display_data', data: { 'image/svg+xml': `<svg xmlns="http://www.w3.org/2000/svg"><text>${XSS}</text></svg>` }, metadata: {} },
         { output_type: 'display_data', data: { [IDC_MIME.progress]: progress(4), 'text/plain': 'steps 4/10' }, metadata: { note: 'meta' } },
-        { output_type: 'display_data', data: { [IDC_MIME.progress]: { ...progress(9), label: '</script><script>alert(3)</script>' }, 'image/png': PNG, 'text/plain': 'steps 9/10' }, metadata: {} },
+        {
+          output_type: 'display_data',
+          data: { [IDC_MIME.progress]: { ...progress(9), label: '</script><script>alert(3)</script>' }, 'image/png': PNG, 'text/plain': 'steps 9/10' },
+          metadata: {},
+        },
         { output_type: 'display_data', data: { 'text/markdown': `**md** ${XSS}` }, metadata: {} },
         { output_type: 'display_data', data: { 'application/json': { caption: XSS } }, metadata: {} },
         { output_type: 'execute_result', data: { 'text/plain': XSS }, metadata: {}, execution_count: 3 },
@@ -103,14 +117,25 @@ describe('HTML report', () => {
     assert.equal(html.split('class="idc-output"').length - 1, 2);
     assert.equal(html.split('<script type="module">').length - 1, 1);
     assert.ok(html.includes(`<div class="output rich" id="idc-out-1" data-mime="${IDC_MIME.progress}"><pre class="output text">steps 4/10</pre></div>`));
-    assert.ok(html.includes(`<div class="output rich" id="idc-out-2" data-mime="${IDC_MIME.progress}"><div class="output image"><img`), 'the richest static fallback: the PNG');
+    assert.ok(
+      html.includes(`<div class="output rich" id="idc-out-2" data-mime="${IDC_MIME.progress}"><div class="output image"><img`),
+      'the richest static fallback: the PNG',
+    );
   });
 
   it('keeps </script> in a payload or a renderer source from closing its script element', () => {
     const scripts = [...html.matchAll(/<script type="application\/json" class="(idc-output|idc-renderer)"[^>]*>([\s\S]*?)<\/script>/g)];
     assert.equal(scripts.length, 3);
-    const payloads = scripts.filter((m) => m[1] === 'idc-output').map((m) => JSON.parse(m[2] as string) as { id: string; mime: string; metadata: unknown; json: { label: string; done: number } });
-    assert.deepEqual(payloads.map((p) => [p.id, p.mime, p.json.done]), [['idc-out-1', IDC_MIME.progress, 4], ['idc-out-2', IDC_MIME.progress, 9]]);
+    const payloads = scripts
+      .filter((m) => m[1] === 'idc-output')
+      .map((m) => JSON.parse(m[2] as string) as { id: string; mime: string; metadata: unknown; json: { label: string; done: number } });
+    assert.deepEqual(
+      payloads.map((p) => [p.id, p.mime, p.json.done]),
+      [
+        ['idc-out-1', IDC_MIME.progress, 4],
+        ['idc-out-2', IDC_MIME.progress, 9],
+      ],
+    );
     assert.deepEqual(payloads[0]?.metadata, { note: 'meta' });
     assert.equal(payloads[1]?.json.label, '</script><script>alert(3)</script>', 'the payload survives intact as data');
     const source = scripts.find((m) => m[1] === 'idc-renderer')?.[2] as string;

@@ -43,7 +43,10 @@ describe('idc-lab run (headless runner)', () => {
     const [first, second] = executed.cells as CodeCell[];
     assert.deepEqual(first?.outputs, [{ output_type: 'stream', name: 'stdout', text: 'hello from cell 1\n' }]);
     assert.equal(first?.execution_count, 1);
-    assert.deepEqual(second?.outputs.map((o) => o.output_type), ['display_data', 'execute_result']);
+    assert.deepEqual(
+      second?.outputs.map((o) => o.output_type),
+      ['display_data', 'execute_result'],
+    );
     const display = second?.outputs[0];
     assert.deepEqual(display?.output_type === 'display_data' ? display.data['application/json'] : undefined, { doubled: 40 });
     const result2 = second?.outputs[1];
@@ -53,8 +56,11 @@ describe('idc-lab run (headless runner)', () => {
   });
 
   it('exits non-zero naming the failing cell and the line in it, and runs no later cell', () => {
-    // biome-ignore lint/suspicious/noTemplateCurlyInString: the cell's own template literal
-    const file = write('fails.idcnb', notebookOf(['console.log("first ran");', 'const a = 1;\nconst b = a + 1;\nthrow new Error(`broken at ${b}`);', 'console.log("third ran");']));
+    const file = write(
+      'fails.idcnb',
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: the cell's own template literal
+      notebookOf(['console.log("first ran");', 'const a = 1;\nconst b = a + 1;\nthrow new Error(`broken at ${b}`);', 'console.log("third ran");']),
+    );
     const result = run('run', file, '--out', 'executed.idcnb');
     assert.equal(result.status, 1);
     assert.match(result.stderr, /FAILED: cell 2, line 3: Error: broken at 2/);

@@ -53,10 +53,16 @@ async function listReferences(context: FormatContext, prefix: string, notes: str
   try {
     names = await fs.promises.readdir(folder);
   } catch (error) {
-    context.problems.fatal({ file: folder, reason: `expected the folder of reference images CLEVR_default_XXXXXX.png, cannot read it (${(error as NodeJS.ErrnoException).code ?? 'error'})` });
+    context.problems.fatal({
+      file: folder,
+      reason: `expected the folder of reference images CLEVR_default_XXXXXX.png, cannot read it (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
+    });
   }
   const matching = names.filter((n) => REFERENCE_NAME.test(n)).sort();
-  if (matching.length < names.length) notes.push(`${names.length - matching.length} entries of ${folder} are not named CLEVR_default_XXXXXX.png; they are not counted in the sorted listing that splits.json indexes`);
+  if (matching.length < names.length)
+    notes.push(
+      `${names.length - matching.length} entries of ${folder} are not named CLEVR_default_XXXXXX.png; they are not counted in the sorted listing that splits.json indexes`,
+    );
   return matching.map((n) => (REFERENCE_NAME.exec(n) as RegExpExecArray)[1] as string);
 }
 
@@ -79,9 +85,17 @@ async function readTypes(context: FormatContext, prefix: string, numbers: Readon
       const digits = typeof id === 'number' ? String(id) : typeof id === 'string' ? /(\d+)(?:\.png)?$/.exec(id)?.[1] : undefined;
       const n = digits === undefined ? undefined : Number(digits);
       if (n === undefined || !numbers.has(n)) {
-        context.problems.report({ file, field: fieldPath(key, i), reason: `expected the id of an image in images/ ("XXXXXX.png"), found ${describe(id)}; ignored` });
+        context.problems.report({
+          file,
+          field: fieldPath(key, i),
+          reason: `expected the id of an image in images/ ("XXXXXX.png"), found ${describe(id)}; ignored`,
+        });
       } else if (types.has(n) && types.get(n) !== type) {
-        context.problems.report({ file, field: fieldPath(key, i), reason: `image ${digits as string} is also of type ${types.get(n) as string}; kept as ${types.get(n) as string}` });
+        context.problems.report({
+          file,
+          field: fieldPath(key, i),
+          reason: `image ${digits as string} is also of type ${types.get(n) as string}; kept as ${types.get(n) as string}`,
+        });
       } else types.set(n, type);
     });
   }
@@ -89,13 +103,24 @@ async function readTypes(context: FormatContext, prefix: string, numbers: Readon
 }
 
 /** Captions keyed by reference file name; a key with no image in images/ is reported. */
-async function readCaptions(context: FormatContext, prefix: string, name: string, listed: ReadonlySet<string>, idPrefix: string): Promise<{ file: string; captions: Record<string, unknown> }> {
+async function readCaptions(
+  context: FormatContext,
+  prefix: string,
+  name: string,
+  listed: ReadonlySet<string>,
+  idPrefix: string,
+): Promise<{ file: string; captions: Record<string, unknown> }> {
   const file = datasetPath(context, prefix, name);
   const captions = expectObject(await readJsonFile(file), file, '');
   for (const key of Object.keys(captions)) {
     if (!listed.has(key)) {
       const digits = REFERENCE_NAME.exec(key)?.[1];
-      context.problems.report({ file, field: fieldPath(key), reason: `expected a reference image images/${key}, found none in the folder`, sample: digits ? `${idPrefix}${digits}` : key });
+      context.problems.report({
+        file,
+        field: fieldPath(key),
+        reason: `expected a reference image images/${key}, found none in the folder`,
+        sample: digits ? `${idPrefix}${digits}` : key,
+      });
     }
   }
   return { file, captions };
@@ -171,7 +196,9 @@ export const clevrChangeReader: FormatReader = {
     const unsplit = numbers.length - entries.length;
     if (unsplit > 0) notes.push(`${unsplit} of the ${numbers.length} reference images are in no split of splits.json; they and their partners are left out`);
     if (untyped > 0) notes.push(`${untyped} semantic pairs have no change type in type_mapping.json; their category is "unknown"`);
-    notes.push('categories: color, material (the paper\'s "Texture"), move, add, drop for the semantic pairs, "distractor" for the viewpoint/lighting-only pairs');
+    notes.push(
+      'categories: color, material (the paper\'s "Texture"), move, add, drop for the semantic pairs, "distractor" for the viewpoint/lighting-only pairs',
+    );
     return { samples, notes };
   },
 };

@@ -63,12 +63,20 @@ export const clevrDcReader: FormatReader = {
         const field = fieldPath(split, i);
         const id = typeof position === 'number' ? keys[position] : undefined;
         if (typeof position !== 'number' || !Number.isInteger(position) || id === undefined) {
-          context.problems.report({ file: splitsFile, field, reason: `expected a position in the ${keys.length} keys of ${CAPTIONS} (0 to ${keys.length - 1}), found ${describe(position)}` });
+          context.problems.report({
+            file: splitsFile,
+            field,
+            reason: `expected a position in the ${keys.length} keys of ${CAPTIONS} (0 to ${keys.length - 1}), found ${describe(position)}`,
+          });
           return;
         }
         if (splitOf.has(position)) {
           // the first listing wins: a pair must not be in two splits
-          context.problems.report({ file: splitsFile, field, reason: `position ${position} (${id}) is already in ${splitOf.get(position) as string}; kept there` });
+          context.problems.report({
+            file: splitsFile,
+            field,
+            reason: `position ${position} (${id}) is already in ${splitOf.get(position) as string}; kept there`,
+          });
           return;
         }
         splitOf.set(position, split);

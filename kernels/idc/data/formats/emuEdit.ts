@@ -48,7 +48,8 @@ export async function readEmuEditRows(context: FormatContext, root = context.roo
   const shards = findShards(root)
     .filter((s) => s.split === 'validation' || s.split === 'test')
     .sort((a, b) => (a.split === b.split ? 0 : a.split === 'validation' ? -1 : 1));
-  if (shards.length === 0) context.problems.fatal({ file: path.join(root, 'data'), reason: 'expected Emu Edit parquet shards (validation-*.parquet, test-*.parquet), found none' });
+  if (shards.length === 0)
+    context.problems.fatal({ file: path.join(root, 'data'), reason: 'expected Emu Edit parquet shards (validation-*.parquet, test-*.parquet), found none' });
   const out: EmuEditRow[] = [];
   const seen = new Map<string, string>();
   const reader = new ShardReader(context.problems);
@@ -60,18 +61,33 @@ export async function readEmuEditRows(context: FormatContext, root = context.roo
       const idx = typeof r.idx === 'bigint' ? Number(r.idx) : r.idx;
       const sample = `${shard.split}/${String(idx)}`;
       if (typeof idx !== 'number' || !Number.isInteger(idx)) {
-        context.problems.report({ file: shard.file, field: field('idx'), reason: `expected an integer index, found ${describe(idx)}`, sample: `${shard.split}/row ${row}` });
+        context.problems.report({
+          file: shard.file,
+          field: field('idx'),
+          reason: `expected an integer index, found ${describe(idx)}`,
+          sample: `${shard.split}/row ${row}`,
+        });
         return;
       }
       const previous = seen.get(sample);
       if (previous !== undefined) {
-        context.problems.report({ file: shard.file, field: field('idx'), reason: `idx ${idx} of the ${shard.split} split appears twice (also in ${previous}); expected unique indices`, sample });
+        context.problems.report({
+          file: shard.file,
+          field: field('idx'),
+          reason: `idx ${idx} of the ${shard.split} split appears twice (also in ${previous}); expected unique indices`,
+          sample,
+        });
         return;
       }
       seen.set(sample, `${path.basename(shard.file)} row ${row}`);
       const instruction = r.instruction;
       if (typeof instruction !== 'string' || instruction.trim() === '') {
-        context.problems.report({ file: shard.file, field: field('instruction'), reason: `expected the instruction (a non-empty string), found ${describe(instruction)}`, sample });
+        context.problems.report({
+          file: shard.file,
+          field: field('instruction'),
+          reason: `expected the instruction (a non-empty string), found ${describe(instruction)}`,
+          sample,
+        });
         return;
       }
       const task = r.task;
@@ -109,7 +125,8 @@ async function readSplitsFile(context: FormatContext, file: string): Promise<Map
         return;
       }
       const other = assigned.get(idx);
-      if (other !== undefined) context.problems.report({ file, field: `${name}[${i}]`, reason: `idx ${idx} is in both ${other} and ${name}; kept in ${other}` });
+      if (other !== undefined)
+        context.problems.report({ file, field: `${name}[${i}]`, reason: `idx ${idx} is in both ${other} and ${name}; kept in ${other}` });
       else assigned.set(idx, name);
     });
   }

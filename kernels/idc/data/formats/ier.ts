@@ -38,11 +38,19 @@ function sampleId(context: FormatContext, e: Record<string, unknown>, at: { file
   const fallback = `${at.name}[${at.index}]`;
   const field = fieldPath(at.index, 'uid');
   if (typeof uid !== 'string' || uid === '') {
-    context.problems.report({ file: at.file, field, reason: `expected a uid (a non-empty string or an integer), found ${describe(uid)}; the sample is kept as ${fallback}` });
+    context.problems.report({
+      file: at.file,
+      field,
+      reason: `expected a uid (a non-empty string or an integer), found ${describe(uid)}; the sample is kept as ${fallback}`,
+    });
     return fallback;
   }
   if (used.has(uid)) {
-    context.problems.report({ file: at.file, field, reason: `uid ${JSON.stringify(uid)} is already used by ${used.get(uid) as string}; this sample is kept as ${fallback}` });
+    context.problems.report({
+      file: at.file,
+      field,
+      reason: `uid ${JSON.stringify(uid)} is already used by ${used.get(uid) as string}; this sample is kept as ${fallback}`,
+    });
     return fallback;
   }
   used.set(uid, fallback);
@@ -60,8 +68,11 @@ export const ierReader: FormatReader = {
 
   async load(context): Promise<LoadedFormat> {
     const present = SPLIT_FILES.filter(([name]) => fs.existsSync(datasetPath(context, name)));
-    if (present.length === 0) context.problems.fatal({ file: context.root, reason: 'expected the IER split files train.json, valid.json and test.json, found none' });
-    const notes = ['IER: img0 is resized to img1\'s size (bicubic) before stacking; no change categories (category "unknown"); valid.json is the validation split'];
+    if (present.length === 0)
+      context.problems.fatal({ file: context.root, reason: 'expected the IER split files train.json, valid.json and test.json, found none' });
+    const notes = [
+      'IER: img0 is resized to img1\'s size (bicubic) before stacking; no change categories (category "unknown"); valid.json is the validation split',
+    ];
     const missing = SPLIT_FILES.filter((s) => !present.includes(s)).map(([name]) => name);
     if (missing.length > 0) notes.push(`no ${missing.join(', ')}: ${missing.length === 1 ? 'that split is' : 'those splits are'} empty`);
     // names are resolved inside images/, so that is the folder they may not leave
@@ -73,7 +84,12 @@ export const ierReader: FormatReader = {
       const file = datasetPath(context, name);
       expectArray(await readJsonFile(file), file, '', 'a list of {img0, img1, sents, uid}').forEach((entry, index) => {
         if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) {
-          context.problems.report({ file, field: fieldPath(index), reason: `expected an object {img0, img1, sents, uid}, found ${describe(entry)}`, sample: `${name}[${index}]` });
+          context.problems.report({
+            file,
+            field: fieldPath(index),
+            reason: `expected an object {img0, img1, sents, uid}, found ${describe(entry)}`,
+            sample: `${name}[${index}]`,
+          });
           return;
         }
         const e = entry as Record<string, unknown>;
@@ -82,7 +98,12 @@ export const ierReader: FormatReader = {
         for (const key of ['img0', 'img1'] as const) {
           const value = e[key];
           if (typeof value !== 'string' || value === '') {
-            context.problems.report({ file, field: fieldPath(index, key), reason: `expected an image file name in images/, found ${describe(value)}`, sample: id });
+            context.problems.report({
+              file,
+              field: fieldPath(index, key),
+              reason: `expected an image file name in images/, found ${describe(value)}`,
+              sample: id,
+            });
             return;
           }
           const source = imageFile(images, value, { file, field: fieldPath(index, key), sample: id });

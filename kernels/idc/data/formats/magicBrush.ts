@@ -25,7 +25,11 @@ export const magicBrushReader: FormatReader = {
 
   async load(context): Promise<LoadedFormat> {
     const shards = findShards(context.root).filter((s) => s.split in SPLIT_NAMES);
-    if (shards.length === 0) context.problems.fatal({ file: path.join(context.root, 'data'), reason: 'expected MagicBrush parquet shards (train-*.parquet, dev-*.parquet), found none' });
+    if (shards.length === 0)
+      context.problems.fatal({
+        file: path.join(context.root, 'data'),
+        reason: 'expected MagicBrush parquet shards (train-*.parquet, dev-*.parquet), found none',
+      });
     const samples: IdcSample[] = [];
     const seen = new Set<string>();
     const reader = new ShardReader(context.problems);
@@ -38,18 +42,33 @@ export const magicBrushReader: FormatReader = {
         const imgId = typeof r.img_id === 'bigint' ? String(r.img_id) : r.img_id;
         const turn = typeof r.turn_index === 'bigint' ? Number(r.turn_index) : r.turn_index;
         if ((typeof imgId !== 'string' && typeof imgId !== 'number') || typeof turn !== 'number') {
-          context.problems.report({ file: shard.file, field: field(typeof turn !== 'number' ? 'turn_index' : 'img_id'), reason: `expected an image id and a turn number, found ${describe(imgId)} and ${describe(turn)}`, sample: `${shard.split}/row ${row}` });
+          context.problems.report({
+            file: shard.file,
+            field: field(typeof turn !== 'number' ? 'turn_index' : 'img_id'),
+            reason: `expected an image id and a turn number, found ${describe(imgId)} and ${describe(turn)}`,
+            sample: `${shard.split}/row ${row}`,
+          });
           return;
         }
         const id = `${shard.split}/${imgId}-${turn}`;
         if (seen.has(id)) {
-          context.problems.report({ file: shard.file, field: field('turn_index'), reason: `image ${imgId} turn ${turn} appears twice; expected one row per turn`, sample: id });
+          context.problems.report({
+            file: shard.file,
+            field: field('turn_index'),
+            reason: `image ${imgId} turn ${turn} appears twice; expected one row per turn`,
+            sample: id,
+          });
           return;
         }
         seen.add(id);
         const instruction = r.instruction;
         if (typeof instruction !== 'string' || instruction.trim() === '') {
-          context.problems.report({ file: shard.file, field: field('instruction'), reason: `expected the instruction (a non-empty string), found ${describe(instruction)}`, sample: id });
+          context.problems.report({
+            file: shard.file,
+            field: field('instruction'),
+            reason: `expected the instruction (a non-empty string), found ${describe(instruction)}`,
+            sample: id,
+          });
           return;
         }
         samples.push({

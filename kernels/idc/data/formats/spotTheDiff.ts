@@ -61,7 +61,11 @@ export const spotTheDiffReader: FormatReader = {
 
   async load(context): Promise<LoadedFormat> {
     const files = annotationFiles(context.root);
-    if (files.length === 0) context.problems.fatal({ file: datasetPath(context, 'annotations'), reason: 'expected Spot-the-Diff annotations annotations/{train,val,test}.json (or reformat_{train,val,test}.json), found none' });
+    if (files.length === 0)
+      context.problems.fatal({
+        file: datasetPath(context, 'annotations'),
+        reason: 'expected Spot-the-Diff annotations annotations/{train,val,test}.json (or reformat_{train,val,test}.json), found none',
+      });
     const notes = ['Spot-the-Diff has no change categories (category "unknown"); each sentence of a pair is one reference'];
     const missing = SPLIT_NAMES.filter(([name]) => !files.some((f) => f.name === name)).map(([name]) => name);
     if (missing.length > 0) notes.push(`no annotations for ${missing.join(', ')}: ${missing.length === 1 ? 'that split is' : 'those splits are'} empty`);

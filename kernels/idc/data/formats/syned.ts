@@ -40,14 +40,30 @@ async function readAugmented(context: FormatContext): Promise<TrainPair[]> {
     const at = (name: string) => fieldPath(i, name);
     const e = typeof entry === 'object' && entry !== null && !Array.isArray(entry) ? (entry as Record<string, unknown>) : undefined;
     if (!e) {
-      context.problems.report({ file, field: fieldPath(i), reason: `expected an object {idx, image, edited_image, instruction, task}, found ${describe(entry)}`, sample: `entry ${i}` });
+      context.problems.report({
+        file,
+        field: fieldPath(i),
+        reason: `expected an object {idx, image, edited_image, instruction, task}, found ${describe(entry)}`,
+        sample: `entry ${i}`,
+      });
       return;
     }
     const edited = e.edited_image;
     const sampleName = typeof edited === 'string' ? edited.replace(/\\/g, '/').replace(/\.[^./]+$/, '') : `entry ${i}`;
-    for (const [name, type] of [['idx', 'number'], ['image', 'string'], ['edited_image', 'string'], ['instruction', 'string'], ['task', 'string']] as const) {
+    for (const [name, type] of [
+      ['idx', 'number'],
+      ['image', 'string'],
+      ['edited_image', 'string'],
+      ['instruction', 'string'],
+      ['task', 'string'],
+    ] as const) {
       if (typeof e[name] !== type || (name === 'idx' && !Number.isInteger(e[name]))) {
-        context.problems.report({ file, field: at(name), reason: `expected ${name === 'idx' ? 'an integer' : 'a string'}, found ${describe(e[name])}`, sample: sampleName });
+        context.problems.report({
+          file,
+          field: at(name),
+          reason: `expected ${name === 'idx' ? 'an integer' : 'a string'}, found ${describe(e[name])}`,
+          sample: sampleName,
+        });
         return;
       }
     }
@@ -62,14 +78,28 @@ async function readAugmented(context: FormatContext): Promise<TrainPair[]> {
     if (!before || !after) return;
     pairs.set(sampleName, {
       idx: e.idx as number,
-      sample: { id: sampleName, before, after, references: [instruction], category: (e.task as string).trim().toLowerCase(), split: 'train', resize: 'resize-before' },
+      sample: {
+        id: sampleName,
+        before,
+        after,
+        references: [instruction],
+        category: (e.task as string).trim().toLowerCase(),
+        split: 'train',
+        resize: 'resize-before',
+      },
     });
   });
   // a pair whose every instruction is empty has no reference
   const out: TrainPair[] = [];
   for (const pair of pairs.values()) {
     pair.sample.references = pair.sample.references.filter((r) => r.trim() !== '');
-    if (pair.sample.references.length === 0) context.problems.report({ file, field: `edited_image ${JSON.stringify(pair.sample.id)}`, reason: 'expected a non-empty instruction, found only empty ones', sample: pair.sample.id });
+    if (pair.sample.references.length === 0)
+      context.problems.report({
+        file,
+        field: `edited_image ${JSON.stringify(pair.sample.id)}`,
+        reason: 'expected a non-empty instruction, found only empty ones',
+        sample: pair.sample.id,
+      });
     else out.push(pair);
   }
   return out;
@@ -78,7 +108,12 @@ async function readAugmented(context: FormatContext): Promise<TrainPair[]> {
 async function assignTrainSplits(context: FormatContext, pairs: TrainPair[], notes: string[]): Promise<IdcSample[]> {
   const file = datasetPath(context, SPLITS);
   if (!fs.existsSync(file)) {
-    const splits = stratifiedSplit(pairs, { category: (p) => p.sample.category, group: (p) => String(p.idx) }, { train: 0.85, validation: 0.15, test: 0 }, context.options.seed);
+    const splits = stratifiedSplit(
+      pairs,
+      { category: (p) => p.sample.category, group: (p) => String(p.idx) },
+      { train: 0.85, validation: 0.15, test: 0 },
+      context.options.seed,
+    );
     pairs.forEach((p, i) => (p.sample.split = splits[i] as Split));
     notes.push(`no ${SPLITS}: originals split into train and validation by category (85/15, seed ${context.options.seed})`);
     return pairs.map((p) => p.sample);
@@ -87,8 +122,14 @@ async function assignTrainSplits(context: FormatContext, pairs: TrainPair[], not
   const splitOf = new Map<number, Split>();
   for (const name of ['train', 'validation'] as const) {
     expectArray(top[name], file, name, 'a list of original idx').forEach((idx, i) => {
-      if (typeof idx !== 'number' || !Number.isInteger(idx)) context.problems.report({ file, field: fieldPath(name, i), reason: `expected an integer idx, found ${describe(idx)}` });
-      else if (splitOf.has(idx)) context.problems.report({ file, field: fieldPath(name, i), reason: `idx ${idx} is in both ${splitOf.get(idx) as string} and ${name}; kept in ${splitOf.get(idx) as string}` });
+      if (typeof idx !== 'number' || !Number.isInteger(idx))
+        context.problems.report({ file, field: fieldPath(name, i), reason: `expected an integer idx, found ${describe(idx)}` });
+      else if (splitOf.has(idx))
+        context.problems.report({
+          file,
+          field: fieldPath(name, i),
+          reason: `idx ${idx} is in both ${splitOf.get(idx) as string} and ${name}; kept in ${splitOf.get(idx) as string}`,
+        });
       else splitOf.set(idx, name);
     });
   }
@@ -148,7 +189,9 @@ async function readTest(context: FormatContext, notes: string[]): Promise<IdcSam
   const instructions = await readInstructions(context);
   const emuRoot = context.options.emuEdit ?? path.join(context.root, 'emu_edit');
   if (!fs.existsSync(emuRoot)) {
-    notes.push(`no test split: Syned's test images and categories are the Emu Edit test set's; open with {emuEdit: "<folder of the Emu Edit parquet files>"} (looked for ${emuRoot})`);
+    notes.push(
+      `no test split: Syned's test images and categories are the Emu Edit test set's; open with {emuEdit: "<folder of the Emu Edit parquet files>"} (looked for ${emuRoot})`,
+    );
     return [];
   }
   const emuRows = new Map((await readEmuEditRows(context, emuRoot)).filter((r) => r.split === 'test').map((r) => [r.idx, r]));
@@ -165,7 +208,11 @@ async function readTest(context: FormatContext, notes: string[]): Promise<IdcSam
     const other = keyOf.get(Number(idx));
     if (other !== undefined) {
       // "12" and "12 " are both idx 12: the first key wins, the second is reported, not merged
-      context.problems.report({ file: refsFile, field: JSON.stringify(key), reason: `idx ${idx} already has the key ${JSON.stringify(other)}; expected one key per idx, this one is left out` });
+      context.problems.report({
+        file: refsFile,
+        field: JSON.stringify(key),
+        reason: `idx ${idx} already has the key ${JSON.stringify(other)}; expected one key per idx, this one is left out`,
+      });
       continue;
     }
     keyOf.set(Number(idx), key);
@@ -175,12 +222,21 @@ async function readTest(context: FormatContext, notes: string[]): Promise<IdcSam
     }
     const instruction = instructions.get(Number(idx));
     if (instruction === undefined) {
-      context.problems.report({ file: datasetPath(context, TEST_INSTRUCTIONS), reason: `expected a line for idx ${idx} (it has variations in ${TEST_REFERENCES}), found none`, sample });
+      context.problems.report({
+        file: datasetPath(context, TEST_INSTRUCTIONS),
+        reason: `expected a line for idx ${idx} (it has variations in ${TEST_REFERENCES}), found none`,
+        sample,
+      });
       continue;
     }
     const row = emuRows.get(Number(idx));
     if (!row) {
-      context.problems.report({ file: emuRoot, field: `test idx ${idx}`, reason: 'expected an Emu Edit test row with this idx (for the images and the category), found none', sample });
+      context.problems.report({
+        file: emuRoot,
+        field: `test idx ${idx}`,
+        reason: 'expected an Emu Edit test row with this idx (for the images and the category), found none',
+        sample,
+      });
       continue;
     }
     const refs = [

@@ -6,7 +6,8 @@
  */
 
 /** Openings of language-model chatter that is not a description of an edit. */
-const LEFTOVER = /^(?:here (?:are|is)\b|sure[,!.]|certainly[,!.]|of course[,!.]|as an? (?:responsible )?(?:ai|language model)\b|i(?:'m| am) (?:sorry|unable|not able)\b|i (?:cannot|can't|can not|apologi[sz]e)\b|(?:\d+\.\s*)?variations?\b.*:$|note:)/i;
+const LEFTOVER =
+  /^(?:here (?:are|is)\b|sure[,!.]|certainly[,!.]|of course[,!.]|as an? (?:responsible )?(?:ai|language model)\b|i(?:'m| am) (?:sorry|unable|not able)\b|i (?:cannot|can't|can not|apologi[sz]e)\b|(?:\d+\.\s*)?variations?\b.*:$|note:)/i;
 const QUOTED = /^\s*"([\s\S]*)"\s*$/;
 
 export interface SynedQuirks {

@@ -36,7 +36,8 @@ export function validateAugment(options: AugmentOptions): Required<AugmentOption
   const [s0, s1] = o.blurSigma;
   if (!(s0 > 0 && s1 >= s0)) throw new RangeError(`augment.blurSigma: expected [low, high] with 0 < low <= high, found ${JSON.stringify(o.blurSigma)}`);
   const [q0, q1] = o.jpegQuality;
-  if (!(Number.isInteger(q0) && Number.isInteger(q1) && q0 >= 1 && q1 <= 100 && q0 <= q1)) throw new RangeError(`augment.jpegQuality: expected [low, high] integers in 1..100, found ${JSON.stringify(o.jpegQuality)}`);
+  if (!(Number.isInteger(q0) && Number.isInteger(q1) && q0 >= 1 && q1 <= 100 && q0 <= q1))
+    throw new RangeError(`augment.jpegQuality: expected [low, high] integers in 1..100, found ${JSON.stringify(o.jpegQuality)}`);
   return o;
 }
 

@@ -24,7 +24,8 @@ export class ImageDecoder {
 
   async decode(source: ImageSource): Promise<RawImage> {
     if (source.kind === 'raw') {
-      if (source.data.length !== source.width * source.height * 3) throw new ImageError(source.name, undefined, `expected ${source.width}x${source.height}x3 bytes of RGB, found ${source.data.length}`);
+      if (source.data.length !== source.width * source.height * 3)
+        throw new ImageError(source.name, undefined, `expected ${source.width}x${source.height}x3 bytes of RGB, found ${source.data.length}`);
       return { width: source.width, height: source.height, data: source.data };
     }
     return this.decodeBytes(await this.bytes.read(source), source);
@@ -32,7 +33,11 @@ export class ImageDecoder {
 
   async decodeBytes(bytes: Uint8Array, source: ImageSource): Promise<RawImage> {
     try {
-      const { data, info } = await sharp(bytes, { limitInputPixels: this.maxPixels, failOn: 'error' }).removeAlpha().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
+      const { data, info } = await sharp(bytes, { limitInputPixels: this.maxPixels, failOn: 'error' })
+        .removeAlpha()
+        .toColourspace('srgb')
+        .raw()
+        .toBuffer({ resolveWithObject: true });
       return { width: info.width, height: info.height, data: new Uint8Array(data.buffer, data.byteOffset, data.length) };
     } catch (error) {
       throw this.failure(error, source);

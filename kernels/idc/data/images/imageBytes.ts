@@ -59,14 +59,19 @@ export class ImageBytesReader {
           if (this.root !== undefined) {
             this.realRoot ??= fs.promises.realpath(this.root);
             const [realRoot, realFile] = await Promise.all([this.realRoot, fs.promises.realpath(source.path)]);
-            if (!isInside(realRoot, realFile)) throw new ImageError(source.path, undefined, `the image is a link to a file outside the dataset folder ${this.root}; refused`);
+            if (!isInside(realRoot, realFile))
+              throw new ImageError(source.path, undefined, `the image is a link to a file outside the dataset folder ${this.root}; refused`);
             file = realFile;
           }
           return await fs.promises.readFile(file);
         } catch (error) {
           if (error instanceof ImageError) throw error;
           const code = (error as NodeJS.ErrnoException).code;
-          throw new ImageError(source.path, undefined, code === 'ENOENT' ? 'the image file is missing' : `cannot read the image file (${code ?? (error as Error).message})`);
+          throw new ImageError(
+            source.path,
+            undefined,
+            code === 'ENOENT' ? 'the image file is missing' : `cannot read the image file (${code ?? (error as Error).message})`,
+          );
         }
       case 'parquet': {
         let table = this.tables.get(source.file);
@@ -82,7 +87,8 @@ export class ImageBytesReader {
           throw error;
         }
         const bytes = imageCellBytes(cell);
-        if (!bytes) throw new ImageError(source.file, `row ${source.row}, column ${source.column}`, `expected an image (a struct with bytes), found ${describe(cell)}`);
+        if (!bytes)
+          throw new ImageError(source.file, `row ${source.row}, column ${source.column}`, `expected an image (a struct with bytes), found ${describe(cell)}`);
         return bytes;
       }
     }

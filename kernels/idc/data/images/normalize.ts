@@ -8,7 +8,13 @@ import type { RawImage } from '../../../platform/rawImage';
 export const CLIP_MEAN: readonly [number, number, number] = [0.48145466, 0.4578275, 0.40821073];
 export const CLIP_STD: readonly [number, number, number] = [0.26862954, 0.26130258, 0.27577711];
 
-export function normalizeInto(image: RawImage, out: Float32Array, offset: number, mean: readonly number[] = CLIP_MEAN, std: readonly number[] = CLIP_STD): void {
+export function normalizeInto(
+  image: RawImage,
+  out: Float32Array,
+  offset: number,
+  mean: readonly number[] = CLIP_MEAN,
+  std: readonly number[] = CLIP_STD,
+): void {
   // (v / 255 - mean) / std = v * scale + shift, per channel
   const scale = [0, 1, 2].map((c) => 1 / (255 * (std[c] as number)));
   const shift = [0, 1, 2].map((c) => -(mean[c] as number) / (std[c] as number));
@@ -23,7 +29,14 @@ export function normalizeInto(image: RawImage, out: Float32Array, offset: number
 }
 
 /** The inverse, for displays: normalised NHWC back to 8-bit RGB. */
-export function denormalize(pixels: Float32Array, offset: number, width: number, height: number, mean: readonly number[] = CLIP_MEAN, std: readonly number[] = CLIP_STD): RawImage {
+export function denormalize(
+  pixels: Float32Array,
+  offset: number,
+  width: number,
+  height: number,
+  mean: readonly number[] = CLIP_MEAN,
+  std: readonly number[] = CLIP_STD,
+): RawImage {
   const data = new Uint8Array(width * height * 3);
   for (let i = 0; i < data.length; i++) {
     const c = i % 3;

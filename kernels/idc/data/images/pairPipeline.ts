@@ -46,7 +46,19 @@ export interface PipelineOptions {
   root?: string;
 }
 
-const PIPELINE_OPTIONS: OptionKeys<PipelineOptions> = { width: true, height: true, mean: true, std: true, augment: true, seed: true, concurrency: true, cacheBytes: true, maxPixels: true, onError: true, root: true };
+const PIPELINE_OPTIONS: OptionKeys<PipelineOptions> = {
+  width: true,
+  height: true,
+  mean: true,
+  std: true,
+  augment: true,
+  seed: true,
+  concurrency: true,
+  cacheBytes: true,
+  maxPixels: true,
+  onError: true,
+  root: true,
+};
 
 export interface PreparedBatch {
   /** [n, height, width, 3], CLIP-normalised; see normalize.ts for the layout. */

@@ -93,13 +93,52 @@ const STYLE_NAMES: Record<Exclude<Style, 'photo'>, { nouns: string[]; adjective:
 };
 
 const MOOD_CAPTIONS: Record<Exclude<Mood, 'day'>, string[]> = {
-  night: ['make it night', 'turn the day into night', 'the scene is now at night', 'make the picture dark as if at night', 'change the time of day to night', 'it is nighttime now', 'darken everything into a night scene'],
-  sunset: ['make it sunset', 'give the scene a warm sunset light', 'the light is now orange like at sunset', 'change the time of day to sunset', 'bathe the picture in evening sunset colors', 'it is sunset now'],
-  fog: ['add fog', 'make the scene foggy', 'cover everything in mist', 'the picture is now hazy with fog', 'a thick fog has rolled in', 'make it misty and foggy'],
-  snow: ['make it snow', 'add falling snow', 'the scene is now snowy', 'cover the picture with snowflakes', 'it is snowing now', 'turn it into a snowy winter scene'],
+  night: [
+    'make it night',
+    'turn the day into night',
+    'the scene is now at night',
+    'make the picture dark as if at night',
+    'change the time of day to night',
+    'it is nighttime now',
+    'darken everything into a night scene',
+  ],
+  sunset: [
+    'make it sunset',
+    'give the scene a warm sunset light',
+    'the light is now orange like at sunset',
+    'change the time of day to sunset',
+    'bathe the picture in evening sunset colors',
+    'it is sunset now',
+  ],
+  fog: [
+    'add fog',
+    'make the scene foggy',
+    'cover everything in mist',
+    'the picture is now hazy with fog',
+    'a thick fog has rolled in',
+    'make it misty and foggy',
+  ],
+  snow: [
+    'make it snow',
+    'add falling snow',
+    'the scene is now snowy',
+    'cover the picture with snowflakes',
+    'it is snowing now',
+    'turn it into a snowy winter scene',
+  ],
 };
 
-const NO_CHANGE = ['there is no change', 'nothing has changed', 'the scene is the same', 'there is no difference', 'the two scenes look identical', 'no change was made', 'the scene remains the same', 'nothing was modified', 'no object has changed'];
+const NO_CHANGE = [
+  'there is no change',
+  'nothing has changed',
+  'the scene is the same',
+  'there is no difference',
+  'the two scenes look identical',
+  'no change was made',
+  'the scene remains the same',
+  'nothing was modified',
+  'no object has changed',
+];
 
 type Template = (rng: SeededRandom) => string;
 
@@ -241,7 +280,10 @@ function templates(change: Change, scene: Scene): Template[] {
     case 'background': {
       const { from, to } = change;
       return [
-        () => `change the background to ${backgroundWords(to, false).replace(/^an? /, '').replace(/ background$/, '')}`,
+        () =>
+          `change the background to ${backgroundWords(to, false)
+            .replace(/^an? /, '')
+            .replace(/ background$/, '')}`,
         () => `replace the background with ${backgroundWords(to, true)}`,
         () => `the background is now ${backgroundWords(to, false)}`,
         () => `give the scene ${backgroundWords(to, true)}`,
@@ -300,7 +342,8 @@ export function describeScene(scene: Scene, rng: SeededRandom, count = REFERENCE
   };
   const n = NUMBERS[objects.length] ?? String(objects.length);
   const sign = scene.sign ? scene.sign.word.toLowerCase() : undefined;
-  const withSign = (caption: string, r: SeededRandom) => (sign === undefined ? caption : r.chance(0.5) ? `${caption} and a sign that says ${sign}` : `${caption}, with the word ${sign} on a sign`);
+  const withSign = (caption: string, r: SeededRandom) =>
+    sign === undefined ? caption : r.chance(0.5) ? `${caption} and a sign that says ${sign}` : `${caption}, with the word ${sign} on a sign`;
   const bank: Template[] = [
     (r) => withSign(`${list('colour', r)} on ${backgroundWords(scene.background, false)}`, r),
     (r) => withSign(`${backgroundWords(scene.background, true)} with ${list('size', r, r.shuffled(objects))}`, r),

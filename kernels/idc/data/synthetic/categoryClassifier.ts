@@ -20,8 +20,16 @@ const RULES: ReadonlyArray<[SyntheticCategory, RegExp]> = [
   ['global', /\b(night|nighttime|sunset|evening|fog|foggy|mist|misty|hazy|snow|snowy|snowing|snowflakes|winter)\b/],
   ['background', /\b(background|backdrop)\b/],
   ['material', new RegExp(`\\b(material|made of|instead of ${MATERIAL}|from ${MATERIAL}|became ${MATERIAL}$|is ${MATERIAL} now)\\b`)],
-  ['local', /\b(bigger|larger|smaller|enlarge|shrink|grew|size|scale|shape|reshape|into an? (circle|square|triangle|diamond)|became an? (circle|square|triangle|diamond)|is now an? \w+ (circle|square|triangle|diamond)|is now (large|small))\b|^make .* an? (circle|square|triangle|diamond)$/],
-  ['color', new RegExp(`\\b(colou?r|recolou?r|paint|turned ${COLOUR}|became ${COLOUR}|is now ${COLOUR}|${COLOUR} \\w+ ${COLOUR}$|${COLOUR} ${COLOUR}$)\\b|^make .* ${COLOUR}$`)],
+  [
+    'local',
+    /\b(bigger|larger|smaller|enlarge|shrink|grew|size|scale|shape|reshape|into an? (circle|square|triangle|diamond)|became an? (circle|square|triangle|diamond)|is now an? \w+ (circle|square|triangle|diamond)|is now (large|small))\b|^make .* an? (circle|square|triangle|diamond)$/,
+  ],
+  [
+    'color',
+    new RegExp(
+      `\\b(colou?r|recolou?r|paint|turned ${COLOUR}|became ${COLOUR}|is now ${COLOUR}|${COLOUR} \\w+ ${COLOUR}$|${COLOUR} ${COLOUR}$)\\b|^make .* ${COLOUR}$`,
+    ),
+  ],
   ['move', /\b(move|moved|moving|position|shifted|relocated)\b|\bis (in|on|at) the [a-z ]+ now$/],
   ['remove', /\b(remove|removed|gone|take away|delete|deleted|disappeared|get rid|erase|erased|missing)\b/],
   ['drop', /\b(remove|removed|gone|take away|delete|deleted|disappeared|get rid|erase|erased|missing|dropped)\b/],
@@ -33,7 +41,10 @@ const RULES: ReadonlyArray<[SyntheticCategory, RegExp]> = [
  * undefined when no rule matches. Captions are compared in lower case.
  */
 export function classifyChange(caption: string, categories: readonly string[] = ALL_CATEGORIES): SyntheticCategory | undefined {
-  const text = caption.toLowerCase().replace(/[.!?]+$/, '').trim();
+  const text = caption
+    .toLowerCase()
+    .replace(/[.!?]+$/, '')
+    .trim();
   for (const [category, rule] of RULES) {
     if (categories.includes(category) && rule.test(text)) return category;
   }

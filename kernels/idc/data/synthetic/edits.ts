@@ -18,7 +18,18 @@ import {
   type Shape,
   type Style,
 } from './palette';
-import { cloneScene, freeCells, placeInCell, randomBackground, randomObject, randomSign, type Background, type Scene, type SceneObject, type Sign } from './scene';
+import {
+  cloneScene,
+  freeCells,
+  placeInCell,
+  randomBackground,
+  randomObject,
+  randomSign,
+  type Background,
+  type Scene,
+  type SceneObject,
+  type Sign,
+} from './scene';
 import type { SeededRandom } from '../../../platform/random';
 
 export const EMU_CATEGORIES = ['add', 'remove', 'color', 'text', 'background', 'style', 'global', 'local'] as const;

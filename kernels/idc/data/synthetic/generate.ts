@@ -140,7 +140,14 @@ export function generateSynthetic(options: SyntheticOptions = {}): SyntheticData
   const splits = stratifiedSplit([...pending.keys()], { category: () => 'all', group: (p) => String(originalOf[p]) }, o.fractions, o.seed);
   const samples = pending.map((s, p) => ({ id: `${splits[p] as Split}/${p}`, ...s, split: splits[p] as Split }));
   const sceneSplit = new Map(originalOf.map((k, p) => [k, splits[p] as Split]));
-  const scenes = originals.map((image, k) => ({ id: `scene/${k}`, image, captions: sceneCaptions[k] as string[], brief: briefs[k] as string, scene: drawn[k] as Scene, split: sceneSplit.get(k) as Split }));
+  const scenes = originals.map((image, k) => ({
+    id: `scene/${k}`,
+    image,
+    captions: sceneCaptions[k] as string[],
+    brief: briefs[k] as string,
+    scene: drawn[k] as Scene,
+    split: sceneSplit.get(k) as Split,
+  }));
   return { options: o, samples, originalOf, originals, scenes };
 }
 
@@ -170,7 +177,8 @@ export function generateSceneCaptions(options: SceneCaptionOptions = {}): Array<
   const kind = options.kind ?? 'emu';
   if (kind !== 'emu' && kind !== 'clevr') throw new RangeError(`idc.data.sceneCaptions: kind: expected "emu" or "clevr", found ${JSON.stringify(kind)}`);
   const renderings = options.renderings ?? 'plain';
-  if (renderings !== 'plain' && renderings !== 'varied') throw new RangeError(`idc.data.sceneCaptions: renderings: expected "plain" or "varied", found ${JSON.stringify(renderings)}`);
+  if (renderings !== 'plain' && renderings !== 'varied')
+    throw new RangeError(`idc.data.sceneCaptions: renderings: expected "plain" or "varied", found ${JSON.stringify(renderings)}`);
   const varied = renderings === 'varied';
   // a different stream from generateSynthetic's for the same seed: these scenes are new ones
   const master = new SeededRandom(seed ^ 0x5ce4e);
@@ -183,6 +191,12 @@ export function generateSceneCaptions(options: SceneCaptionOptions = {}): Array<
       if (look.chance(0.4)) scene.style = look.pick(STYLES.filter((x) => x !== 'photo'));
       if (look.chance(0.4)) scene.mood = look.pick(MOODS.filter((x) => x !== 'day'));
     }
-    return { id: `scene/${k}`, image: raw(`synthetic scene ${k} (seed ${seed}, captions)`, scene, size), captions: describeScene(scene, rng), brief: briefScene(scene), scene };
+    return {
+      id: `scene/${k}`,
+      image: raw(`synthetic scene ${k} (seed ${seed}, captions)`, scene, size),
+      captions: describeScene(scene, rng),
+      brief: briefScene(scene),
+      scene,
+    };
   });
 }

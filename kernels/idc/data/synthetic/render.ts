@@ -182,7 +182,13 @@ function applyStyle(data: Uint8Array, size: number, style: Scene['style']): void
     case 'sepia':
       for (let i = 0; i < data.length; i += 3) {
         const [r, g, b] = [data[i] as number, data[i + 1] as number, data[i + 2] as number];
-        put(data, i, Math.min(255, Math.round(0.393 * r + 0.769 * g + 0.189 * b)), Math.min(255, Math.round(0.349 * r + 0.686 * g + 0.168 * b)), Math.min(255, Math.round(0.272 * r + 0.534 * g + 0.131 * b)));
+        put(
+          data,
+          i,
+          Math.min(255, Math.round(0.393 * r + 0.769 * g + 0.189 * b)),
+          Math.min(255, Math.round(0.349 * r + 0.686 * g + 0.168 * b)),
+          Math.min(255, Math.round(0.272 * r + 0.534 * g + 0.131 * b)),
+        );
       }
       return;
     case 'pop art':
@@ -197,7 +203,8 @@ function applyStyle(data: Uint8Array, size: number, style: Scene['style']): void
           const sum = [0, 0, 0];
           let n = 0;
           for (let y = by; y < Math.min(size, by + block); y++) {
-            for (let x = bx; x < Math.min(size, bx + block); x++, n++) for (let c = 0; c < 3; c++) sum[c] = (sum[c] as number) + (data[(y * size + x) * 3 + c] as number);
+            for (let x = bx; x < Math.min(size, bx + block); x++, n++)
+              for (let c = 0; c < 3; c++) sum[c] = (sum[c] as number) + (data[(y * size + x) * 3 + c] as number);
           }
           const [r, g, b] = sum.map((s) => levels(s / n)) as [number, number, number];
           for (let y = by; y < Math.min(size, by + block); y++) for (let x = bx; x < Math.min(size, bx + block); x++) put(data, (y * size + x) * 3, r, g, b);

@@ -39,7 +39,12 @@ export function onnxManifest(config: ModelConfig, tokenizer?: WordTokenizer, ada
 
 /** The graphs from a config and weights (adapter already merged). */
 export function graphsFromWeights(config: ModelConfig, weights: NamedArrays, manifest: OnnxManifest, source = 'the model'): OnnxGraphs {
-  return { vision: visionEncoderGraph(config, weights, source), decoder: decoderGraph(config, weights, false, source), decoderWithPast: decoderGraph(config, weights, true, source), manifest };
+  return {
+    vision: visionEncoderGraph(config, weights, source),
+    decoder: decoderGraph(config, weights, false, source),
+    decoderWithPast: decoderGraph(config, weights, true, source),
+    manifest,
+  };
 }
 
 /** The model's graphs, its adapter (merged or not) included. */

@@ -39,7 +39,11 @@ function valueInfo(name: string, type: ElementType, dims: readonly Dim[]): Value
         case: 'tensorType',
         value: {
           elemType: ELEMENT[type],
-          shape: { dim: dims.map((d) => ({ value: typeof d === 'number' ? { case: 'dimValue' as const, value: BigInt(d) } : { case: 'dimParam' as const, value: d } })) },
+          shape: {
+            dim: dims.map((d) => ({
+              value: typeof d === 'number' ? { case: 'dimValue' as const, value: BigInt(d) } : { case: 'dimParam' as const, value: d },
+            })),
+          },
         },
       },
     },
@@ -91,15 +95,25 @@ export class GraphBuilder {
 
   weight(name: string, dims: readonly number[], data: Float32Array): string {
     const size = dims.reduce((a, b) => a * b, 1);
-    if (data.length !== size) throw new RangeError(`ONNX graph ${this.name}: weight ${name}: expected ${size} values for [${dims.join(', ')}], found ${data.length}`);
-    this.initializers.push(create(TensorProtoSchema, { name: this.claim(name), dims: dims.map((d) => BigInt(d)), dataType: DataType.FLOAT, rawData: bytesOf(data) }));
+    if (data.length !== size)
+      throw new RangeError(`ONNX graph ${this.name}: weight ${name}: expected ${size} values for [${dims.join(', ')}], found ${data.length}`);
+    this.initializers.push(
+      create(TensorProtoSchema, { name: this.claim(name), dims: dims.map((d) => BigInt(d)), dataType: DataType.FLOAT, rawData: bytesOf(data) }),
+    );
     return name;
   }
 
   /** An int64 constant (shapes, axes, indices), named after what it holds. */
   ints(values: readonly number[], name?: string): string {
     const n = this.claim(name ?? `const_${values.join('_').replaceAll('-', 'm')}_${this.counter++}`);
-    this.initializers.push(create(TensorProtoSchema, { name: n, dims: [BigInt(values.length)], dataType: DataType.INT64, rawData: bytesOf(BigInt64Array.from(values, (v) => BigInt(v))) }));
+    this.initializers.push(
+      create(TensorProtoSchema, {
+        name: n,
+        dims: [BigInt(values.length)],
+        dataType: DataType.INT64,
+        rawData: bytesOf(BigInt64Array.from(values, (v) => BigInt(v))),
+      }),
+    );
     return n;
   }
 
@@ -118,7 +132,9 @@ export class GraphBuilder {
   /** A node with several outputs (Split). */
   opMulti(opType: string, inputs: readonly string[], count: number, attributes: Record<string, AttributeValue> = {}, outputs?: readonly string[]): string[] {
     const id = this.counter++;
-    const names = outputs ? outputs.map((o) => this.claim(o)) : Array.from({ length: count }, (_, i) => this.claim(`${opType.toLowerCase()}_${id}${count > 1 ? `_${i}` : ''}`));
+    const names = outputs
+      ? outputs.map((o) => this.claim(o))
+      : Array.from({ length: count }, (_, i) => this.claim(`${opType.toLowerCase()}_${id}${count > 1 ? `_${i}` : ''}`));
     this.nodes.push(
       create(NodeProtoSchema, {
         name: `${opType}_${id}`,

@@ -100,10 +100,19 @@ export function visionEncoderGraph(config: ModelConfig, weights: NamedArrays, so
   for (let i = 0; i < qformer.layers; i++) {
     const b = `qformer.blocks.${i}`;
     const n = m.norm(h, `${b}.ln_self`);
-    h = g.op('Add', [h, m.linear(m.attention(m.linear(n, `${b}.self.q`), m.linear(n, `${b}.self.k`), m.linear(n, `${b}.self.v`), qformer.heads, qformer.dim), `${b}.self.out`)]);
+    h = g.op('Add', [
+      h,
+      m.linear(m.attention(m.linear(n, `${b}.self.q`), m.linear(n, `${b}.self.k`), m.linear(n, `${b}.self.v`), qformer.heads, qformer.dim), `${b}.self.out`),
+    ]);
     if (i % qformer.crossEvery === 0) {
       const c = m.norm(h, `${b}.ln_cross`);
-      h = g.op('Add', [h, m.linear(m.attention(m.linear(c, `${b}.cross.q`), m.linear(image, `${b}.cross.k`), m.linear(image, `${b}.cross.v`), qformer.heads, qformer.dim), `${b}.cross.out`)]);
+      h = g.op('Add', [
+        h,
+        m.linear(
+          m.attention(m.linear(c, `${b}.cross.q`), m.linear(image, `${b}.cross.k`), m.linear(image, `${b}.cross.v`), qformer.heads, qformer.dim),
+          `${b}.cross.out`,
+        ),
+      ]);
     }
     h = g.op('Add', [h, m.mlp(m.norm(h, `${b}.ln_mlp`), `${b}.mlp`)]);
   }

@@ -43,8 +43,12 @@ function requireNames(session: Ort.InferenceSession, inputs: readonly string[], 
   const missingIn = inputs.filter((n) => !session.inputNames.includes(n));
   const missingOut = outputs.filter((n) => !session.outputNames.includes(n));
   if (missingIn.length > 0 || missingOut.length > 0) {
-    const parts = [missingIn.length > 0 ? `inputs ${missingIn.join(', ')}` : '', missingOut.length > 0 ? `outputs ${missingOut.join(', ')}` : ''].filter(Boolean);
-    throw new Error(`${source}: expected the ${parts.join(' and ')} of the IDC Lab ONNX interface; the graph has inputs ${session.inputNames.join(', ')} and outputs ${session.outputNames.join(', ')}`);
+    const parts = [missingIn.length > 0 ? `inputs ${missingIn.join(', ')}` : '', missingOut.length > 0 ? `outputs ${missingOut.join(', ')}` : ''].filter(
+      Boolean,
+    );
+    throw new Error(
+      `${source}: expected the ${parts.join(' and ')} of the IDC Lab ONNX interface; the graph has inputs ${session.inputNames.join(', ')} and outputs ${session.outputNames.join(', ')}`,
+    );
   }
 }
 
@@ -76,7 +80,12 @@ export class OnnxCaptioner {
     const present = layers.flatMap((i) => [ONNX_NAMES.presentKey(i), ONNX_NAMES.presentValue(i)]);
     const opened: Ort.InferenceSession[] = [];
     try {
-      for (const [bytes, name] of [[graphs.vision, ONNX_FILES.vision], [graphs.decoder, ONNX_FILES.decoder], [graphs.decoderWithPast, ONNX_FILES.decoderWithPast]] as const) opened.push(await open(bytes, name));
+      for (const [bytes, name] of [
+        [graphs.vision, ONNX_FILES.vision],
+        [graphs.decoder, ONNX_FILES.decoder],
+        [graphs.decoderWithPast, ONNX_FILES.decoderWithPast],
+      ] as const)
+        opened.push(await open(bytes, name));
     } catch (error) {
       // a later graph failed: the sessions already open would hold their memory until exit
       await Promise.all(opened.map((o) => o.release()));
@@ -86,7 +95,12 @@ export class OnnxCaptioner {
     try {
       requireNames(vision, [ONNX_NAMES.patches], [ONNX_NAMES.prefix], `${source}/${ONNX_FILES.vision}`);
       requireNames(decoder, [ONNX_NAMES.prefix, ONNX_NAMES.inputIds], [ONNX_NAMES.logits, ...present], `${source}/${ONNX_FILES.decoder}`);
-      requireNames(withPast, [ONNX_NAMES.inputIds, ...layers.flatMap((i) => [ONNX_NAMES.pastKey(i), ONNX_NAMES.pastValue(i)])], [ONNX_NAMES.logits, ...present], `${source}/${ONNX_FILES.decoderWithPast}`);
+      requireNames(
+        withPast,
+        [ONNX_NAMES.inputIds, ...layers.flatMap((i) => [ONNX_NAMES.pastKey(i), ONNX_NAMES.pastValue(i)])],
+        [ONNX_NAMES.logits, ...present],
+        `${source}/${ONNX_FILES.decoderWithPast}`,
+      );
     } catch (error) {
       await Promise.all([vision.release(), decoder.release(), withPast.release()]);
       throw error;
@@ -106,7 +120,12 @@ export class OnnxCaptioner {
         throw new Error(`${file}: cannot read the graph: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
       }
     };
-    const graphs: OnnxGraphs = { vision: await read(ONNX_FILES.vision), decoder: await read(ONNX_FILES.decoder), decoderWithPast: await read(ONNX_FILES.decoderWithPast), manifest };
+    const graphs: OnnxGraphs = {
+      vision: await read(ONNX_FILES.vision),
+      decoder: await read(ONNX_FILES.decoder),
+      decoderWithPast: await read(ONNX_FILES.decoderWithPast),
+      manifest,
+    };
     return OnnxCaptioner.create(graphs, settings, dir);
   }
 
@@ -117,7 +136,11 @@ export class OnnxCaptioner {
 
   private ids(rows: readonly (readonly number[])[]): Ort.Tensor {
     const t = rows[0]?.length ?? 0;
-    return new this.ort.Tensor('int64', BigInt64Array.from(rows.flat(), (v) => BigInt(v)), [rows.length, t]);
+    return new this.ort.Tensor(
+      'int64',
+      BigInt64Array.from(rows.flat(), (v) => BigInt(v)),
+      [rows.length, t],
+    );
   }
 
   /** patches [n, N, P] (patchify's layout) -> prefix [n, Q, dd]. */
@@ -131,7 +154,10 @@ export class OnnxCaptioner {
   /** Teacher-forced logits [n, T, V] for token rows of one length: the parity check with TensorFlow.js. */
   async logits(patches: Float32Array, n: number, ids: readonly (readonly number[])[]): Promise<Float32Array> {
     const length = ids[0]?.length ?? 0;
-    if (ids.length !== n || ids.some((row) => row.length !== length)) throw new RangeError(`OnnxCaptioner.logits: ids: expected ${n} rows of one length, found ${ids.length} rows of lengths ${[...new Set(ids.map((r) => r.length))].join(', ')}`);
+    if (ids.length !== n || ids.some((row) => row.length !== length))
+      throw new RangeError(
+        `OnnxCaptioner.logits: ids: expected ${n} rows of one length, found ${ids.length} rows of lengths ${[...new Set(ids.map((r) => r.length))].join(', ')}`,
+      );
     this.checkMaxTokens(length);
     const prefix = await this.encode(patches, n);
     const out = await this.decoder.run({ [ONNX_NAMES.prefix]: prefix, [ONNX_NAMES.inputIds]: this.ids(ids) });
@@ -168,7 +194,8 @@ export class OnnxCaptioner {
   /** The decoder's positions bound a caption's length: more would index past its position table. */
   private checkMaxTokens(maxTokens: number): void {
     const most = this.manifest.decoder.maxTokens;
-    if (!Number.isInteger(maxTokens) || maxTokens < 1 || maxTokens > most) throw new RangeError(`OnnxCaptioner: maxTokens: expected a whole number from 1 to ${most} (the decoder's positions), found ${maxTokens}`);
+    if (!Number.isInteger(maxTokens) || maxTokens < 1 || maxTokens > most)
+      throw new RangeError(`OnnxCaptioner: maxTokens: expected a whole number from 1 to ${most} (the decoder's positions), found ${maxTokens}`);
   }
 
   /** Greedy token ids per image (as `greedyDecode`): up to `maxTokens`, <pad> after <eos>. */
@@ -213,7 +240,13 @@ export class OnnxCaptioner {
         const rows = live.map((_, k) => logSoftmax(logits.subarray(k * stride + stride - vocab, (k + 1) * stride)));
         live = advanceBeams(live, rows, beams, finished);
         if (live.length === 0 || t + 1 >= maxTokens) break;
-        out = await this.decoderWithPast.run({ [ONNX_NAMES.inputIds]: this.ids(live.map((b) => [b.ids[b.ids.length - 1] as number])), ...this.reorder(this.pastFeeds(out), live.map((b) => b.parent)) });
+        out = await this.decoderWithPast.run({
+          [ONNX_NAMES.inputIds]: this.ids(live.map((b) => [b.ids[b.ids.length - 1] as number])),
+          ...this.reorder(
+            this.pastFeeds(out),
+            live.map((b) => b.parent),
+          ),
+        });
       }
       results.push(bestBeam(finished, live));
     }

@@ -30,7 +30,8 @@ export async function captionWithOnnx(modelDir: string, dataset: Pick<Dataset, '
   const captioner = await OnnxCaptioner.fromDirectory(modelDir, options);
   try {
     const { manifest } = captioner;
-    if (!manifest.vocabulary) throw new Error(`${modelDir}/${ONNX_FILES.manifest}: vocabulary: expected the words by id, to turn ids into captions, found none`);
+    if (!manifest.vocabulary)
+      throw new Error(`${modelDir}/${ONNX_FILES.manifest}: vocabulary: expected the words by id, to turn ids into captions, found none`);
     const tokenizer = new WordTokenizer(manifest.vocabulary);
     const split = options.split ?? 'test';
     const samples: IdcSample[] = dataset.samples.filter((s) => split === 'all' || s.split === split);
@@ -39,7 +40,10 @@ export async function captionWithOnnx(modelDir: string, dataset: Pick<Dataset, '
     const pipe = new PairPipeline({ width, height });
     const beams = options.beams ?? 1;
     const batchSize = options.batchSize ?? 64;
-    for (const [name, value] of [['beams', beams], ['batchSize', batchSize]] as const) {
+    for (const [name, value] of [
+      ['beams', beams],
+      ['batchSize', batchSize],
+    ] as const) {
       if (!Number.isInteger(value) || value < 1) throw new RangeError(`captionWithOnnx: ${name}: expected a whole number >= 1, found ${value}`);
     }
     const captions = new Map<string, string>();
@@ -51,7 +55,15 @@ export async function captionWithOnnx(modelDir: string, dataset: Pick<Dataset, '
       const ids = beams > 1 ? await captioner.beam(patches, n, beams) : await captioner.greedy(patches, n);
       prepared.samples.forEach((s, i) => captions.set(s.id, tokenizer.decode(ids[i] as number[])));
     }
-    if (options.out) await writeFileAtomic(options.out, `${JSON.stringify([...captions].map(([image_id, caption]) => ({ image_id, caption })), null, 1)}\n`);
+    if (options.out)
+      await writeFileAtomic(
+        options.out,
+        `${JSON.stringify(
+          [...captions].map(([image_id, caption]) => ({ image_id, caption })),
+          null,
+          1,
+        )}\n`,
+      );
     return captions;
   } finally {
     await captioner.release();

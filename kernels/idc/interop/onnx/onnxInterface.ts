@@ -55,12 +55,14 @@ export interface OnnxManifest {
 }
 
 function positiveInteger(value: unknown, file: string, field: string): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) throw new Error(`${file}: ${field}: expected a positive integer, found ${JSON.stringify(value)}`);
+  if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0)
+    throw new Error(`${file}: ${field}: expected a positive integer, found ${JSON.stringify(value)}`);
   return value;
 }
 
 function nonNegativeInteger(value: unknown, file: string, field: string): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) throw new Error(`${file}: ${field}: expected a non-negative integer, found ${JSON.stringify(value)}`);
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0)
+    throw new Error(`${file}: ${field}: expected a non-negative integer, found ${JSON.stringify(value)}`);
   return value;
 }
 
@@ -82,7 +84,11 @@ export function validateManifest(json: unknown, file: string): OnnxManifest {
   const manifest: OnnxManifest = {
     format: ONNX_MANIFEST_FORMAT,
     version: 1,
-    image: { width: positiveInteger(image.width, file, 'image.width'), height: positiveInteger(image.height, file, 'image.height'), patch: positiveInteger(image.patch, file, 'image.patch') },
+    image: {
+      width: positiveInteger(image.width, file, 'image.width'),
+      height: positiveInteger(image.height, file, 'image.height'),
+      patch: positiveInteger(image.patch, file, 'image.patch'),
+    },
     queries: positiveInteger(j.queries, file, 'queries'),
     decoder: {
       layers: positiveInteger(decoder.layers, file, 'decoder.layers'),
@@ -92,16 +98,23 @@ export function validateManifest(json: unknown, file: string): OnnxManifest {
       maxTokens: positiveInteger(decoder.maxTokens, file, 'decoder.maxTokens'),
     },
     vocabSize: positiveInteger(j.vocabSize, file, 'vocabSize'),
-    special: { pad: nonNegativeInteger(special.pad, file, 'special.pad'), bos: nonNegativeInteger(special.bos, file, 'special.bos'), eos: nonNegativeInteger(special.eos, file, 'special.eos'), unk: nonNegativeInteger(special.unk, file, 'special.unk') },
+    special: {
+      pad: nonNegativeInteger(special.pad, file, 'special.pad'),
+      bos: nonNegativeInteger(special.bos, file, 'special.bos'),
+      eos: nonNegativeInteger(special.eos, file, 'special.eos'),
+      unk: nonNegativeInteger(special.unk, file, 'special.unk'),
+    },
   };
   if (j.vocabulary !== undefined) {
     if (!Array.isArray(j.vocabulary) || !j.vocabulary.every((w) => typeof w === 'string')) throw new Error(`${file}: vocabulary: expected a list of words`);
-    if (j.vocabulary.length !== manifest.vocabSize) throw new Error(`${file}: vocabulary: expected ${manifest.vocabSize} words (vocabSize), found ${j.vocabulary.length}`);
+    if (j.vocabulary.length !== manifest.vocabSize)
+      throw new Error(`${file}: vocabulary: expected ${manifest.vocabSize} words (vocabSize), found ${j.vocabulary.length}`);
     manifest.vocabulary = j.vocabulary as string[];
   }
   if (j.adapter !== undefined) {
     const a = section(j, 'adapter', file);
-    if (!Array.isArray(a.modules) || !a.modules.every((m) => typeof m === 'string')) throw new Error(`${file}: adapter.modules: expected a list of module names, found ${JSON.stringify(a.modules)}`);
+    if (!Array.isArray(a.modules) || !a.modules.every((m) => typeof m === 'string'))
+      throw new Error(`${file}: adapter.modules: expected a list of module names, found ${JSON.stringify(a.modules)}`);
     if (typeof a.alpha !== 'number' || !(a.alpha > 0)) throw new Error(`${file}: adapter.alpha: expected a positive number, found ${JSON.stringify(a.alpha)}`);
     manifest.adapter = { rank: positiveInteger(a.rank, file, 'adapter.rank'), alpha: a.alpha, modules: a.modules as string[] };
   }

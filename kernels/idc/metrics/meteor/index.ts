@@ -56,7 +56,13 @@ const DEFAULT_FUNCTION_WORDS: ReadonlySet<string> = new Set(englishStopWords);
 export const NO_PARAPHRASE_NOTE = 'METEOR without a paraphrase table (exact, stem and synonym modules only)';
 
 /** Scores one test caption (tokens) against its references; the best reference's statistics. */
-export function meteorStatsOf(test: readonly string[], refs: readonly (readonly string[])[], matchers: Matchers, functionWords: ReadonlySet<string>, params: MeteorParameters): MeteorStats {
+export function meteorStatsOf(
+  test: readonly string[],
+  refs: readonly (readonly string[])[],
+  matchers: Matchers,
+  functionWords: ReadonlySet<string>,
+  params: MeteorParameters,
+): MeteorStats {
   let best: MeteorStats | undefined;
   let bestScore = -1;
   for (const ref of refs) {
@@ -117,6 +123,10 @@ export function meteor(set: TokenizedSet, options: MeteorOptions = {}): MeteorSc
     perImage,
     stats,
     paraphraseTable: table !== undefined,
-    note: table ? `METEOR with a paraphrase table of ${table.entries} entries (modules: ${modules})` : options.modules ? `METEOR without a paraphrase table (modules: ${modules})` : NO_PARAPHRASE_NOTE,
+    note: table
+      ? `METEOR with a paraphrase table of ${table.entries} entries (modules: ${modules})`
+      : options.modules
+        ? `METEOR without a paraphrase table (modules: ${modules})`
+        : NO_PARAPHRASE_NOTE,
   };
 }

@@ -17,9 +17,32 @@ const PARTS = [
 
 /** morphy's detachment rules: [suffix, replacement] per part of speech (tags as above). */
 const DETACHMENT: Record<number, ReadonlyArray<readonly [string, string]>> = {
-  1: [['s', ''], ['ses', 's'], ['xes', 'x'], ['zes', 'z'], ['ches', 'ch'], ['shes', 'sh'], ['men', 'man'], ['ies', 'y']],
-  2: [['s', ''], ['ies', 'y'], ['es', 'e'], ['es', ''], ['ed', 'e'], ['ed', ''], ['ing', 'e'], ['ing', '']],
-  3: [['er', ''], ['est', ''], ['er', 'e'], ['est', 'e']],
+  1: [
+    ['s', ''],
+    ['ses', 's'],
+    ['xes', 'x'],
+    ['zes', 'z'],
+    ['ches', 'ch'],
+    ['shes', 'sh'],
+    ['men', 'man'],
+    ['ies', 'y'],
+  ],
+  2: [
+    ['s', ''],
+    ['ies', 'y'],
+    ['es', 'e'],
+    ['es', ''],
+    ['ed', 'e'],
+    ['ed', ''],
+    ['ing', 'e'],
+    ['ing', ''],
+  ],
+  3: [
+    ['er', ''],
+    ['est', ''],
+    ['er', 'e'],
+    ['est', 'e'],
+  ],
   4: [],
 };
 
@@ -49,7 +72,10 @@ export class WordNetSynsets {
         const synsetCount = Number(fields[2]);
         const pointerCount = Number(fields[3]);
         const offsets = fields.slice(6 + pointerCount, 6 + pointerCount + synsetCount);
-        map.set(fields[0] as string, offsets.map((offset) => tag * 1e8 + Number(offset)));
+        map.set(
+          fields[0] as string,
+          offsets.map((offset) => tag * 1e8 + Number(offset)),
+        );
       }
       return map;
     });

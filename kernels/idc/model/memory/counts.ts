@@ -169,7 +169,14 @@ export function dtypeRows(shape: Blip2Shape): DtypeRow[] {
     const modelBytes = counted * bytesPerParameter;
     const trainingBytes = 4 * modelBytes;
     const isInt = dtype === 'float32'; // the others are divided, which makes Python floats
-    return { dtype, bytesPerParameter, modelBytes, trainingBytes, modelSize: formatAccelerate(modelBytes, isInt), trainingSize: formatAccelerate(trainingBytes, isInt) };
+    return {
+      dtype,
+      bytesPerParameter,
+      modelBytes,
+      trainingBytes,
+      modelSize: formatAccelerate(modelBytes, isInt),
+      trainingSize: formatAccelerate(trainingBytes, isInt),
+    };
   });
 }
 
@@ -198,7 +205,11 @@ export function loraPerRank(shape: Blip2Shape): Record<LoraModule, number> {
   validateShape(shape);
   const { vision: v, qformer: q, llm: l } = shape;
   const perRank: Record<LoraModule, number> = { vit: 0, qformer: 0, llm: 0 };
-  const targets = targetLinears({ vit: { layers: v.layers, width: v.width }, qformer: { layers: q.layers, width: q.width, crossAttentionEvery: q.crossAttentionEvery, encoderWidth: q.encoderWidth }, llm: { layers: l.layers, width: l.width } });
+  const targets = targetLinears({
+    vit: { layers: v.layers, width: v.width },
+    qformer: { layers: q.layers, width: q.width, crossAttentionEvery: q.crossAttentionEvery, encoderWidth: q.encoderWidth },
+    llm: { layers: l.layers, width: l.width },
+  });
   for (const t of targets) perRank[t.module] += t.inputs + t.outputs;
   return perRank;
 }

@@ -59,13 +59,18 @@ function adapterNote(paperMB: number, fp32: number, fp16: number, scalesWithRank
   const note =
     `Computed ${fixed2(fp32 / MB)} MB (${fixed2(fp32 / MIB)} MiB) in float32 as PEFT saves it and ${fixed2(fp16 / MB)} MB (${fixed2(fp16 / MIB)} MiB) in float16; ` +
     `the paper's ${paperMB} MB is ${fixed2(paperMB / nearest.value)} x the nearest of these, the ${nearest.label} figure, so it is most plausibly that file size rounded ${direction} to a round number` +
-    (scalesWithRank ? ', and it grows in proportion to the rank as the computed size does.' : ', although it does not grow in proportion to the rank as the computed size does.');
+    (scalesWithRank
+      ? ', and it grows in proportion to the rank as the computed size does.'
+      : ', although it does not grow in proportion to the rank as the computed size does.');
   return { nearest: nearest.label, note };
 }
 
 /** The unit in which every computed step between the paper's ranks rounds to the paper's step. */
 function matchingUnit(steps: readonly { paper: number; bytes: number }[]): { unit: GigaUnit; matched: boolean } {
-  for (const [unit, scale] of [['GB', GB], ['GiB', GIB]] as const) {
+  for (const [unit, scale] of [
+    ['GB', GB],
+    ['GiB', GIB],
+  ] as const) {
     if (steps.every((s) => round2(s.bytes / scale) === round2(s.paper))) return { unit, matched: true };
   }
   return { unit: 'GiB', matched: false };
@@ -74,9 +79,11 @@ function matchingUnit(steps: readonly { paper: number; bytes: number }[]): { uni
 /** Computed figures beside the paper's LoRA rows, each difference explained in a sentence. */
 export function compareWithPaper(shape: Blip2Shape = BLIP2_OPT_2_7B): PaperComparison[] {
   const rows = PAPER_LORA_ROWS.map((p) => ({ paper: p, count: loraParameters(shape, p.rank), memory: loraMemory(shape, p.rank) }));
-  const steps = rows.slice(1).map((r, i) => ({ paper: r.paper.trainingGB - (rows[i]?.paper.trainingGB ?? 0), bytes: r.memory.optimizerBytes - (rows[i]?.memory.optimizerBytes ?? 0) }));
+  const steps = rows
+    .slice(1)
+    .map((r, i) => ({ paper: r.paper.trainingGB - (rows[i]?.paper.trainingGB ?? 0), bytes: r.memory.optimizerBytes - (rows[i]?.memory.optimizerBytes ?? 0) }));
   const { unit, matched } = matchingUnit(steps);
-  const unitText = `${unit === 'GB' ? '10^9' : '2^30'} bytes, ${matched ? "the unit in which the steps between ranks match the paper's" : 'though no unit makes the steps between ranks match the paper\'s'}`;
+  const unitText = `${unit === 'GB' ? '10^9' : '2^30'} bytes, ${matched ? "the unit in which the steps between ranks match the paper's" : "though no unit makes the steps between ranks match the paper's"}`;
   const scale = unit === 'GB' ? GB : GIB;
   const first = rows[0];
   return rows.map(({ paper, count, memory }, i) => {

@@ -83,11 +83,37 @@ export function miniShape(config: ModelConfig): Blip2Shape {
   const { image, vit, qformer, decoder } = config;
   return {
     name: 'BLIP2IDC-mini',
-    vision: { layers: vit.layers, width: vit.dim, mlp: vit.dim * vit.mlpRatio, patch: image.patch, imageSize: { width: image.width, height: image.height }, channels: patchGrid(config).patchSize / (image.patch * image.patch), classToken: false, qkvBias: 'qkv', finalLayerNorm: true },
-    qformer: { layers: qformer.layers, width: qformer.dim, mlp: qformer.dim * qformer.mlpRatio, crossAttentionEvery: qformer.crossEvery, queries: qformer.queries, finalLayerNorm: true, encoderWidth: vit.dim },
+    vision: {
+      layers: vit.layers,
+      width: vit.dim,
+      mlp: vit.dim * vit.mlpRatio,
+      patch: image.patch,
+      imageSize: { width: image.width, height: image.height },
+      channels: patchGrid(config).patchSize / (image.patch * image.patch),
+      classToken: false,
+      qkvBias: 'qkv',
+      finalLayerNorm: true,
+    },
+    qformer: {
+      layers: qformer.layers,
+      width: qformer.dim,
+      mlp: qformer.dim * qformer.mlpRatio,
+      crossAttentionEvery: qformer.crossEvery,
+      queries: qformer.queries,
+      finalLayerNorm: true,
+      encoderWidth: vit.dim,
+    },
     projection: { from: qformer.dim, to: decoder.dim },
     // the position table covers the query prefix and the caption tokens
-    llm: { layers: decoder.layers, width: decoder.dim, ffn: decoder.dim * decoder.mlpRatio, vocab: config.vocabSize, positions: qformer.queries + decoder.maxTokens, tiedOutput: true, countTiedOutputTwice: false },
+    llm: {
+      layers: decoder.layers,
+      width: decoder.dim,
+      ffn: decoder.dim * decoder.mlpRatio,
+      vocab: config.vocabSize,
+      positions: qformer.queries + decoder.maxTokens,
+      tiedOutput: true,
+      countTiedOutputTwice: false,
+    },
   };
 }
 
@@ -131,7 +157,8 @@ export function validateShape(shape: Blip2Shape): Blip2Shape {
     positive(size.height, 'vision.imageSize.height');
   } else fail('vision.imageSize', 'a positive integer or {width, height}', size);
   const { width, height } = imageSides(vision);
-  if (width % vision.patch !== 0 || height % vision.patch !== 0) fail('vision.patch', `a divisor of the image width ${width} and height ${height}`, vision.patch);
+  if (width % vision.patch !== 0 || height % vision.patch !== 0)
+    fail('vision.patch', `a divisor of the image width ${width} and height ${height}`, vision.patch);
   // the modules feed each other directly: a mismatch is a typo, not another architecture
   if (qformer.encoderWidth !== vision.width) fail('qformer.encoderWidth', `the vision width ${vision.width}`, qformer.encoderWidth);
   if (projection.from !== qformer.width) fail('projection.from', `the Q-Former width ${qformer.width}`, projection.from);

@@ -1,6 +1,16 @@
 /** The calculation as rows (for code) and as plain-text tables (the report's text output). */
 import { LORA_MODULES, type LoraModule } from '../lora';
-import { ADAM_BYTES_PER_PARAMETER, countParameters, dtypeRows, loraMemory, loraParameters, MODULES, validateTargets, type DtypeRow, type ModuleName } from './counts';
+import {
+  ADAM_BYTES_PER_PARAMETER,
+  countParameters,
+  dtypeRows,
+  loraMemory,
+  loraParameters,
+  MODULES,
+  validateTargets,
+  type DtypeRow,
+  type ModuleName,
+} from './counts';
 import { compareWithPaper, isPaperModel, PAPER_DTYPE_ROWS, type PaperComparison } from './paper';
 import { fail, type Blip2Shape } from './shapes';
 import { fixed2, GB, GIB, groupDigits, MB, MIB } from './units';
@@ -63,7 +73,17 @@ export function memoryRows(shape: Blip2Shape, ranks: readonly number[] = [8, 16,
   const lora = ranks.map((rank): LoraRow => {
     const c = loraParameters(shape, rank, chosen);
     const m = loraMemory(shape, rank, chosen);
-    return { rank, vit: c.vit, qformer: c.qformer, llm: c.llm, trainable: c.total, share: c.share, adapterFloat32Bytes: m.adapterFloat32Bytes, adapterFloat16Bytes: m.adapterFloat16Bytes, trainingBytes: m.trainingBytes };
+    return {
+      rank,
+      vit: c.vit,
+      qformer: c.qformer,
+      llm: c.llm,
+      trainable: c.total,
+      share: c.share,
+      adapterFloat32Bytes: m.adapterFloat32Bytes,
+      adapterFloat16Bytes: m.adapterFloat16Bytes,
+      trainingBytes: m.trainingBytes,
+    };
   });
   const paper = isPaperModel(shape) && chosen.length === LORA_MODULES.length ? compareWithPaper(shape) : null;
   return { shape: shape.name, targets: chosen, parameters: parameterRows(shape), dtypes: dtypeRows(shape), lora, paper };
@@ -93,7 +113,13 @@ export function memoryReportText(shape: Blip2Shape, ranks: readonly number[] = [
     'Parameters\n' +
       textTable(
         ['module', 'part', 'count', 'parameters', 'share'],
-        rows.parameters.map((r) => [r.part ? '' : r.module, r.part, r.part && r.count > 1 ? `${r.count} x ${groupDigits(r.parameters / r.count)}` : '', groupDigits(r.parameters), percent(r.share)]),
+        rows.parameters.map((r) => [
+          r.part ? '' : r.module,
+          r.part,
+          r.part && r.count > 1 ? `${r.count} x ${groupDigits(r.parameters / r.count)}` : '',
+          groupDigits(r.parameters),
+          percent(r.share),
+        ]),
         [false, false, true, true, true],
       ),
     "Model size per dtype (accelerate's estimator: GiB written GB; training using Adam = 4 x the model)\n" +
@@ -108,7 +134,17 @@ export function memoryReportText(shape: Blip2Shape, ranks: readonly number[] = [
     `LoRA on ${rows.targets.join(', ')} (float16 base frozen; training = frozen weights + trainable parameters x ${ADAM_BYTES_PER_PARAMETER} bytes, activations not included)\n` +
       textTable(
         ['rank', 'vit', 'qformer', 'llm', 'trainable', 'share', 'adapter float32', 'adapter float16', 'training'],
-        rows.lora.map((l) => [String(l.rank), groupDigits(l.vit), groupDigits(l.qformer), groupDigits(l.llm), groupDigits(l.trainable), percent(l.share, 3), megabytes(l.adapterFloat32Bytes), megabytes(l.adapterFloat16Bytes), gigabytes(l.trainingBytes)]),
+        rows.lora.map((l) => [
+          String(l.rank),
+          groupDigits(l.vit),
+          groupDigits(l.qformer),
+          groupDigits(l.llm),
+          groupDigits(l.trainable),
+          percent(l.share, 3),
+          megabytes(l.adapterFloat32Bytes),
+          megabytes(l.adapterFloat16Bytes),
+          gigabytes(l.trainingBytes),
+        ]),
         [true, true, true, true, true, true, true, true, true],
       ),
   ];
@@ -119,7 +155,14 @@ export function memoryReportText(shape: Blip2Shape, ranks: readonly number[] = [
           ['rank', 'adapter paper', 'adapter float32', 'training paper', 'training computed', 'residual'],
           rows.paper.map((p) => {
             const scale = p.unit === 'GB' ? GB : GIB;
-            return [String(p.rank), `${p.paperAdapterMB} MB`, megabytes(p.adapterFloat32Bytes), `${p.paperTrainingGB} GB`, `${fixed2(p.trainingBytes / scale)} ${p.unit}`, `${fixed2(p.residual)} ${p.unit}`];
+            return [
+              String(p.rank),
+              `${p.paperAdapterMB} MB`,
+              megabytes(p.adapterFloat32Bytes),
+              `${p.paperTrainingGB} GB`,
+              `${fixed2(p.trainingBytes / scale)} ${p.unit}`,
+              `${fixed2(p.residual)} ${p.unit}`,
+            ];
           }),
           [true, true, true, true, true, true],
         ) +

@@ -20,7 +20,18 @@ export interface SlurmOptions {
   node?: string;
 }
 
-const SLURM_OPTIONS: OptionKeys<SlurmOptions> = { workdir: true, partition: true, cpusPerTask: true, gpus: true, time: true, mem: true, account: true, sbatchArgs: true, pollSeconds: true, node: true };
+const SLURM_OPTIONS: OptionKeys<SlurmOptions> = {
+  workdir: true,
+  partition: true,
+  cpusPerTask: true,
+  gpus: true,
+  time: true,
+  mem: true,
+  account: true,
+  sbatchArgs: true,
+  pollSeconds: true,
+  node: true,
+};
 
 /** A word for sh: single-quoted, quotes inside escaped. */
 export function shellWord(text: string): string {
@@ -30,17 +41,22 @@ export function shellWord(text: string): string {
 export function validateSlurmOptions(o: SlurmOptions): Required<Pick<SlurmOptions, 'workdir' | 'cpusPerTask' | 'pollSeconds'>> & SlurmOptions {
   const where = 'idc.train.slurm';
   checkOptions(where, o, SLURM_OPTIONS);
-  if (typeof o?.workdir !== 'string' || o.workdir === '') throw new TypeError(`${where}: workdir: expected a shared folder for grids, logs and results, found ${JSON.stringify(o?.workdir)}`);
+  if (typeof o?.workdir !== 'string' || o.workdir === '')
+    throw new TypeError(`${where}: workdir: expected a shared folder for grids, logs and results, found ${JSON.stringify(o?.workdir)}`);
   const cpusPerTask = o.cpusPerTask ?? 1;
-  if (!Number.isInteger(cpusPerTask) || cpusPerTask < 1) throw new RangeError(`${where}: cpusPerTask: expected a whole number >= 1, found ${JSON.stringify(o.cpusPerTask)}`);
-  if (o.gpus !== undefined && (!Number.isInteger(o.gpus) || o.gpus < 0)) throw new RangeError(`${where}: gpus: expected a whole number >= 0, found ${JSON.stringify(o.gpus)}`);
+  if (!Number.isInteger(cpusPerTask) || cpusPerTask < 1)
+    throw new RangeError(`${where}: cpusPerTask: expected a whole number >= 1, found ${JSON.stringify(o.cpusPerTask)}`);
+  if (o.gpus !== undefined && (!Number.isInteger(o.gpus) || o.gpus < 0))
+    throw new RangeError(`${where}: gpus: expected a whole number >= 0, found ${JSON.stringify(o.gpus)}`);
   const pollSeconds = o.pollSeconds ?? 2;
   if (!(pollSeconds > 0)) throw new RangeError(`${where}: pollSeconds: expected a positive number, found ${JSON.stringify(o.pollSeconds)}`);
   for (const key of ['partition', 'time', 'mem', 'account', 'node'] as const) {
     const v = o[key];
-    if (v !== undefined && (typeof v !== 'string' || v === '' || /\s/.test(v))) throw new TypeError(`${where}: ${key}: expected a word without spaces, found ${JSON.stringify(v)}`);
+    if (v !== undefined && (typeof v !== 'string' || v === '' || /\s/.test(v)))
+      throw new TypeError(`${where}: ${key}: expected a word without spaces, found ${JSON.stringify(v)}`);
   }
-  if (o.sbatchArgs !== undefined && (!Array.isArray(o.sbatchArgs) || !o.sbatchArgs.every((a) => typeof a === 'string'))) throw new TypeError(`${where}: sbatchArgs: expected a list of strings, found ${JSON.stringify(o.sbatchArgs)}`);
+  if (o.sbatchArgs !== undefined && (!Array.isArray(o.sbatchArgs) || !o.sbatchArgs.every((a) => typeof a === 'string')))
+    throw new TypeError(`${where}: sbatchArgs: expected a list of strings, found ${JSON.stringify(o.sbatchArgs)}`);
   return { ...o, cpusPerTask, pollSeconds };
 }
 

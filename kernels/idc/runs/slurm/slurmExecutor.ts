@@ -20,7 +20,6 @@ import { isFinished, parseScontrol, type TaskStatus } from './slurmState';
 
 const run = promisify(execFile);
 
-
 interface Submission {
   jobId: string;
   grid: string;
@@ -70,7 +69,9 @@ export function slurm(options: SlurmOptions): Executor {
     try {
       return JSON.parse(fs.readFileSync(stateFile, 'utf8')) as SlurmState;
     } catch (error) {
-      throw new Error(`${stateFile}: expected the executor's record of its submissions (JSON), found a broken file (${(error as Error).message}); remove it to submit afresh`);
+      throw new Error(
+        `${stateFile}: expected the executor's record of its submissions (JSON), found a broken file (${(error as Error).message}); remove it to submit afresh`,
+      );
     }
   };
 
@@ -107,7 +108,13 @@ export function slurm(options: SlurmOptions): Executor {
 
   return {
     kind: 'slurm',
-    describe: () => ({ kind: 'slurm', workdir, ...(o.partition ? { partition: o.partition } : {}), cpusPerTask: o.cpusPerTask, ...(o.gpus ? { gpus: o.gpus } : {}) }),
+    describe: () => ({
+      kind: 'slurm',
+      workdir,
+      ...(o.partition ? { partition: o.partition } : {}),
+      cpusPerTask: o.cpusPerTask,
+      ...(o.gpus ? { gpus: o.gpus } : {}),
+    }),
     async run(jobs, signal, onMessage) {
       await fs.promises.mkdir(workdir, { recursive: true });
       const wanted = jobs.map((j) => {
@@ -122,13 +129,22 @@ export function slurm(options: SlurmOptions): Executor {
         const previous = [...state.submissions].reverse().find((s) => s.tasks.some((t) => t.dir === job.dir));
         const task = previous?.tasks.find((t) => t.dir === job.dir);
         const status = previous && task ? (await query(previous.jobId))?.get(task.index) : undefined;
-        if (previous && task && status && !isFinished(status.state)) tracked.push({ job, jobId: previous.jobId, index: task.index, log: path.join(logs, `${previous.jobId}_${task.index}.log`), linesSeen: 0, status });
-        else if (previous && task && fs.existsSync(path.join(job.dir, 'result.json'))) tracked.push({ job, jobId: previous.jobId, index: task.index, log: path.join(logs, `${previous.jobId}_${task.index}.log`), linesSeen: 0 });
+        if (previous && task && status && !isFinished(status.state))
+          tracked.push({ job, jobId: previous.jobId, index: task.index, log: path.join(logs, `${previous.jobId}_${task.index}.log`), linesSeen: 0, status });
+        else if (previous && task && fs.existsSync(path.join(job.dir, 'result.json')))
+          tracked.push({ job, jobId: previous.jobId, index: task.index, log: path.join(logs, `${previous.jobId}_${task.index}.log`), linesSeen: 0 });
         else toSubmit.push(job);
       }
       if (toSubmit.length > 0) {
         const submission = await submit(toSubmit, state);
-        for (const t of submission.tasks) tracked.push({ job: toSubmit[t.index] as Job & { dir: string }, jobId: submission.jobId, index: t.index, log: path.join(logs, `${submission.jobId}_${t.index}.log`), linesSeen: 0 });
+        for (const t of submission.tasks)
+          tracked.push({
+            job: toSubmit[t.index] as Job & { dir: string },
+            jobId: submission.jobId,
+            index: t.index,
+            log: path.join(logs, `${submission.jobId}_${t.index}.log`),
+            linesSeen: 0,
+          });
       }
       const attached = tracked.length - toSubmit.length;
       const handle: DisplayHandle | undefined = currentCell()?.display({ 'text/plain': '' });
@@ -137,7 +153,12 @@ export function slurm(options: SlurmOptions): Executor {
           const what = t.record ? 'done' : t.error ? `failed (exit ${t.status?.exitCode ?? '?'})` : (t.status?.raw.toLowerCase() ?? 'submitted');
           return `${t.job.name.padEnd(24)} ${`${t.jobId}_${t.index}`.padEnd(10)} ${what}`;
         });
-        handle?.update({ 'text/plain': [`Slurm array ${[...new Set(tracked.map((t) => t.jobId))].join(', ')}${attached > 0 ? ` (attached to ${attached} task(s) already submitted)` : ''}; logs in ${logs}`, ...lines].join('\n') });
+        handle?.update({
+          'text/plain': [
+            `Slurm array ${[...new Set(tracked.map((t) => t.jobId))].join(', ')}${attached > 0 ? ` (attached to ${attached} task(s) already submitted)` : ''}; logs in ${logs}`,
+            ...lines,
+          ].join('\n'),
+        });
       };
       const cancel = () => {
         for (const jobId of new Set(tracked.filter((t) => !t.record && !t.error).map((t) => t.jobId))) execFile('scancel', [jobId], () => undefined);
@@ -172,7 +193,8 @@ export function slurm(options: SlurmOptions): Executor {
         show();
       }
       const failed = tracked.filter((t) => t.error);
-      if (failed.length > 0) throw new Error(`${failed.length} Slurm task(s) failed; run the grid again to resubmit them alone:\n${failed.map((t) => t.error).join('\n')}`);
+      if (failed.length > 0)
+        throw new Error(`${failed.length} Slurm task(s) failed; run the grid again to resubmit them alone:\n${failed.map((t) => t.error).join('\n')}`);
       return wanted.map((j) => tracked.find((t) => t.job.dir === j.dir)?.record as JobRecord);
     },
   };

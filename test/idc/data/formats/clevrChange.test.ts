@@ -10,7 +10,11 @@ const NUMBERS = ['000020', '000005', '000031', '000010'];
 const key = (n: string) => `CLEVR_default_${n}.png`;
 
 async function clevrTree(tree: TreeBuilder, prefix = ''): Promise<void> {
-  await tree.png(NUMBERS.flatMap((n) => [`${prefix}images/${key(n)}`, `${prefix}sc_images/CLEVR_semantic_${n}.png`, `${prefix}nsc_images/CLEVR_nonsemantic_${n}.png`]), 12, 8);
+  await tree.png(
+    NUMBERS.flatMap((n) => [`${prefix}images/${key(n)}`, `${prefix}sc_images/CLEVR_semantic_${n}.png`, `${prefix}nsc_images/CLEVR_nonsemantic_${n}.png`]),
+    12,
+    8,
+  );
   tree.json(`${prefix}change_captions.json`, Object.fromEntries(NUMBERS.map((n) => [key(n), [`change ${n} a`, `change ${n} b`]])));
   tree.json(`${prefix}no_change_captions.json`, Object.fromEntries(NUMBERS.map((n) => [key(n), [`same ${n}`]])));
   tree.json(`${prefix}splits.json`, { train: [2, 0], val: [1], test: [3] });
@@ -45,7 +49,9 @@ describe('CLEVR-Change format', () => {
     assert.deepEqual(samples[1]?.after, { kind: 'file', path: tree.path('nsc_images', 'CLEVR_nonsemantic_000020.png') });
     assert.ok(samples.every((s) => s.resize === 'stack'));
     assert.deepEqual(ctx.problems.all, []);
-    assert.deepEqual(notes, ['categories: color, material (the paper\'s "Texture"), move, add, drop for the semantic pairs, "distractor" for the viewpoint/lighting-only pairs']);
+    assert.deepEqual(notes, [
+      'categories: color, material (the paper\'s "Texture"), move, add, drop for the semantic pairs, "distractor" for the viewpoint/lighting-only pairs',
+    ]);
   });
 
   it('also reads the folder that holds data/, and is not detected elsewhere', async () => {
@@ -66,7 +72,10 @@ describe('CLEVR-Change format', () => {
       ['CLEVR_semantic_000005', 'train', 'unknown', ['change 000005 a', 'change 000005 b']],
       ['CLEVR_nonsemantic_000005', 'train', 'distractor', ['same 000005']],
     ]);
-    assert.deepEqual(notes.slice(0, 2), [`no ${tree.path('type_mapping.json')}: the semantic pairs have category "unknown"`, '3 of the 4 reference images are in no split of splits.json; they and their partners are left out']);
+    assert.deepEqual(notes.slice(0, 2), [
+      `no ${tree.path('type_mapping.json')}: the semantic pairs have category "unknown"`,
+      '3 of the 4 reference images are in no split of splits.json; they and their partners are left out',
+    ]);
   });
 
   it('skips and reports what is wrong with one sample', async () => {
@@ -74,21 +83,41 @@ describe('CLEVR-Change format', () => {
     const captions = Object.fromEntries(NUMBERS.map((n) => [key(n), [`change ${n}`]]));
     tree.json('change_captions.json', { ...captions, [key('000005')]: [], [key('000099')]: ['no image'] });
     tree.json('splits.json', { train: [0, 7], val: [1, 0], test: [3, 'x'] });
-    tree.json('type_mapping.json', { color: ['000005.png', '000777.png'], material: ['000010.png'], move: [], add: [], drop: ['000031.png'], shape: ['000020.png'] });
+    tree.json('type_mapping.json', {
+      color: ['000005.png', '000777.png'],
+      material: ['000010.png'],
+      move: [],
+      add: [],
+      drop: ['000031.png'],
+      shape: ['000020.png'],
+    });
     const ctx = tree.context();
     const { samples } = await clevrChangeReader.load(ctx);
-    assert.deepEqual(samples.map((s) => s.id), ['CLEVR_nonsemantic_000005', 'CLEVR_semantic_000010', 'CLEVR_nonsemantic_000010', 'CLEVR_semantic_000031', 'CLEVR_nonsemantic_000031']);
+    assert.deepEqual(
+      samples.map((s) => s.id),
+      ['CLEVR_nonsemantic_000005', 'CLEVR_semantic_000010', 'CLEVR_nonsemantic_000010', 'CLEVR_semantic_000031', 'CLEVR_nonsemantic_000031'],
+    );
     const changes = tree.path('change_captions.json');
     const splits = tree.path('splits.json');
     const types = tree.path('type_mapping.json');
     assert.deepEqual(ctx.problems.all, [
-      { file: changes, field: '["CLEVR_default_000099.png"]', reason: 'expected a reference image images/CLEVR_default_000099.png, found none in the folder', sample: 'CLEVR_semantic_000099' },
+      {
+        file: changes,
+        field: '["CLEVR_default_000099.png"]',
+        reason: 'expected a reference image images/CLEVR_default_000099.png, found none in the folder',
+        sample: 'CLEVR_semantic_000099',
+      },
       { file: types, field: 'color[1]', reason: 'expected the id of an image in images/ ("XXXXXX.png"), found the string "000777.png"; ignored' },
       { file: types, field: 'shape', reason: 'unknown change type; expected one of color, material, move, add, drop; its ids are ignored' },
       { file: splits, field: 'train[1]', reason: 'expected an index into the 4 sorted images of images/ (0 to 3), found 7' },
       { file: splits, field: 'val[1]', reason: 'index 0 is already in train; kept there' },
       { file: splits, field: 'test[1]', reason: 'expected an integer index into the sorted images of images/, found the string "x"' },
-      { file: changes, field: '["CLEVR_default_000005.png"]', reason: 'expected at least one reference caption, found an empty list', sample: 'CLEVR_semantic_000005' },
+      {
+        file: changes,
+        field: '["CLEVR_default_000005.png"]',
+        reason: 'expected at least one reference caption, found an empty list',
+        sample: 'CLEVR_semantic_000005',
+      },
     ]);
     assert.deepEqual([...ctx.problems.skippedSamples], ['CLEVR_semantic_000099', 'CLEVR_semantic_000005']);
   });
@@ -98,7 +127,10 @@ describe('CLEVR-Change format', () => {
     tree.json('no_change_captions.json', { [key('000005')]: ['same'] });
     const ctx = tree.context();
     const { samples } = await clevrChangeReader.load(ctx);
-    assert.deepEqual(samples.filter((s) => s.category === 'distractor').map((s) => s.id), ['CLEVR_nonsemantic_000005']);
+    assert.deepEqual(
+      samples.filter((s) => s.category === 'distractor').map((s) => s.id),
+      ['CLEVR_nonsemantic_000005'],
+    );
     assert.deepEqual(ctx.problems.all[0], {
       file: tree.path('no_change_captions.json'),
       field: '["CLEVR_default_000020.png"]',
@@ -110,18 +142,32 @@ describe('CLEVR-Change format', () => {
   it('stops at the first problem under the fail policy', async () => {
     await clevrTree(tree);
     tree.json('splits.json', { train: [0, 7], val: [], test: [] });
-    await assert.rejects(clevrChangeReader.load(tree.context('fail')), (e: unknown) => e instanceof DatasetError && e.message === `${tree.path('splits.json')}: train[1]: expected an index into the 4 sorted images of images/ (0 to 3), found 7`);
+    await assert.rejects(
+      clevrChangeReader.load(tree.context('fail')),
+      (e: unknown) =>
+        e instanceof DatasetError &&
+        e.message === `${tree.path('splits.json')}: train[1]: expected an index into the 4 sorted images of images/ (0 to 3), found 7`,
+    );
   });
 
   it('fails on a malformed or missing index file, naming it', async () => {
     await clevrTree(tree);
     tree.text('change_captions.json', '{\n  "CLEVR_default_000005.png": ["a",]\n}');
-    await assert.rejects(clevrChangeReader.load(tree.context()), { name: 'DatasetError', message: `${tree.path('change_captions.json')}: expected JSON, found a syntax error at line 2, column 36 (value expected)` });
+    await assert.rejects(clevrChangeReader.load(tree.context()), {
+      name: 'DatasetError',
+      message: `${tree.path('change_captions.json')}: expected JSON, found a syntax error at line 2, column 36 (value expected)`,
+    });
     await clevrTree(tree);
     fs.rmSync(tree.path('no_change_captions.json'));
-    await assert.rejects(clevrChangeReader.load(tree.context()), { name: 'DatasetError', message: `${tree.path('no_change_captions.json')}: cannot read the file (ENOENT)` });
+    await assert.rejects(clevrChangeReader.load(tree.context()), {
+      name: 'DatasetError',
+      message: `${tree.path('no_change_captions.json')}: cannot read the file (ENOENT)`,
+    });
     tree.json('no_change_captions.json', {});
     tree.json('splits.json', { train: [], test: [] });
-    await assert.rejects(clevrChangeReader.load(tree.context()), { name: 'DatasetError', message: `${tree.path('splits.json')}: val: expected a list of image indices, found nothing (the field is missing)` });
+    await assert.rejects(clevrChangeReader.load(tree.context()), {
+      name: 'DatasetError',
+      message: `${tree.path('splits.json')}: val: expected a list of image indices, found nothing (the field is missing)`,
+    });
   });
 });

@@ -49,7 +49,13 @@ describe('CLEVR-DC format', () => {
     tree.text('captions_dc.json', '{"b": ["bee"], "a": ["ay"]}');
     tree.json('split_dc.json', { train: [0], test: [1], val: [] });
     const { samples, notes } = await clevrDcReader.load(tree.context());
-    assert.deepEqual(samples.map((s) => [s.id, s.split]), [['b', 'train'], ['a', 'test']]);
+    assert.deepEqual(
+      samples.map((s) => [s.id, s.split]),
+      [
+        ['b', 'train'],
+        ['a', 'test'],
+      ],
+    );
     assert.equal(notes[1], `${tree.path('split_dc.json')}: key(s) "val" ignored; expected "train" and "test"`);
   });
 
@@ -59,7 +65,10 @@ describe('CLEVR-DC format', () => {
     tree.json('split_dc.json', { train: [0, 2, 4], test: [1, 0, -1] });
     const ctx = tree.context();
     const { samples } = await clevrDcReader.load(ctx);
-    assert.deepEqual(samples.map((s) => s.id), ['10', '2']);
+    assert.deepEqual(
+      samples.map((s) => s.id),
+      ['10', '2'],
+    );
     const splits = tree.path('split_dc.json');
     assert.deepEqual(ctx.problems.all, [
       { file: tree.path('captions_dc.json'), field: '["7"]', reason: 'expected at least one reference caption, found an empty list', sample: '7' },
@@ -72,16 +81,27 @@ describe('CLEVR-DC format', () => {
   it('stops at the first problem under the fail policy', async () => {
     await dcTree(tree);
     tree.json('split_dc.json', { train: [9], test: [] });
-    await assert.rejects(clevrDcReader.load(tree.context('fail')), (e: unknown) => e instanceof DatasetError && e.message === `${tree.path('split_dc.json')}: train[0]: expected a position in the 4 keys of captions_dc.json (0 to 3), found number 9`);
+    await assert.rejects(
+      clevrDcReader.load(tree.context('fail')),
+      (e: unknown) =>
+        e instanceof DatasetError &&
+        e.message === `${tree.path('split_dc.json')}: train[0]: expected a position in the 4 keys of captions_dc.json (0 to 3), found number 9`,
+    );
   });
 
   it('fails on a malformed or missing index file, naming it', async () => {
     await dcTree(tree);
     tree.text('captions_dc.json', '{"10": ["a"]\n "2": ["b"]}');
-    await assert.rejects(clevrDcReader.load(tree.context()), { name: 'DatasetError', message: `${tree.path('captions_dc.json')}: expected JSON, found a syntax error at line 2, column 2 (comma expected)` });
+    await assert.rejects(clevrDcReader.load(tree.context()), {
+      name: 'DatasetError',
+      message: `${tree.path('captions_dc.json')}: expected JSON, found a syntax error at line 2, column 2 (comma expected)`,
+    });
     tree.text('captions_dc.json', CAPTIONS);
     tree.text('split_dc.json', '[]');
-    await assert.rejects(clevrDcReader.load(tree.context()), { name: 'DatasetError', message: `${tree.path('split_dc.json')}: expected an object, found a list` });
+    await assert.rejects(clevrDcReader.load(tree.context()), {
+      name: 'DatasetError',
+      message: `${tree.path('split_dc.json')}: expected an object, found a list`,
+    });
   });
 
   it('fails when split_dc.json is missing', async () => {

@@ -39,7 +39,9 @@ describe('Image Editing Request (IER) format', () => {
     assert.deepEqual(samples[3]?.before, { kind: 'file', path: tree.path('images', 'pic4_0.jpg') });
     assert.deepEqual(samples[3]?.after, { kind: 'file', path: tree.path('images', 'pic4_1.png') });
     assert.deepEqual(ctx.problems.all, []);
-    assert.deepEqual(notes, ['IER: img0 is resized to img1\'s size (bicubic) before stacking; no change categories (category "unknown"); valid.json is the validation split']);
+    assert.deepEqual(notes, [
+      'IER: img0 is resized to img1\'s size (bicubic) before stacking; no change categories (category "unknown"); valid.json is the validation split',
+    ]);
   });
 
   it('is not detected without images/, and notes a missing split file', async () => {
@@ -48,7 +50,10 @@ describe('Image Editing Request (IER) format', () => {
     await tree.png(['images/pic1_0.jpg', 'images/pic1_1.png']);
     assert.equal(await ierReader.detect(tree.root), 'train.json and images/');
     const { samples, notes } = await ierReader.load(tree.context());
-    assert.deepEqual(samples.map((s) => s.id), ['u1']);
+    assert.deepEqual(
+      samples.map((s) => s.id),
+      ['u1'],
+    );
     assert.equal(notes[1], 'no valid.json, test.json: those splits are empty');
   });
 
@@ -64,19 +69,31 @@ describe('Image Editing Request (IER) format', () => {
     ]);
     const ctx = tree.context();
     const { samples } = await ierReader.load(ctx);
-    assert.deepEqual(samples.map((s) => [s.id, s.split]), [
-      ['train.json[3]', 'train'],
-      ['Reddit_5', 'train'],
-      ['17', 'train'],
-      ['valid.json[0]', 'validation'],
-      ['Reddit_1052', 'test'],
-    ]);
+    assert.deepEqual(
+      samples.map((s) => [s.id, s.split]),
+      [
+        ['train.json[3]', 'train'],
+        ['Reddit_5', 'train'],
+        ['17', 'train'],
+        ['valid.json[0]', 'validation'],
+        ['Reddit_1052', 'test'],
+      ],
+    );
     const train = tree.path('train.json');
     assert.deepEqual(ctx.problems.all, [
-      { file: train, field: '[0].img0', reason: `the image path "../outside.png" leaves the dataset folder; expected a path inside ${path.join(tree.root, 'images')}`, sample: 'a' },
+      {
+        file: train,
+        field: '[0].img0',
+        reason: `the image path "../outside.png" leaves the dataset folder; expected a path inside ${path.join(tree.root, 'images')}`,
+        sample: 'a',
+      },
       { file: train, field: '[1].img0', reason: 'expected an image file name in images/, found nothing (the field is missing)', sample: 'b' },
       { file: train, field: '[2].sents', reason: 'expected at least one reference caption, found an empty list', sample: 'c' },
-      { file: train, field: '[3].uid', reason: 'expected a uid (a non-empty string or an integer), found nothing (the field is missing); the sample is kept as train.json[3]' },
+      {
+        file: train,
+        field: '[3].uid',
+        reason: 'expected a uid (a non-empty string or an integer), found nothing (the field is missing); the sample is kept as train.json[3]',
+      },
       { file: tree.path('valid.json'), field: '[0].uid', reason: 'uid "Reddit_5" is already used by train.json[4]; this sample is kept as valid.json[0]' },
     ]);
     assert.deepEqual([...ctx.problems.skippedSamples], ['a', 'b', 'c']);
@@ -87,18 +104,30 @@ describe('Image Editing Request (IER) format', () => {
     tree.json('valid.json', [{ img0: '../outside.png', img1: 'pic3_1.png', sents: ['x'], uid: 'v' }]);
     await assert.rejects(
       ierReader.load(tree.context('fail')),
-      (e: unknown) => e instanceof DatasetError && e.message === `${tree.path('valid.json')}: [0].img0: the image path "../outside.png" leaves the dataset folder; expected a path inside ${path.join(tree.root, 'images')} (at sample v)`,
+      (e: unknown) =>
+        e instanceof DatasetError &&
+        e.message ===
+          `${tree.path('valid.json')}: [0].img0: the image path "../outside.png" leaves the dataset folder; expected a path inside ${path.join(tree.root, 'images')} (at sample v)`,
     );
   });
 
   it('fails on malformed JSON, a file that is not a list, or no split file at all', async () => {
     await ierTree(tree);
     tree.text('test.json', '[\n  {"img0": "a.png", "img1": "b.png", "sents": ["x"], "uid": "t"},\n]');
-    await assert.rejects(ierReader.load(tree.context()), { name: 'DatasetError', message: `${tree.path('test.json')}: expected JSON, found a syntax error at line 3, column 1 (value expected)` });
+    await assert.rejects(ierReader.load(tree.context()), {
+      name: 'DatasetError',
+      message: `${tree.path('test.json')}: expected JSON, found a syntax error at line 3, column 1 (value expected)`,
+    });
     tree.json('test.json', { uid: 't' });
-    await assert.rejects(ierReader.load(tree.context()), { name: 'DatasetError', message: `${tree.path('test.json')}: expected a list of {img0, img1, sents, uid}, found an object` });
+    await assert.rejects(ierReader.load(tree.context()), {
+      name: 'DatasetError',
+      message: `${tree.path('test.json')}: expected a list of {img0, img1, sents, uid}, found an object`,
+    });
     tree.remove();
     tree.folder('images');
-    await assert.rejects(ierReader.load(tree.context()), { name: 'DatasetError', message: `${tree.root}: expected the IER split files train.json, valid.json and test.json, found none` });
+    await assert.rejects(ierReader.load(tree.context()), {
+      name: 'DatasetError',
+      message: `${tree.root}: expected the IER split files train.json, valid.json and test.json, found none`,
+    });
   });
 });

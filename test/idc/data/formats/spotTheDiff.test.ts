@@ -42,10 +42,19 @@ describe('Spot-the-Diff format', () => {
     tree.json('reformat_test.json', [{ img_id: '4', sentences: ['b'] }]);
     assert.equal(await spotTheDiffReader.detect(tree.root), 'annotations/reformat_train.json, reformat_test.json and resized_images/');
     const { samples, notes } = await spotTheDiffReader.load(tree.context());
-    assert.deepEqual(samples.map((s) => [s.id, s.split]), [['3', 'train'], ['4', 'test']]);
+    assert.deepEqual(
+      samples.map((s) => [s.id, s.split]),
+      [
+        ['3', 'train'],
+        ['4', 'test'],
+      ],
+    );
     assert.deepEqual(samples[1]?.before, { kind: 'file', path: tree.path('resized_images', '4.png') });
     assert.deepEqual(samples[1]?.after, { kind: 'file', path: tree.path('resized_images', '4_2.png') });
-    assert.deepEqual(notes.slice(1), ['no annotations for val: that split is empty', 'images read from resized_images/<img_id>.png and resized_images/<img_id>_2.png (no resized_images/original/ folder)']);
+    assert.deepEqual(notes.slice(1), [
+      'no annotations for val: that split is empty',
+      'images read from resized_images/<img_id>.png and resized_images/<img_id>_2.png (no resized_images/original/ folder)',
+    ]);
   });
 
   it('is not detected without resized_images/ or annotations', async () => {
@@ -66,7 +75,10 @@ describe('Spot-the-Diff format', () => {
     tree.json('annotations/test.json', [{ img_id: '2', sentences: ['again'] }]);
     const ctx = tree.context();
     const { samples } = await spotTheDiffReader.load(ctx);
-    assert.deepEqual(samples.map((s) => [s.id, s.split, s.references]), [['2', 'train', ['ok']]]);
+    assert.deepEqual(
+      samples.map((s) => [s.id, s.split, s.references]),
+      [['2', 'train', ['ok']]],
+    );
     const train = tree.path('annotations', 'train.json');
     assert.deepEqual(ctx.problems.all, [
       { file: train, field: '[0].sentences', reason: 'expected at least one reference caption, found an empty list', sample: '1' },
@@ -80,10 +92,21 @@ describe('Spot-the-Diff format', () => {
   it('stops at the first problem under the fail policy, and fails on malformed JSON', async () => {
     tree.folder('resized_images');
     tree.json('annotations/train.json', [{ img_id: '1', sentences: [] }]);
-    await assert.rejects(spotTheDiffReader.load(tree.context('fail')), (e: unknown) => e instanceof DatasetError && e.message === `${tree.path('annotations', 'train.json')}: [0].sentences: expected at least one reference caption, found an empty list (at sample 1)`);
+    await assert.rejects(
+      spotTheDiffReader.load(tree.context('fail')),
+      (e: unknown) =>
+        e instanceof DatasetError &&
+        e.message === `${tree.path('annotations', 'train.json')}: [0].sentences: expected at least one reference caption, found an empty list (at sample 1)`,
+    );
     tree.text('annotations/train.json', '[{"img_id": "1", "sentences": ["a"]}');
-    await assert.rejects(spotTheDiffReader.load(tree.context()), { name: 'DatasetError', message: `${tree.path('annotations', 'train.json')}: expected JSON, found a syntax error at line 1, column 37 (close bracket expected)` });
+    await assert.rejects(spotTheDiffReader.load(tree.context()), {
+      name: 'DatasetError',
+      message: `${tree.path('annotations', 'train.json')}: expected JSON, found a syntax error at line 1, column 37 (close bracket expected)`,
+    });
     tree.json('annotations/train.json', { img_id: '1' });
-    await assert.rejects(spotTheDiffReader.load(tree.context()), { name: 'DatasetError', message: `${tree.path('annotations', 'train.json')}: expected a list of {img_id, sentences}, found an object` });
+    await assert.rejects(spotTheDiffReader.load(tree.context()), {
+      name: 'DatasetError',
+      message: `${tree.path('annotations', 'train.json')}: expected a list of {img_id, sentences}, found an object`,
+    });
   });
 });

@@ -16,7 +16,9 @@ function solid(width: number, height: number, rgb: [number, number, number]): Ui
 }
 
 async function writeSolid(file: string, width: number, height: number, rgb: [number, number, number]): Promise<void> {
-  await sharp(solid(width, height, rgb), { raw: { width, height, channels: 3 } }).png().toFile(file);
+  await sharp(solid(width, height, rgb), { raw: { width, height, channels: 3 } })
+    .png()
+    .toFile(file);
 }
 
 function sample(id: string, before: string, after: string, resize: PairResize = 'stack'): IdcSample {
@@ -53,7 +55,10 @@ describe('image-pair pipeline', () => {
     assert.deepEqual([stacked.width, stacked.height], [20, 20]);
     assert.deepEqual([...stacked.data.subarray(0, 3)], [10, 20, 30]);
     const batch = await pipeline.prepare([sample('s', at('big.png'), at('small.png'), 'stack'), sample('ok', at('small.png'), at('small.png'))]);
-    assert.deepEqual(batch.samples.map((s) => s.id), ['ok']);
+    assert.deepEqual(
+      batch.samples.map((s) => s.id),
+      ['ok'],
+    );
     assert.deepEqual(batch.skipped, [
       {
         file: at('small.png'),
@@ -69,19 +74,33 @@ describe('image-pair pipeline', () => {
     fs.writeFileSync(at('corrupt.png'), Buffer.from('\x89PNG\r\n\x1a\nnot really'));
     await writeSolid(at('huge.png'), 300, 300, [0, 0, 0]);
     const pipeline = new PairPipeline({ width: 4, height: 8, maxPixels: 50_000 });
-    const batch = await pipeline.prepare([sample('missing', at('nope.png'), at('ok.png')), sample('corrupt', at('ok.png'), at('corrupt.png')), sample('bomb', at('huge.png'), at('ok.png')), sample('fine', at('ok.png'), at('ok.png'))]);
-    assert.deepEqual(batch.samples.map((s) => s.id), ['fine']);
-    assert.deepEqual(batch.skipped.map((p) => [p.sample, p.file]), [
-      ['missing', at('nope.png')],
-      ['corrupt', at('corrupt.png')],
-      ['bomb', at('huge.png')],
+    const batch = await pipeline.prepare([
+      sample('missing', at('nope.png'), at('ok.png')),
+      sample('corrupt', at('ok.png'), at('corrupt.png')),
+      sample('bomb', at('huge.png'), at('ok.png')),
+      sample('fine', at('ok.png'), at('ok.png')),
     ]);
+    assert.deepEqual(
+      batch.samples.map((s) => s.id),
+      ['fine'],
+    );
+    assert.deepEqual(
+      batch.skipped.map((p) => [p.sample, p.file]),
+      [
+        ['missing', at('nope.png')],
+        ['corrupt', at('corrupt.png')],
+        ['bomb', at('huge.png')],
+      ],
+    );
     assert.equal(batch.skipped[0]!.reason, 'the image file is missing');
     assert.match(batch.skipped[1]!.reason, /^expected a readable image \(PNG, JPEG, WebP, \.\.\.\), found one that cannot be decoded \(.+\)$/);
     assert.equal(batch.skipped[2]!.reason, 'the image has more pixels than the limit of 50,000 (a decompression bomb?); expected a smaller image');
     assert.equal(pipeline.problems.skippedSamples.size, 3);
     const failing = new PairPipeline({ width: 4, height: 8, onError: 'fail' });
-    await assert.rejects(failing.prepare([sample('missing', at('nope.png'), at('ok.png'))]), (e: unknown) => e instanceof DatasetError && e.message === `${at('nope.png')}: the image file is missing (at sample missing)`);
+    await assert.rejects(
+      failing.prepare([sample('missing', at('nope.png'), at('ok.png'))]),
+      (e: unknown) => e instanceof DatasetError && e.message === `${at('nope.png')}: the image file is missing (at sample missing)`,
+    );
   });
 
   it('caches prepared tensors by file contents and settings', async () => {
@@ -115,7 +134,10 @@ describe('image-pair pipeline', () => {
     const k = gaussian3x3(0.5);
     assert.ok(Math.abs(k.reduce((x, y) => x + y, 0) - 1) < 1e-12);
     assert.ok((k[4] as number) > (k[1] as number) && (k[1] as number) > (k[0] as number));
-    assert.throws(() => new PairPipeline({ augment: { jpegQuality: [0, 101] } }), /^RangeError: augment\.jpegQuality: expected \[low, high\] integers in 1\.\.100, found \[0,101\]$/);
+    assert.throws(
+      () => new PairPipeline({ augment: { jpegQuality: [0, 101] } }),
+      /^RangeError: augment\.jpegQuality: expected \[low, high\] integers in 1\.\.100, found \[0,101\]$/,
+    );
   });
 
   it('yields every sample once per epoch in batches, shuffled by seed', async () => {
@@ -133,7 +155,10 @@ describe('image-pair pipeline', () => {
     };
     const e0 = await order(0);
     assert.deepEqual(e0.sizes, [3, 3, 1]);
-    assert.deepEqual([...e0.ids].sort(), samples.map((s) => s.id));
+    assert.deepEqual(
+      [...e0.ids].sort(),
+      samples.map((s) => s.id),
+    );
     assert.deepEqual((await order(0)).ids, e0.ids);
     assert.notDeepEqual((await order(1)).ids, e0.ids);
   });

@@ -63,7 +63,10 @@ describe('synthetic generator', () => {
     const first = data.samples.slice(0, 8);
     // one scene, eight edits: the same top image under eight different captions
     assert.equal(new Set(first.map((s) => s.before)).size, 1);
-    assert.deepEqual(first.map((s) => s.category), [...EMU_CATEGORIES]);
+    assert.deepEqual(
+      first.map((s) => s.category),
+      [...EMU_CATEGORIES],
+    );
   });
 
   it('names what changed in the references', () => {
@@ -88,7 +91,10 @@ describe('synthetic generator', () => {
     });
     const counts = ['train', 'validation', 'test'].map((split) => data.samples.filter((s) => s.split === split).length);
     assert.deepEqual(counts, [1600, 200, 200]);
-    assert.deepEqual(data.scenes.map((s) => s.split), data.originals.map((_, k) => splitOf.get(k)));
+    assert.deepEqual(
+      data.scenes.map((s) => s.split),
+      data.originals.map((_, k) => splitOf.get(k)),
+    );
   });
 
   it('edits CLEVR-like scenes by the CLEVR-Change types, with no-change captions for distractors', () => {
@@ -97,12 +103,18 @@ describe('synthetic generator', () => {
     const floor = pixels(clevr.originals[0] as ImageSource).slice(0, 3);
     assert.deepEqual([...floor], [200, 200, 200]);
     for (const s of clevr.samples.filter((x) => x.category === 'distractor')) {
-      assert.ok(s.references.every((r) => /\b(no|nothing|same|identical)\b/.test(r)), s.references.join(' | '));
+      assert.ok(
+        s.references.every((r) => /\b(no|nothing|same|identical)\b/.test(r)),
+        s.references.join(' | '),
+      );
       assert.ok(changedPixels(pixels(s.before), pixels(s.after)) > 0);
     }
     assert.ok(clevr.samples.filter((s) => s.category === 'material').every((s) => s.references.some((r) => /\b(metal|rubber|shiny|matte|metallic)\b/.test(r))));
     const some = generateSynthetic({ pairs: 9, size: 32, categories: ['text', 'style', 'style'] });
-    assert.deepEqual(some.samples.map((s) => s.category), ['text', 'style', 'text', 'style', 'text', 'style', 'text', 'style', 'text']);
+    assert.deepEqual(
+      some.samples.map((s) => s.category),
+      ['text', 'style', 'text', 'style', 'text', 'style', 'text', 'style', 'text'],
+    );
   });
 
   it('captions the unedited scenes on their own', () => {
@@ -124,27 +136,47 @@ describe('synthetic generator', () => {
     const varied = generateSceneCaptions({ count: 200, size: 32, seed: 5, renderings: 'varied' });
     assert.ok(plain.every((s) => s.scene.style === 'photo' && s.scene.mood === 'day'));
     // the same scenes underneath: only the look changes
-    assert.deepEqual(varied.map((s) => s.scene.objects), plain.map((s) => s.scene.objects));
+    assert.deepEqual(
+      varied.map((s) => s.scene.objects),
+      plain.map((s) => s.scene.objects),
+    );
     const styled = varied.filter((s) => s.scene.style !== 'photo').length;
     const lit = varied.filter((s) => s.scene.mood !== 'day').length;
     assert.ok(styled > 55 && styled < 105 && lit > 55 && lit < 105, `${styled} styled, ${lit} in another light`);
     const night = varied.find((s) => s.scene.mood === 'night' && s.scene.style === 'photo');
     assert.ok(night?.captions.every((c) => c.endsWith(' at night')) && night.brief.endsWith(' at night'), JSON.stringify(night?.captions));
     const sketch = varied.find((s) => s.scene.style === 'sketch');
-    assert.ok(sketch?.captions.every((c) => /^(a pencil sketch|a sketch|a line drawing|a pencil drawing) of /.test(c)), JSON.stringify(sketch?.captions));
-    assert.ok(changedPixels(pixels((night as { image: Parameters<typeof pixels>[0] }).image), pixels((plain[varied.indexOf(night!)] as { image: Parameters<typeof pixels>[0] }).image)) > 0);
-    assert.throws(() => generateSceneCaptions({ renderings: 'fancy' as never }), { message: 'idc.data.sceneCaptions: renderings: expected "plain" or "varied", found "fancy"' });
+    assert.ok(
+      sketch?.captions.every((c) => /^(a pencil sketch|a sketch|a line drawing|a pencil drawing) of /.test(c)),
+      JSON.stringify(sketch?.captions),
+    );
+    assert.ok(
+      changedPixels(
+        pixels((night as { image: Parameters<typeof pixels>[0] }).image),
+        pixels((plain[varied.indexOf(night!)] as { image: Parameters<typeof pixels>[0] }).image),
+      ) > 0,
+    );
+    assert.throws(() => generateSceneCaptions({ renderings: 'fancy' as never }), {
+      message: 'idc.data.sceneCaptions: renderings: expected "plain" or "varied", found "fancy"',
+    });
   });
 
   it('explains bad options', () => {
     assert.throws(() => generateSynthetic({ pairs: 0 }), { message: 'idc.data.synthetic: pairs: expected an integer from 1 to 1000000, found 0' });
     assert.throws(() => generateSynthetic({ size: 8 }), { message: 'idc.data.synthetic: size: expected an integer from 32 to 1024, found 8' });
-    assert.throws(() => generateSynthetic({ seed: 1.5 }), { message: 'idc.data.synthetic: seed: expected an integer from -2147483648 to 2147483647, found 1.5' });
-    assert.throws(() => generateSynthetic({ categories: ['add', 'paint'] }), {
-      message: 'idc.data.synthetic: categories: expected "emu", "clevr" or names from add, remove, color, text, background, style, global, local, material, move, drop, distractor, found "paint"',
+    assert.throws(() => generateSynthetic({ seed: 1.5 }), {
+      message: 'idc.data.synthetic: seed: expected an integer from -2147483648 to 2147483647, found 1.5',
     });
-    assert.throws(() => generateSynthetic({ categories: [] }), { message: 'idc.data.synthetic: categories: expected "emu", "clevr" or a non-empty list of category names, found []' });
-    assert.throws(() => generateSynthetic({ pair: 10 } as never), { message: 'idc.data.synthetic: unknown option "pair"; did you mean "pairs"? expected one of pairs, size, seed, categories, fractions' });
+    assert.throws(() => generateSynthetic({ categories: ['add', 'paint'] }), {
+      message:
+        'idc.data.synthetic: categories: expected "emu", "clevr" or names from add, remove, color, text, background, style, global, local, material, move, drop, distractor, found "paint"',
+    });
+    assert.throws(() => generateSynthetic({ categories: [] }), {
+      message: 'idc.data.synthetic: categories: expected "emu", "clevr" or a non-empty list of category names, found []',
+    });
+    assert.throws(() => generateSynthetic({ pair: 10 } as never), {
+      message: 'idc.data.synthetic: unknown option "pair"; did you mean "pairs"? expected one of pairs, size, seed, categories, fractions',
+    });
     assert.throws(() => generateSceneCaptions({ kind: 'coco' as never }), { message: 'idc.data.sceneCaptions: kind: expected "emu" or "clevr", found "coco"' });
   });
 });

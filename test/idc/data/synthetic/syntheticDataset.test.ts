@@ -22,25 +22,49 @@ describe('idc.data.synthetic', () => {
       'scenes split 80/10/10 (train/validation/test): all edits of a scene share its split',
     ]);
     assert.equal(data.scenes().length, 10);
-    assert.deepEqual(data.scenes('test').map((s) => s.id), data.scenes().filter((s) => s.split === 'test').map((s) => s.id));
+    assert.deepEqual(
+      data.scenes('test').map((s) => s.id),
+      data
+        .scenes()
+        .filter((s) => s.split === 'test')
+        .map((s) => s.id),
+    );
     const summary = (await data.summary()).summary;
     assert.equal(summary.samples, 80);
     assert.equal(summary.skipped, 0);
     assert.deepEqual(summary.counts.test, { add: 1, background: 1, color: 1, global: 1, local: 1, remove: 1, style: 1, text: 1 });
     assert.deepEqual(summary.references, { min: 5, mean: 5, max: 5, histogram: { 5: 80 } });
-    assert.deepEqual(summary.sizes.map((s) => [s.width, s.height]), [[32, 32]]);
+    assert.deepEqual(
+      summary.sizes.map((s) => [s.width, s.height]),
+      [[32, 32]],
+    );
   });
 
   it('writes the Syned layout, which the Syned reader reads back identically', async () => {
     const data = synthetic({ pairs: 40, size: 32, seed: 7, fractions: { train: 0.6, validation: 0.2, test: 0.2 } });
     const folder = path.join(dir, 'syned');
     await data.writeSyned(folder);
-    assert.deepEqual(fs.readdirSync(folder).sort(), ['augmented_dataset.json', 'emu_edit', 'gt_augmented_test_clean.json', 'instructions_with_idx_test_split.txt', 'originals', 'splits.json', 'train', 'validation']);
+    assert.deepEqual(fs.readdirSync(folder).sort(), [
+      'augmented_dataset.json',
+      'emu_edit',
+      'gt_augmented_test_clean.json',
+      'instructions_with_idx_test_split.txt',
+      'originals',
+      'splits.json',
+      'train',
+      'validation',
+    ]);
 
     const read = await open(folder);
     assert.equal(read.format, 'syned');
     assert.deepEqual(read.problems, []);
-    const brief = (s: { id: string; split: string; category: string; references: string[]; resize: string }) => [s.id, s.split, s.category, s.resize, s.references];
+    const brief = (s: { id: string; split: string; category: string; references: string[]; resize: string }) => [
+      s.id,
+      s.split,
+      s.category,
+      s.resize,
+      s.references,
+    ];
     const byId = <T extends { id: string }>(list: readonly T[]) => [...list].sort((a, b) => a.id.localeCompare(b.id));
     assert.deepEqual(byId(read.samples).map(brief), byId(data.samples).map(brief));
     assert.deepEqual(new Set(read.samples.map((s) => s.split)), new Set(['train', 'validation', 'test']));
@@ -63,7 +87,9 @@ describe('idc.data.synthetic', () => {
     const folder = path.join(dir, 'taken');
     fs.mkdirSync(folder);
     fs.writeFileSync(path.join(folder, 'notes.txt'), 'mine');
-    await assert.rejects(synthetic({ pairs: 8, size: 32 }).writeSyned(folder), { message: `${folder}: expected a new or empty folder to write the Syned layout into, found files` });
+    await assert.rejects(synthetic({ pairs: 8, size: 32 }).writeSyned(folder), {
+      message: `${folder}: expected a new or empty folder to write the Syned layout into, found files`,
+    });
     assert.deepEqual(fs.readdirSync(folder), ['notes.txt']);
   });
 });

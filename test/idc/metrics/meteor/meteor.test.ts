@@ -9,7 +9,15 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import { corpusMeteor, meteor, meteorFromStats, METEOR_ENGLISH, NO_PARAPHRASE_NOTE, ParaphraseTable, WordNetSynsets } from '../../../../kernels/idc/metrics/meteor/index';
+import {
+  corpusMeteor,
+  meteor,
+  meteorFromStats,
+  METEOR_ENGLISH,
+  NO_PARAPHRASE_NOTE,
+  ParaphraseTable,
+  WordNetSynsets,
+} from '../../../../kernels/idc/metrics/meteor/index';
 import { emptyStats } from '../../../../kernels/idc/metrics/meteor/stats';
 
 const FUNCTION_WORDS = new Set(['a', 'the', 'on', 'to', 'of']);
@@ -69,7 +77,11 @@ describe('METEOR 1.5 (hand-worked cases)', () => {
   });
 
   it('keeps the best reference of an image and sums statistics over images for the corpus', () => {
-    const set = { ids: ['1', '2'], refs: [['a red cube', 'the cat sat on the mat'], ['two blue spheres']], cands: ['the cat sat on the mat', 'one blue sphere'] };
+    const set = {
+      ids: ['1', '2'],
+      refs: [['a red cube', 'the cat sat on the mat'], ['two blue spheres']],
+      cands: ['the cat sat on the mat', 'one blue sphere'],
+    };
     const result = meteor(set, { functionWords: FUNCTION_WORDS });
     close(result.perImage[0] as number, 1, 'best reference');
     // image 2: "blue" exact, "sphere"~"spheres" stem; one~two no match. 3 content words a side.
@@ -108,7 +120,9 @@ describe('METEOR resources', () => {
     assert.equal(table.longest, 3);
     const bad = path.join(dir, 'bad.txt');
     fs.writeFileSync(bad, '0.1\nin front of\n');
-    assert.throws(() => ParaphraseTable.read(bad), { message: `paraphrase table ${bad}: expected entries of 3 lines (probability, phrase, paraphrase), found 2 line(s)` });
+    assert.throws(() => ParaphraseTable.read(bad), {
+      message: `paraphrase table ${bad}: expected entries of 3 lines (probability, phrase, paraphrase), found 2 line(s)`,
+    });
     fs.writeFileSync(bad, 'high\na\nb\n');
     assert.throws(() => ParaphraseTable.read(bad), { message: `paraphrase table ${bad}: line 1: expected a probability, found "high"` });
     assert.throws(() => ParaphraseTable.read(path.join(dir, 'missing.gz')), /paraphrase table .*missing\.gz: cannot read it/);
