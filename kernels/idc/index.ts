@@ -1,6 +1,7 @@
 /**
- * The experiment library that every cell sees as `idc`. One namespace per concern; later
- * issues add data, model, train, metrics, interop and viz.
+ * The experiment library that every cell sees as `idc`: one namespace per concern (data,
+ * model, train, metrics, interop, viz), and the kernel helpers a cell calls directly
+ * (progress, interrupt-aware waits, the rich-output protocol).
  */
 export { progress, type ProgressOptions } from './display/progress';
 export { sleep, abortable, currentSignal, throwIfInterrupted } from '../outputs/cellContext';

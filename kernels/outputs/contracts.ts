@@ -52,11 +52,6 @@ export interface EncodedImage {
   data: string;
 }
 
-/**
- * application/vnd.idc-lab.image-pair+json: one page of image pairs with what is known of each
- * (references, a prediction, the category, per-sample scores). `before` is shown at `after`'s
- * size (the reference resized as the model sees it), so the two can be swiped and subtracted.
- */
 /** application/vnd.idc-lab.training+json: loss curves of one or more runs, updated in place. */
 export interface TrainingPayload {
   v: 1;
@@ -74,6 +69,11 @@ export interface TrainingRun {
   state: 'waiting' | 'running' | 'done' | 'failed' | 'interrupted';
 }
 
+/**
+ * application/vnd.idc-lab.image-pair+json: one page of image pairs with what is known of each
+ * (references, a prediction, the category, per-sample scores). `before` is shown at `after`'s
+ * size (the reference resized as the model sees it), so the two can be swiped and subtracted.
+ */
 export interface ImagePairPayload {
   v: 1;
   title: string;

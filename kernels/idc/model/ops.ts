@@ -77,9 +77,10 @@ export function layerNorm(x: tf.Tensor, gain: tf.Tensor1D, bias: tf.Tensor1D, ep
 }
 
 /**
- * GELU, tanh approximation (as GPT-2 and BLIP-2's OPT use), written as x * sigmoid(2u) since
- * 0.5 (1 + tanh u) = sigmoid(2u): the same function, but WASM's sigmoid is vectorised and its
- * tanh is not (30x slower, about a tenth of a training step). x^3 as products: pow is slow too.
+ * GELU, tanh approximation (GPT-2's; the mini model's feed-forward uses it, where OPT's is
+ * ReLU), written as x * sigmoid(2u) since 0.5 (1 + tanh u) = sigmoid(2u): the same function,
+ * but WASM's sigmoid is vectorised and its tanh is not (30x slower, about a tenth of a
+ * training step). x^3 as products: pow is slow too.
  */
 export function gelu(x: tf.Tensor): tf.Tensor {
   const inner = tf.mul(2 * Math.sqrt(2 / Math.PI), tf.add(x, tf.mul(0.044715, tf.mul(tf.mul(x, x), x))));
