@@ -22,7 +22,7 @@ const IDC_LAYERS = {
   metrics: ['display'],
   train: ['data', 'model'],
   pretrain: ['data', 'model', 'train'],
-  interop: ['data', 'metrics', 'model'],
+  interop: ['data', 'display', 'metrics', 'model'],
   runs: ['backends', 'data', 'display', 'interop', 'metrics', 'model', 'train'],
   viz: ['backends', 'data', 'display', 'interop', 'model', 'runs', 'train'],
 };

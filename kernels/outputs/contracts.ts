@@ -1,8 +1,10 @@
 /**
  * The output contracts: the JSON payloads of IDC Lab's own MIME types, versioned by `v`.
  * The kernel writes them and the renderers read them; both import this module, which holds
- * types and constants only (it is bundled into browser code).
+ * types, constants and one cast only (it is bundled into browser code).
  */
+import type { JsonValue } from './mime';
+
 export { IDC_MIME } from './mime';
 
 /** application/vnd.idc-lab.progress+json: a loop's progress, updated in place. */
@@ -129,4 +131,16 @@ export interface AttentionPayload {
   /** Attention rollout across every ViT layer (heads averaged, residual added), patches x patches. */
   rollout?: QuantisedMatrix;
   notes: string[];
+}
+
+/** Every payload of the contracts above. */
+export type OutputPayload = ProgressPayload | CategoryChartPayload | ImagePairPayload | TrainingPayload | AttentionPayload;
+
+/**
+ * A payload as the JSON value a MIME bundle carries. Payloads are plain JSON by construction
+ * (numbers, strings, arrays and objects of them), which their interfaces cannot say to the
+ * compiler as an index signature would; this is the one place that asserts it.
+ */
+export function payloadJson(payload: OutputPayload): JsonValue {
+  return payload as unknown as JsonValue;
 }

@@ -5,8 +5,8 @@
  * the patches that look), with a line where the bottom image starts.
  */
 import sharp from 'sharp';
-import { IDC_MIME, type AttentionPayload, type EncodedImage, type QuantisedMatrix } from '../../outputs/contracts';
-import type { JsonValue, MimeBundle } from '../../outputs/mime';
+import { IDC_MIME, payloadJson, type AttentionPayload, type EncodedImage, type QuantisedMatrix } from '../../outputs/contracts';
+import type { MimeBundle } from '../../outputs/mime';
 import type { RawImage } from '../../platform/rawImage';
 
 /** 8-bit quantisation of a non-negative matrix: scale = max / 255. */
@@ -177,5 +177,5 @@ export function attentionText(payload: AttentionPayload): string {
 }
 
 export async function attentionBundle(payload: AttentionPayload, image: RawImage): Promise<MimeBundle> {
-  return { [IDC_MIME.attention]: payload as unknown as JsonValue, 'image/png': await attentionPng(payload, image), 'text/plain': attentionText(payload) };
+  return { [IDC_MIME.attention]: payloadJson(payload), 'image/png': await attentionPng(payload, image), 'text/plain': attentionText(payload) };
 }

@@ -3,7 +3,7 @@
  * of the first metric (for GitHub, Jupyter and terminals; the interactive renderer reads
  * the payload). Pure functions; every label is escaped before it enters the SVG.
  */
-import type { CategoryChartPayload } from '../../outputs/contracts';
+import { payloadJson, type CategoryChartPayload } from '../../outputs/contracts';
 import { IDC_MIME, type MimeBundle } from '../../outputs/mime';
 
 const PALETTE = ['#4e79a7', '#f28e2b', '#59a14f', '#e15759', '#76b7b2', '#edc948', '#b07aa1', '#ff9da7'];
@@ -94,7 +94,7 @@ export function categoryChartSvg(payload: CategoryChartPayload, metric = payload
 
 export function categoryChartBundle(payload: CategoryChartPayload): MimeBundle {
   return {
-    [IDC_MIME.categoryChart]: payload as unknown as MimeBundle[string],
+    [IDC_MIME.categoryChart]: payloadJson(payload),
     'image/svg+xml': categoryChartSvg(payload),
     'text/plain': categoryChartText(payload),
   };

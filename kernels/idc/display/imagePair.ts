@@ -5,8 +5,8 @@
  * reference, the modified image and the difference as a heatmap.
  */
 import sharp from 'sharp';
-import { IDC_MIME, type EncodedImage, type ImagePairItem, type ImagePairPayload } from '../../outputs/contracts';
-import type { JsonValue, MimeBundle } from '../../outputs/mime';
+import { IDC_MIME, payloadJson, type EncodedImage, type ImagePairItem, type ImagePairPayload } from '../../outputs/contracts';
+import type { MimeBundle } from '../../outputs/mime';
 import type { RawImage } from '../../platform/rawImage';
 import { channelDifference, heatColour } from '../../outputs/differenceMaps';
 
@@ -143,7 +143,7 @@ async function scaledTo(image: RawImage, width: number, height: number): Promise
 /** The whole output: the payload (from imagePairPayload of the same views) and both fallbacks. */
 export async function imagePairBundle(views: readonly PairView[], payload: ImagePairPayload): Promise<MimeBundle> {
   return {
-    [IDC_MIME.imagePair]: payload as unknown as JsonValue,
+    [IDC_MIME.imagePair]: payloadJson(payload),
     'image/png': await imagePairPng(views),
     'text/plain': imagePairText(payload),
   };

@@ -2,9 +2,9 @@
  * The `training` output: loss curves of one or more runs, updated in place while they train.
  * Renderers/training draws it interactively; these are its SVG and text fallbacks.
  */
-import type { TrainingPayload } from '../../outputs/contracts';
+import { payloadJson, type TrainingPayload } from '../../outputs/contracts';
 import { runSummary } from '../../outputs/runSummary';
-import { IDC_MIME, type JsonValue, type MimeBundle } from '../../outputs/mime';
+import { IDC_MIME, type MimeBundle } from '../../outputs/mime';
 
 const escapeXml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
@@ -41,5 +41,5 @@ export function trainingSvg(payload: TrainingPayload, width = 640, height = 320)
 }
 
 export function trainingBundle(payload: TrainingPayload): MimeBundle {
-  return { [IDC_MIME.training]: payload as unknown as JsonValue, 'image/svg+xml': trainingSvg(payload), 'text/plain': trainingText(payload) };
+  return { [IDC_MIME.training]: payloadJson(payload), 'image/svg+xml': trainingSvg(payload), 'text/plain': trainingText(payload) };
 }

@@ -10,11 +10,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Dataset, ImagePairs } from '../data/dataset';
 import type { IdcSample, Split } from '../data/types';
-import { IDC_MIME, type JsonValue, type MimeBundle } from '../../outputs/mime';
-import type { CategoryChartPayload } from '../../outputs/contracts';
+import type { MimeBundle } from '../../outputs/mime';
+import { categoryChartBundle } from '../display/categoryChart';
 import { MIME_BUNDLE, type RichOutput } from '../../outputs/richOutput';
 import { CaptionInputError, csvCandidates, parseCocoResults } from '../metrics/inputs';
-import { score, type MetricsResult } from '../metrics/results';
+import { chartPayload, score, type MetricsResult } from '../metrics/results';
 import { checkOptions, type OptionKeys } from '../../platform/options';
 
 /** Predictions by id, from the text of a file in one of the three forms (CSV by its extension). */
@@ -156,10 +156,10 @@ export class PredictionsEvaluation implements RichOutput {
   }
 
   [MIME_BUNDLE](): MimeBundle {
-    const bundle = this.result[MIME_BUNDLE]();
-    const chart = bundle[IDC_MIME.categoryChart] as unknown as CategoryChartPayload | undefined;
-    if (chart) bundle[IDC_MIME.categoryChart] = { ...chart, notes: [...this.notes, ...chart.notes] } as unknown as JsonValue;
-    const text = bundle['text/plain'];
+    // the result's chart, with the join's notes first, and its text under a header of what was scored
+    const chart = chartPayload({ [this.result.name]: this.result });
+    const bundle = categoryChartBundle({ ...chart, notes: [...this.notes, ...chart.notes] });
+    const text = this.result[MIME_BUNDLE]()['text/plain'];
     const header = `${this.file}: ${this.joined.samples.length} predictions scored against ${this.dataset.label}`;
     return { ...bundle, 'text/plain': [header, ...this.notes.map((n) => `note: ${n}`), typeof text === 'string' ? text : ''].join('\n') };
   }

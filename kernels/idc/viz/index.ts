@@ -4,8 +4,8 @@
  */
 import path from 'node:path';
 import { currentSignal } from '../../outputs/cellContext';
-import type { AttentionPayload } from '../../outputs/contracts';
-import { IDC_MIME, type JsonValue, type MimeBundle } from '../../outputs/mime';
+import { payloadJson, type AttentionPayload } from '../../outputs/contracts';
+import { IDC_MIME, type MimeBundle } from '../../outputs/mime';
 import { MIME_BUNDLE, type RichOutput } from '../../outputs/richOutput';
 import { defaultBase } from '../model/baseFiles';
 import type { BackendName } from '../backends/backend';
@@ -40,7 +40,7 @@ export class AttentionOutput implements RichOutput {
   ) {}
 
   [MIME_BUNDLE](): MimeBundle {
-    return { [IDC_MIME.attention]: this.payload as unknown as JsonValue, 'image/png': this.png, 'text/plain': this.text };
+    return { [IDC_MIME.attention]: payloadJson(this.payload), 'image/png': this.png, 'text/plain': this.text };
   }
 }
 
