@@ -8,23 +8,20 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { currentCell, currentSignal, type DisplayHandle } from '../../outputs/cellContext';
-import type { CategoryChartPayload, TrainingPayload } from '../../outputs/contracts';
-import { categoryChartBundle } from '../display/categoryChart';
-import type { MimeBundle } from '../../outputs/mime';
-import { MIME_BUNDLE, type RichOutput } from '../../outputs/richOutput';
-import { trainingBundle } from '../display/training';
-import { categoryAccuracy } from '../data/synthetic/categoryClassifier';
-import { validateLora, type LoraModule } from '../model/lora';
-import { writeFileAtomic } from '../../platform/atomicWrite';
-import type { BackendName } from '../backends/backend';
-import { defaultBase } from '../model/baseFiles';
-import { loadData, type DataSpec } from '../data/dataSpec';
-import { mostCommonCaption, scoreCaptions, type RunMetrics } from './scoring';
-import type { Job, LoraJob, RunRecord, TrainSettings, WorkerMessage, ZeroShotRecord } from './jobs';
-import { local, type Executor } from './executor';
+import { currentSignal } from '../../outputs/cellContext';
 import { checkOptions, type OptionKeys } from '../../platform/options';
+import type { BackendName } from '../backends/backend';
+import { loadData, type DataSpec } from '../data/dataSpec';
+import { categoryAccuracy } from '../data/synthetic/categoryClassifier';
 import { DEFAULT_ABLATION_OUT, DEFAULT_BACKEND, DEFAULT_GRID, DEFAULT_LORA_TRAINING, DEFAULT_SYNTHETIC } from '../defaults';
+import { defaultBase } from '../model/baseFiles';
+import { validateLora, type LoraModule } from '../model/lora';
+import { AblationResult } from './ablationResult';
+import { local, type Executor } from './executor';
+import type { Job, LoraJob, RunRecord, TrainSettings, WorkerMessage, ZeroShotJob, ZeroShotRecord } from './jobs';
+import { LiveAblation } from './liveDisplay';
+import { openRunFolders } from './runFolders';
+import { mostCommonCaption, scoreCaptions } from './scoring';
 
 export interface AblationOptions {
   /** The base model folder (default: the shipped media/base). */
@@ -70,172 +67,8 @@ export interface AblationOptions {
   checkpointEvery?: number;
 }
 
-export interface AblationJson {
-  runs: Array<Omit<RunRecord, 'predictions' | 'losses' | 'validation' | 'name'>>;
-  baselines: { zero_shot: RunMetrics; constant: RunMetrics & { caption: string } };
-  classifier_accuracy_on_references: number;
-  backend: string;
-  config: Record<string, unknown>;
-}
-
 const runName = (rank: number, modules: readonly LoraModule[]) => `r${rank} ${modules.join('+')}`;
 const folderName = (name: string) => name.replace(/[^a-z0-9]+/gi, '-');
-
-/** Scores by change category of named runs, as a category-chart payload. */
-function scoresChart(series: Array<[string, RunMetrics]>, note: string): CategoryChartPayload {
-  const categories = [...new Set(series.flatMap(([, m]) => Object.keys(m.per_category))), 'overall'];
-  const metrics = ['CIDEr', 'Bleu_4', 'ROUGE_L', 'METEOR'];
-  return {
-    v: 1,
-    title: 'LoRA ablation: scores by change category (test split)',
-    categories,
-    metrics,
-    series: series.map(([name, m]) => ({
-      name,
-      values: Object.fromEntries(
-        metrics.map((metric) => [metric, categories.map((c) => (c === 'overall' ? m.overall : m.per_category[c])?.[metric as 'CIDEr'] ?? null)]),
-      ),
-    })),
-    notes: [`category accuracy: ${series.map(([n, m]) => `${n} ${(100 * m.category_accuracy).toFixed(1)}%`).join(', ')}; ${note}`],
-  };
-}
-
-export class AblationResult implements RichOutput {
-  constructor(
-    readonly runs: RunRecord[],
-    readonly zeroShot: ZeroShotRecord,
-    readonly constant: RunMetrics & { caption: string },
-    readonly classifierAccuracy: number,
-    readonly backend: string,
-    readonly config: Record<string, unknown>,
-  ) {}
-
-  /** The best run by overall CIDEr-D. */
-  get best(): RunRecord | undefined {
-    return [...this.runs].sort((a, b) => (b.metrics.overall.CIDEr ?? 0) - (a.metrics.overall.CIDEr ?? 0))[0];
-  }
-
-  toJson(): AblationJson {
-    return {
-      runs: this.runs.map(({ predictions: _p, losses: _l, validation: _v, name: _n, ...rest }) => rest),
-      baselines: { zero_shot: this.zeroShot.metrics, constant: this.constant },
-      classifier_accuracy_on_references: this.classifierAccuracy,
-      backend: this.backend,
-      config: this.config,
-    };
-  }
-
-  async save(file: string): Promise<void> {
-    await fs.promises.mkdir(path.dirname(path.resolve(file)), { recursive: true });
-    await writeFileAtomic(file, `${JSON.stringify(this.toJson(), null, 1)}\n`);
-  }
-
-  private series(): Array<[string, RunMetrics]> {
-    return [
-      ...this.runs.map((r) => [r.name, r.metrics] as [string, RunMetrics]),
-      ['zero-shot base', this.zeroShot.metrics],
-      ['constant caption', this.constant],
-    ];
-  }
-
-  /** CIDEr-D by category for every run and both baselines (a category-chart output). */
-  chart(): RichOutput {
-    const payload = scoresChart(
-      this.series(),
-      `the keyword classifier assigns ${(100 * this.classifierAccuracy).toFixed(1)}% of the references to their category`,
-    );
-    return { [MIME_BUNDLE]: () => categoryChartBundle(payload) };
-  }
-
-  tableText(): string {
-    const rows = [['run', 'trainable', 'adapter KB', 'train s', 'CIDEr-D', 'BLEU-4', 'METEOR', 'ROUGE-L', 'cat. acc.', 'distinct']];
-    const fmt = (v: number | undefined) => (v === undefined ? '-' : (100 * v).toFixed(1));
-    for (const r of this.runs)
-      rows.push([
-        r.name,
-        String(r.trainable_params),
-        (r.adapter_bytes / 1024).toFixed(1),
-        r.train_seconds.toFixed(0),
-        fmt(r.metrics.overall.CIDEr),
-        fmt(r.metrics.overall.Bleu_4),
-        fmt(r.metrics.overall.METEOR),
-        fmt(r.metrics.overall.ROUGE_L),
-        fmt(r.metrics.category_accuracy),
-        String(r.metrics.distinct_captions),
-      ]);
-    for (const [name, m] of [
-      ['zero-shot base', this.zeroShot.metrics],
-      ['constant caption', this.constant],
-    ] as const)
-      rows.push([
-        name,
-        '-',
-        '-',
-        '-',
-        fmt(m.overall.CIDEr),
-        fmt(m.overall.Bleu_4),
-        fmt(m.overall.METEOR),
-        fmt(m.overall.ROUGE_L),
-        fmt(m.category_accuracy),
-        String(m.distinct_captions),
-      ]);
-    const widths = rows[0]!.map((_, k) => Math.max(...rows.map((r) => (r[k] as string).length)));
-    const lines = rows.map((r) => r.map((c, k) => (k === 0 ? c.padEnd(widths[k] as number) : c.padStart(widths[k] as number))).join('  '));
-    return [
-      ...lines,
-      `scores x100 on the test split; backend ${this.backend}, test captions by ${this.zeroShot.caption_engine}; keyword classifier on the references: ${(100 * this.classifierAccuracy).toFixed(1)}%`,
-    ].join('\n');
-  }
-
-  table(): RichOutput {
-    return { [MIME_BUNDLE]: () => ({ 'text/plain': this.tableText() }) };
-  }
-
-  curves(): RichOutput {
-    const payload: TrainingPayload = {
-      v: 1,
-      title: 'LoRA ablation: training loss',
-      runs: this.runs.map((r) => ({ name: r.name, loss: r.losses, validation: r.validation, state: 'done' })),
-      notes: [],
-    };
-    return { [MIME_BUNDLE]: () => trainingBundle(payload) };
-  }
-
-  [MIME_BUNDLE](): MimeBundle {
-    return { 'text/plain': this.tableText() };
-  }
-}
-
-/** What makes a run what it is: the settings a finished or checkpointed run is reused for. */
-function jobSettings(job: Extract<Job, { dir: string }>): Record<string, unknown> {
-  const { dir: _dir, name: _name, ...rest } = job;
-  return rest;
-}
-
-/** A copy with every object's keys in order, so equal settings always serialise alike. */
-function sortedKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortedKeys);
-  if (typeof value !== 'object' || value === null) return value;
-  return Object.fromEntries(
-    Object.keys(value)
-      .sort()
-      .map((k) => [k, sortedKeys((value as Record<string, unknown>)[k])]),
-  );
-}
-
-/** The top-level fields that differ between two saved settings, for the error message. */
-function settingsDifference(saved: string, wanted: string): string {
-  let a: Record<string, unknown>;
-  try {
-    a = JSON.parse(saved) as Record<string, unknown>;
-  } catch {
-    return 'job.json is not valid JSON';
-  }
-  if (typeof a !== 'object' || a === null) return 'job.json is not a JSON object';
-  const b = JSON.parse(wanted) as Record<string, unknown>;
-  const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].filter((k) => JSON.stringify(a[k]) !== JSON.stringify(b[k]));
-  return keys.map((k) => `${k}: ${JSON.stringify(a[k])} there, ${JSON.stringify(b[k])} now`).join('; ');
-}
 
 /**
  * The order workers take jobs in: the costliest first, so that the cheap ones fill in at the
@@ -313,85 +146,25 @@ export async function ablation(options: AblationOptions = {}): Promise<AblationR
       backend,
     })),
   );
-  const zeroShotJob: Job = { kind: 'zero-shot', name: 'zero-shot base', dir: path.join(out, 'zero-shot'), base, data, backend };
-  // finished runs are read back, not run again; a folder holding a run of other settings is
-  // refused rather than reused (its result or checkpoint would pass for this configuration)
-  const done = new Map<string, RunRecord | ZeroShotRecord>();
-  for (const job of [...loraJobs, zeroShotJob]) {
-    const settings = `${JSON.stringify(sortedKeys(jobSettings(job)), null, 1)}\n`;
-    const settingsFile = path.join(job.dir, 'job.json');
-    if (fs.existsSync(settingsFile)) {
-      const saved = fs.readFileSync(settingsFile, 'utf8');
-      if (saved !== settings)
-        throw new Error(
-          `${settingsFile}: this folder holds the run "${job.name}" with other settings (${settingsDifference(saved, settings)}); pass another \`out\` or remove ${job.dir}`,
-        );
-    } else if (fs.existsSync(job.dir) && fs.readdirSync(job.dir).length > 0) {
-      throw new Error(`${job.dir}: expected an empty folder or one of this grid's runs (with job.json), found other files; pass another \`out\` or remove it`);
-    }
-    await fs.promises.mkdir(job.dir, { recursive: true });
-    await writeFileAtomic(settingsFile, settings);
-    const file = path.join(job.dir, 'result.json');
-    if (fs.existsSync(file)) done.set(job.name, JSON.parse(fs.readFileSync(file, 'utf8')) as RunRecord | ZeroShotRecord);
-  }
+  const zeroShotJob: ZeroShotJob = { kind: 'zero-shot', name: 'zero-shot base', dir: path.join(out, 'zero-shot'), base, data, backend };
+  const done = await openRunFolders([...loraJobs, zeroShotJob]);
 
-  const live: TrainingPayload = {
-    v: 1,
-    title: 'LoRA ablation: training loss',
-    runs: loraJobs.map((j) => ({
-      name: j.name,
-      loss: [...((done.get(j.name) as RunRecord | undefined)?.losses ?? [])],
-      validation: [],
-      state: done.has(j.name) ? 'done' : 'waiting',
-    })),
-    notes: [],
-  };
-  const handle: DisplayHandle | undefined = currentCell()?.display(trainingBundle(live));
-  let lastShown = 0;
-  const show = (force = false) => {
-    if (!handle || (!force && Date.now() - lastShown < 500)) return;
-    lastShown = Date.now();
-    handle.update(trainingBundle(live));
-  };
-  // the scores of the runs finished so far, filling in as runs (local or on Slurm) finish
-  let scoresHandle: DisplayHandle | undefined;
-  const showScores = () => {
-    const finished = [zeroShotJob, ...loraJobs].flatMap((j) => {
-      const r = done.get(j.name);
-      return r ? [[j.name, r.metrics] as [string, RunMetrics]] : [];
-    });
-    if (finished.length === 0) return;
-    const bundle = categoryChartBundle(scoresChart(finished, `${finished.length} of ${loraJobs.length + 1} runs scored so far`));
-    if (scoresHandle) scoresHandle.update(bundle);
-    else scoresHandle = currentCell()?.display(bundle);
-  };
+  const live = new LiveAblation(loraJobs, zeroShotJob, done);
   const onMessage = (m: WorkerMessage) => {
-    if (m.type === 'done' && 'metrics' in m.record) {
-      done.set(m.name, m.record as RunRecord | ZeroShotRecord);
-      showScores();
-    }
-    const run = live.runs.find((r) => r.name === m.name);
-    if (!run) return;
-    if (m.type === 'progress') {
-      run.state = 'running';
-      run.loss.push(m.loss);
-    } else if (m.type === 'epoch') run.validation.push({ epoch: m.epoch, loss: m.validationLoss });
-    else run.state = m.type === 'done' ? 'done' : 'failed';
-    show(m.type !== 'progress');
+    if (m.type === 'done' && 'metrics' in m.record) done.set(m.name, m.record as RunRecord | ZeroShotRecord);
+    live.update(m, done);
   };
-  showScores();
   const todo = longestFirst([...loraJobs, zeroShotJob]).filter((j) => !done.has(j.name));
   const signal = currentSignal();
   let records: Array<RunRecord | ZeroShotRecord>;
   try {
     records = (await executor.run(todo, signal, onMessage)) as Array<RunRecord | ZeroShotRecord>;
   } catch (error) {
-    for (const r of live.runs) if (r.state === 'running' || r.state === 'waiting') r.state = signal.aborted ? 'interrupted' : r.state;
-    show(true);
+    live.stopped(signal.aborted);
     throw signal.aborted ? new Error(`ablation interrupted; finished runs and checkpoints are kept in ${out}: run it again to resume`) : error;
   }
   for (const r of records) done.set(r.name, r);
-  show(true);
+  live.finished();
 
   const test = loaded.samples.filter((s) => s.split === 'test');
   const caption = mostCommonCaption(loaded.samples);

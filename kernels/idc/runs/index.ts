@@ -3,7 +3,8 @@
  * processes and scores every run per category beside the zero-shot and constant baselines.
  * The training itself (model, trainer, backends) runs inside the workers.
  */
-export { ablation, AblationResult, type AblationOptions, type AblationJson } from './ablation';
+export { ablation, type AblationOptions } from './ablation';
+export { AblationResult, type AblationJson } from './ablationResult';
 export type { DataSpec } from '../data/dataSpec';
 export type { RunRecord, ZeroShotRecord, TrainSettings } from './jobs';
 export { scoreCaptions, mostCommonCaption, type RunMetrics } from './scoring';
