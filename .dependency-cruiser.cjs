@@ -49,10 +49,10 @@ module.exports = {
     },
     {
       name: 'renderers-only-outputs',
-      comment: 'renderers run in the browser and see the kernel only through kernels/outputs',
+      comment: 'renderers run in the browser and see the kernel only through kernels/outputs (not the cell context, which is kernel-side)',
       severity: 'error',
       from: { path: '^renderers/' },
-      to: { path: '^(extension|kernels)/', pathNot: '^kernels/outputs/' },
+      to: { path: '^(extension|kernels)/', pathNot: '^kernels/outputs/(?!cellContext[.]ts$)' },
     },
     {
       name: 'renderers-no-node',

@@ -108,6 +108,16 @@ describe('the dependency rule', () => {
       },
     },
     {
+      what: 'a renderer importing the cell context (kernel-side, Node only)',
+      rule: 'renderers-only-outputs',
+      from: 'renderers/progress/render.ts',
+      to: 'kernels/outputs/cellContext.ts',
+      files: {
+        'renderers/progress/render.ts': "import { currentCell } from '../../kernels/outputs/cellContext';\nexport const r = currentCell;\n",
+        'kernels/outputs/cellContext.ts': 'export const currentCell = 1;\n',
+      },
+    },
+    {
       what: 'a renderer importing a Node built-in',
       rule: 'renderers-no-node',
       from: 'renderers/progress/render.ts',
