@@ -3,7 +3,7 @@
  * little-endian header length, a JSON header {name: {dtype, shape, data_offsets}, __metadata__},
  * then the raw little-endian tensor bytes. Written here because no maintained npm package
  * reads and writes it locally (`safetensors` 0.0.1 is an empty stub; @huggingface/hub only
- * parses remote headers). Only F32 tensors are written; F32, F16 and BF16 are read.
+ * parses remote headers). Only F32 tensors are written; F32, F16, BF16, I64, I32 and U8 are read.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -17,6 +17,13 @@ export interface NamedTensor {
 export type TensorMap = Map<string, NamedTensor>;
 
 const MAX_HEADER = 100 * 1024 * 1024; // the format's own limit against hostile files
+
+/**
+ * The dtypes read, and their widths. Every tensor is read into float32: weights of float16 and
+ * bfloat16 checkpoints are computed in float32, and ids and pixels (I64, I32, U8) are exact in
+ * float32 below 2^24.
+ */
+const DTYPE_BYTES: Readonly<Record<string, number>> = { F32: 4, F16: 2, BF16: 2, I64: 8, I32: 4, U8: 1 };
 
 export class SafetensorsError extends Error {
   constructor(
@@ -94,8 +101,9 @@ export function decodeSafetensors(bytes: Uint8Array, file: string): { tensors: T
     if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every((d) => Number.isInteger(d) && d >= 0))
       throw new SafetensorsError(file, `${name}.data_offsets: expected [begin, end], found ${JSON.stringify(offsets)}`);
     const count = (shape as number[]).reduce((a, b) => a * b, 1);
-    const width = e.dtype === 'F32' ? 4 : e.dtype === 'F16' || e.dtype === 'BF16' ? 2 : 0;
-    if (width === 0) throw new SafetensorsError(file, `${name}.dtype: expected F32, F16 or BF16, found ${JSON.stringify(e.dtype)}`);
+    const width = typeof e.dtype === 'string' ? (DTYPE_BYTES[e.dtype] ?? 0) : 0;
+    if (width === 0)
+      throw new SafetensorsError(file, `${name}.dtype: expected one of ${Object.keys(DTYPE_BYTES).join(', ')}, found ${JSON.stringify(e.dtype)}`);
     const [begin, end] = offsets as [number, number];
     if (end - begin !== count * width || dataStart + end > bytes.length)
       throw new SafetensorsError(file, `${name}.data_offsets: [${begin}, ${end}] does not hold ${count} ${e.dtype} values inside the file`);
@@ -105,7 +113,10 @@ export function decodeSafetensors(bytes: Uint8Array, file: string): { tensors: T
     for (let i = 0; i < count; i++) {
       if (e.dtype === 'F32') data[i] = view.getFloat32(at + 4 * i, true);
       else if (e.dtype === 'F16') data[i] = halfToFloat(view.getUint16(at + 2 * i, true));
-      else data[i] = new Float32Array(new Uint32Array([view.getUint16(at + 2 * i, true) << 16]).buffer)[0] as number;
+      else if (e.dtype === 'BF16') data[i] = new Float32Array(new Uint32Array([view.getUint16(at + 2 * i, true) << 16]).buffer)[0] as number;
+      else if (e.dtype === 'I64') data[i] = Number(view.getBigInt64(at + 8 * i, true));
+      else if (e.dtype === 'I32') data[i] = view.getInt32(at + 4 * i, true);
+      else data[i] = view.getUint8(at + i);
     }
     tensors.set(name, { shape: shape as number[], data });
   }

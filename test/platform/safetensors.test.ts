@@ -57,11 +57,36 @@ describe('safetensors', () => {
     assert.throws(() => decodeSafetensors(bytes.subarray(0, bytes.length - 4), 'cut.safetensors'), {
       message: 'cut.safetensors: b.weight.data_offsets: [4, 28] does not hold 6 F32 values inside the file',
     });
-    const header = Buffer.from(JSON.stringify({ t: { dtype: 'I64', shape: [1], data_offsets: [0, 8] } }));
+    const header = Buffer.from(JSON.stringify({ t: { dtype: 'F64', shape: [1], data_offsets: [0, 8] } }));
     const other = new Uint8Array(8 + header.length + 8);
     new DataView(other.buffer).setBigUint64(0, BigInt(header.length), true);
     other.set(header, 8);
-    assert.throws(() => decodeSafetensors(other, 'int.safetensors'), { message: 'int.safetensors: t.dtype: expected F32, F16 or BF16, found "I64"' });
+    assert.throws(() => decodeSafetensors(other, 'double.safetensors'), {
+      message: 'double.safetensors: t.dtype: expected one of F32, F16, BF16, I64, I32, U8, found "F64"',
+    });
+  });
+
+  it('reads ids and pixels (I64, I32, U8) as exact float32 values', () => {
+    const header = Buffer.from(
+      JSON.stringify({
+        ids: { dtype: 'I64', shape: [2], data_offsets: [0, 16] },
+        n: { dtype: 'I32', shape: [1], data_offsets: [16, 20] },
+        px: { dtype: 'U8', shape: [4], data_offsets: [20, 24] },
+      }),
+    );
+    const bytes = new Uint8Array(8 + header.length + 24);
+    const view = new DataView(bytes.buffer);
+    view.setBigUint64(0, BigInt(header.length), true);
+    bytes.set(header, 8);
+    const at = 8 + header.length;
+    view.setBigInt64(at, 50271n, true);
+    view.setBigInt64(at + 8, -1n, true);
+    view.setInt32(at + 16, 123456, true);
+    bytes.set([0, 7, 128, 255], at + 20);
+    const { tensors: read } = decodeSafetensors(bytes, 'ints.safetensors');
+    assert.deepEqual([...(read.get('ids')?.data ?? [])], [50271, -1]);
+    assert.deepEqual([...(read.get('n')?.data ?? [])], [123456]);
+    assert.deepEqual([...(read.get('px')?.data ?? [])], [0, 7, 128, 255]);
   });
 
   it('refuses a tampered file: a hole or an overlap between tensors, bytes after the data, a header that is not an object', () => {

@@ -87,6 +87,11 @@ export function gelu(x: tf.Tensor): tf.Tensor {
   return tf.mul(x, tf.sigmoid(inner));
 }
 
+/** GELU as BLIP-2's ViT and Q-Former compute it (transformers' "gelu"): x * Phi(x), with erf. */
+export function geluExact(x: tf.Tensor): tf.Tensor {
+  return tf.mul(tf.mul(x, 0.5), tf.add(1, tf.erf(tf.mul(x, Math.SQRT1_2))));
+}
+
 /** [b, t, d] -> [b * heads, t, d / heads] */
 export function splitHeads(x: tf.Tensor3D, heads: number): tf.Tensor3D {
   const [b, t, d] = x.shape;
@@ -101,10 +106,17 @@ export function mergeHeads(x: tf.Tensor3D, heads: number): tf.Tensor3D {
 }
 
 /**
- * Scaled dot-product attention of q [b, tq, d] over k, v [b, tk, d]; `mask` [tq, tk] is added
- * to the scores (0 or a large negative). Returns the output and the weights [b*heads, tq, tk].
+ * Scaled dot-product attention of q [b, tq, d] over k, v [b, tk, d]; `mask` [tq, tk] (the same
+ * for every sequence) or [b*heads, tq, tk] is added to the scores (0 or a large negative).
+ * Returns the output and the weights [b*heads, tq, tk].
  */
-export function attention(q: tf.Tensor3D, k: tf.Tensor3D, v: tf.Tensor3D, heads: number, mask?: tf.Tensor2D): { out: tf.Tensor3D; weights: tf.Tensor3D } {
+export function attention(
+  q: tf.Tensor3D,
+  k: tf.Tensor3D,
+  v: tf.Tensor3D,
+  heads: number,
+  mask?: tf.Tensor2D | tf.Tensor3D,
+): { out: tf.Tensor3D; weights: tf.Tensor3D } {
   const [qh, kh, vh] = [splitHeads(q, heads), splitHeads(k, heads), splitHeads(v, heads)];
   const scale = 1 / Math.sqrt(q.shape[2] / heads);
   let scores = tf.mul(bmm(qh, tf.transpose(kh, [0, 2, 1])), scale) as tf.Tensor3D;
