@@ -15,6 +15,8 @@ import { Parameters } from '../parameters';
 import type { Blip2Config } from './config';
 import { readBlip2Folder } from './files';
 import type { Recorded, Recording, Weights } from './layers';
+import { linearSize, loraKey, readLoraFolder, targetedModules, linearModules, type LoraAdapter, type LoraConfig } from './lora';
+import { matmul2d } from '../ops';
 import { optForward } from './opt';
 import { parameterShapes, toComputeLayout } from './parameters';
 import { languageProjection, qformerForward } from './qformer';
@@ -45,8 +47,32 @@ export type Blip2Outputs = Recorded;
 
 const asArray = (x: tf.Tensor2D | number[][]): number[][] => (Array.isArray(x) ? x : (x.arraySync() as number[][]));
 
+/** The attention mask as rows, all ones when absent; its shape checked against the ids. */
+function maskFor(ids: number[][], mask: tf.Tensor2D | number[][] | undefined): number[][] {
+  const rows = mask ? asArray(mask) : ids.map((row) => row.map(() => 1));
+  if (rows.length !== ids.length || rows.some((row, i) => row.length !== ids[i]?.length))
+    throw new RangeError(`Blip2Model: attentionMask: expected the shape of inputIds [${ids.length}, ${ids[0]?.length ?? 0}]`);
+  return rows;
+}
+
+/** An attached LoRA adapter: its settings and the modules it adapts (its A and B are adapter parameters). */
+interface Attached {
+  config: LoraConfig;
+  scale: number;
+  modules: Set<string>;
+}
+
+/** A [r, in] (PEFT) -> [in, r]; B [out, r] -> [r, out]: the compute layout, as the Linear weights. */
+function transposed(t: { shape: number[]; data: Float32Array }): { shape: number[]; data: Float32Array } {
+  const [rows, columns] = t.shape as [number, number];
+  const data = new Float32Array(t.data.length);
+  for (let r = 0; r < rows; r++) for (let c = 0; c < columns; c++) data[c * rows + r] = t.data[r * columns + c] as number;
+  return { shape: [columns, rows], data };
+}
+
 export class Blip2Model {
   readonly params = new Parameters();
+  private lora: Attached | undefined;
 
   /** `tensors` in transformers' names and layout (as `readBlip2Folder` gives them). */
   constructor(
@@ -63,31 +89,92 @@ export class Blip2Model {
     this.params.baseTrainable = false;
   }
 
-  /** A transformers BLIP-2 (OPT) folder: config.json and model.safetensors (or its shards). */
-  static async load(folder: string): Promise<Blip2Model> {
+  /** A transformers BLIP-2 (OPT) folder: config.json and model.safetensors (or its shards), and optionally a PEFT LoRA folder. */
+  static async load(folder: string, options: { adapter?: string } = {}): Promise<Blip2Model> {
     const { config, tensors } = await readBlip2Folder(folder);
-    return new Blip2Model(config, tensors);
+    const model = new Blip2Model(config, tensors);
+    if (options.adapter !== undefined) {
+      try {
+        model.attachLora(await readLoraFolder(options.adapter, config));
+      } catch (error) {
+        model.dispose();
+        throw error;
+      }
+    }
+    return model;
+  }
+
+  /** The attached adapter's settings, or undefined. */
+  get loraConfig(): LoraConfig | undefined {
+    return this.lora?.config;
+  }
+
+  /** Attaches a LoRA adapter in PEFT's layout (one at a time); its A and B become the trainable adapter parameters. */
+  attachLora(adapter: LoraAdapter): void {
+    if (this.lora) throw new Error('Blip2Model.attachLora: an adapter is attached already; detach it first');
+    const modules = targetedModules(adapter.config.targetModules, linearModules(this.config));
+    for (const m of modules) {
+      const { inputs, outputs } = linearSize(this.config, m);
+      const a = adapter.tensors.get(loraKey(m, 'A'));
+      const b = adapter.tensors.get(loraKey(m, 'B'));
+      if (!a || !b || a.shape.join('x') !== `${adapter.config.r}x${inputs}` || b.shape.join('x') !== `${outputs}x${adapter.config.r}`)
+        throw new Error(`Blip2Model.attachLora: ${m}: expected lora_A [${adapter.config.r}, ${inputs}] and lora_B [${outputs}, ${adapter.config.r}]`);
+      const [ta, tb] = [transposed(a), transposed(b)];
+      this.params.add(`${m}.lora_A`, ta.shape, ta.data, 'adapter');
+      this.params.add(`${m}.lora_B`, tb.shape, tb.data, 'adapter');
+    }
+    this.lora = { config: adapter.config, scale: adapter.config.loraAlpha / adapter.config.r, modules: new Set(modules) };
+  }
+
+  detachLora(): void {
+    this.params.disposeAdapters();
+    this.lora = undefined;
   }
 
   private weights(): Weights {
     const params = this.params;
-    return { get: (name) => params.get(name), trainable: params.baseTrainable, adapt: (_name, _x, y) => y };
+    const lora = this.lora;
+    return {
+      get: (name) => params.get(name),
+      trainable: params.baseTrainable,
+      // y + (alpha / r) * (x A^T) B^T, x flattened to 2-D for the matmuls
+      adapt: (name, x, y) => {
+        if (!lora?.modules.has(name)) return y;
+        const inner = x.shape[x.shape.length - 1] as number;
+        const down = matmul2d(tf.reshape(x, [-1, inner]) as tf.Tensor2D, params.get(`${name}.lora_A`) as tf.Tensor2D, true);
+        const up = matmul2d(down, params.get(`${name}.lora_B`) as tf.Tensor2D, true);
+        return tf.add(y, tf.reshape(tf.mul(up, lora.scale), y.shape));
+      },
+    };
   }
 
   forward(inputs: Blip2Inputs, options: Blip2ForwardOptions = {}): Blip2Outputs {
     const ids = asArray(inputs.inputIds);
-    const mask = inputs.attentionMask ? asArray(inputs.attentionMask) : ids.map((row) => row.map(() => 1));
-    if (mask.length !== ids.length || mask.some((row, i) => row.length !== ids[i]?.length))
-      throw new RangeError(`Blip2Model.forward: attentionMask: expected the shape of inputIds [${ids.length}, ${ids[0]?.length ?? 0}]`);
+    const mask = maskFor(ids, inputs.attentionMask);
     const rec: Recording = { attentions: options.outputAttentions === true, hiddenStates: options.outputHiddenStates === true, into: new Map() };
     const logits = tf.tidy(() => {
-      const pixels = inputs.pixelValues instanceof tf.Tensor ? inputs.pixelValues : tf.tensor4d(inputs.pixelValues);
-      const w = this.weights();
-      const image = visionForward(w, this.config.vision, pixels, rec);
-      const prefix = languageProjection(w, qformerForward(w, this.config.qformer, image, rec), rec);
-      return optForward(w, this.config.text, { prefix, inputIds: ids, attentionMask: mask }, rec);
+      const prefix = this.prefixOf(inputs.pixelValues, rec);
+      return optForward(this.weights(), this.config.text, { prefix, inputIds: ids, attentionMask: mask }, rec);
     });
     return new Map([['logits', logits as tf.Tensor], ...rec.into]);
+  }
+
+  /** The language model's prefix [B, Q, D]: the image through the vision encoder, the Q-Former and the projection. */
+  prefixOf(pixelValues: tf.Tensor4D | number[][][][], rec?: Recording): tf.Tensor3D {
+    return tf.tidy(() => {
+      const pixels = pixelValues instanceof tf.Tensor ? pixelValues : tf.tensor4d(pixelValues);
+      const w = this.weights();
+      return languageProjection(w, qformerForward(w, this.config.qformer, visionForward(w, this.config.vision, pixels, rec), rec), rec);
+    });
+  }
+
+  /** Logits of the next token [B, V] after `ids` (mask `mask`), given the prefix. */
+  nextTokenLogits(prefix: tf.Tensor3D, ids: readonly (readonly number[])[], mask: readonly (readonly number[])[]): tf.Tensor2D {
+    return tf.tidy(() => {
+      const logits = optForward(this.weights(), this.config.text, { prefix, inputIds: ids, attentionMask: mask });
+      const [b, l, v] = logits.shape;
+      return tf.reshape(tf.slice(logits, [0, l - 1, 0], [b, 1, v]), [b, v]) as tf.Tensor2D;
+    });
   }
 
   dispose(): void {

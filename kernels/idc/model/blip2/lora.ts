@@ -1,0 +1,128 @@
+/**
+ * LoRA as PEFT applies it to BLIP-2: a Linear W (out x in) whose module name PEFT's rule picks
+ * from `target_modules` computes y = W x + b + (alpha / r) * B (A dropout(x)), A [r, in] and
+ * B [out, r]. PEFT's rule: a string is a regular expression the whole module name must match;
+ * a list matches a module named exactly as an entry, or ending in "." + an entry (so BLIP2IDC's
+ * `key` and `value` hit the Q-Former's self- and cross-attention alike). Adapters are read and
+ * written in PEFT's layout (`adapter_config.json`, `adapter_model.safetensors` with keys
+ * `base_model.model.<module>.lora_A.weight`), so one saved by PEFT loads here and back.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { expectObject, JsonFileError, readJsonFile } from '../../../platform/jsonFile';
+import { readSafetensors, type NamedTensor, type TensorMap } from '../../../platform/safetensors';
+import type { Blip2Config } from './config';
+import { LM_HEAD, parameterShapes } from './parameters';
+
+export const ADAPTER_CONFIG_FILE = 'adapter_config.json';
+export const ADAPTER_WEIGHTS_FILE = 'adapter_model.safetensors';
+const KEY_PREFIX = 'base_model.model.';
+
+export interface LoraConfig {
+  r: number;
+  loraAlpha: number;
+  loraDropout: number;
+  /** PEFT's `target_modules`: a regular expression, or names and name suffixes. */
+  targetModules: string | readonly string[];
+}
+
+/** The module names of every Linear of the model, in model order (the names LoRA can target). */
+export function linearModules(config: Blip2Config): string[] {
+  const out: string[] = [];
+  for (const [name, shape] of parameterShapes(config)) {
+    if (shape.length !== 2 || !name.endsWith('.weight') || name.includes('embed_tokens') || name.includes('embed_positions') || name === LM_HEAD) continue;
+    out.push(name.slice(0, -'.weight'.length));
+  }
+  return out;
+}
+
+/** PEFT's `check_target_module_exists` over `modules`. */
+export function targetedModules(targetModules: string | readonly string[], modules: readonly string[]): string[] {
+  if (typeof targetModules === 'string') {
+    const re = new RegExp(`^(?:${targetModules})$`);
+    return modules.filter((m) => re.test(m));
+  }
+  return modules.filter((m) => targetModules.some((t) => m === t || m.endsWith(`.${t}`)));
+}
+
+/** [in, out] sizes of a Linear module, from the config. */
+export function linearSize(config: Blip2Config, module: string): { inputs: number; outputs: number } {
+  const shape = parameterShapes(config).get(`${module}.weight`);
+  if (!shape || shape.length !== 2) throw new Error(`no Linear named ${module} in this BLIP-2 config`);
+  return { inputs: shape[1] as number, outputs: shape[0] as number };
+}
+
+export const loraKey = (module: string, part: 'A' | 'B') => `${KEY_PREFIX}${module}.lora_${part}.weight`;
+
+/** Reads and checks `adapter_config.json`: a LoRA adapter PEFT can have written for this architecture. */
+export function parseLoraConfig(json: unknown, file: string): LoraConfig {
+  const c = expectObject(json, file, '');
+  if (c.peft_type !== 'LORA') throw new JsonFileError(file, 'peft_type', `expected "LORA", found ${JSON.stringify(c.peft_type)}`);
+  const r = c.r;
+  if (typeof r !== 'number' || !Number.isInteger(r) || r <= 0) throw new JsonFileError(file, 'r', `expected a positive integer, found ${JSON.stringify(r)}`);
+  const alpha = c.lora_alpha ?? 8;
+  if (typeof alpha !== 'number' || !(alpha > 0)) throw new JsonFileError(file, 'lora_alpha', `expected a positive number, found ${JSON.stringify(alpha)}`);
+  const dropout = c.lora_dropout ?? 0;
+  if (typeof dropout !== 'number' || !(dropout >= 0 && dropout < 1))
+    throw new JsonFileError(file, 'lora_dropout', `expected a number in [0, 1), found ${JSON.stringify(dropout)}`);
+  const targets = c.target_modules;
+  if (!(typeof targets === 'string' || (Array.isArray(targets) && targets.length > 0 && targets.every((t) => typeof t === 'string'))))
+    throw new JsonFileError(file, 'target_modules', `expected module names or a regular expression, found ${JSON.stringify(targets)}`);
+  // settings that change what the adapter computes, which this implementation does not: refused, not ignored
+  const unsupported: Array<[string, unknown, unknown]> = [
+    ['bias', c.bias ?? 'none', 'none'],
+    ['fan_in_fan_out', c.fan_in_fan_out ?? false, false],
+    ['use_rslora', c.use_rslora ?? false, false],
+    ['use_dora', c.use_dora ?? false, false],
+    ['layers_to_transform', c.layers_to_transform ?? null, null],
+    ['modules_to_save', c.modules_to_save ?? null, null],
+  ];
+  for (const [field, value, expected] of unsupported) {
+    if (JSON.stringify(value) !== JSON.stringify(expected))
+      throw new JsonFileError(file, field, `expected ${JSON.stringify(expected)}, found ${JSON.stringify(value)}`);
+  }
+  for (const field of ['rank_pattern', 'alpha_pattern']) {
+    const value = c[field] ?? {};
+    if (typeof value !== 'object' || value === null || Object.keys(value).length > 0)
+      throw new JsonFileError(file, field, `expected {} (one rank and alpha for every module), found ${JSON.stringify(value)}`);
+  }
+  return { r, loraAlpha: alpha, loraDropout: dropout, targetModules: targets as string | string[] };
+}
+
+export interface LoraAdapter {
+  config: LoraConfig;
+  /** PEFT's keys and layout: lora_A [r, in], lora_B [out, r]. */
+  tensors: TensorMap;
+}
+
+/** A PEFT LoRA folder for a model of `modelConfig`; every targeted module's A and B checked by name and shape. */
+export async function readLoraFolder(folder: string, modelConfig: Blip2Config): Promise<LoraAdapter> {
+  const configFile = path.join(folder, ADAPTER_CONFIG_FILE);
+  const config = parseLoraConfig(await readJsonFile(configFile), configFile);
+  const weightsFile = path.join(folder, ADAPTER_WEIGHTS_FILE);
+  if (!fs.existsSync(weightsFile)) throw new JsonFileError(folder, undefined, `expected ${ADAPTER_WEIGHTS_FILE} beside ${ADAPTER_CONFIG_FILE}, found none`);
+  const { tensors } = await readSafetensors(weightsFile);
+  const modules = targetedModules(config.targetModules, linearModules(modelConfig));
+  if (modules.length === 0)
+    throw new JsonFileError(
+      configFile,
+      'target_modules',
+      `expected names of this model's Linear layers, found none among ${JSON.stringify(config.targetModules)}`,
+    );
+  const expected = new Map<string, number[]>();
+  for (const m of modules) {
+    const { inputs, outputs } = linearSize(modelConfig, m);
+    expected.set(loraKey(m, 'A'), [config.r, inputs]);
+    expected.set(loraKey(m, 'B'), [outputs, config.r]);
+  }
+  const out: TensorMap = new Map();
+  for (const [key, shape] of expected) {
+    const t: NamedTensor | undefined = tensors.get(key);
+    if (!t) throw new JsonFileError(weightsFile, key, `expected a tensor of shape [${shape.join(', ')}] for a targeted module, found none`);
+    if (t.shape.join('x') !== shape.join('x')) throw new JsonFileError(weightsFile, key, `expected shape [${shape.join(', ')}], found [${t.shape.join(', ')}]`);
+    out.set(key, t);
+  }
+  for (const key of tensors.keys())
+    if (!expected.has(key)) throw new JsonFileError(weightsFile, key, 'not a LoRA tensor of a module target_modules picks in this model');
+  return { config, tensors: out };
+}
