@@ -48,7 +48,7 @@ export function targetedModules(targetModules: string | readonly string[], modul
 /** [in, out] sizes of a Linear module, from the config. */
 export function linearSize(config: Blip2Config, module: string): { inputs: number; outputs: number } {
   const shape = parameterShapes(config).get(`${module}.weight`);
-  if (!shape || shape.length !== 2) throw new Error(`no Linear named ${module} in this BLIP-2 config`);
+  if (shape?.length !== 2) throw new Error(`no Linear named ${module} in this BLIP-2 config`);
   return { inputs: shape[1] as number, outputs: shape[0] as number };
 }
 
