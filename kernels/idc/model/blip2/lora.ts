@@ -126,3 +126,33 @@ export async function readLoraFolder(folder: string, modelConfig: Blip2Config): 
     if (!expected.has(key)) throw new JsonFileError(weightsFile, key, 'not a LoRA tensor of a module target_modules picks in this model');
   return { config, tensors: out };
 }
+
+/** adapter_config.json as PEFT v0.10 writes it for a LoRA adapter of Blip2ForConditionalGeneration. */
+export function peftAdapterConfig(config: LoraConfig, baseModel: string | null): Record<string, unknown> {
+  return {
+    alpha_pattern: {},
+    auto_mapping: { base_model_class: 'Blip2ForConditionalGeneration', parent_library: 'transformers.models.blip_2.modeling_blip_2' },
+    base_model_name_or_path: baseModel,
+    bias: 'none',
+    fan_in_fan_out: false,
+    inference_mode: true,
+    init_lora_weights: true,
+    layer_replication: null,
+    layers_pattern: null,
+    layers_to_transform: null,
+    loftq_config: {},
+    lora_alpha: config.loraAlpha,
+    lora_dropout: config.loraDropout,
+    megatron_config: null,
+    megatron_core: 'megatron.core',
+    modules_to_save: null,
+    peft_type: 'LORA',
+    r: config.r,
+    rank_pattern: {},
+    revision: null,
+    target_modules: typeof config.targetModules === 'string' ? config.targetModules : [...config.targetModules],
+    task_type: null,
+    use_dora: false,
+    use_rslora: false,
+  };
+}

@@ -9,16 +9,30 @@
  * loads here and back. `forward` is a pure function of the weights and its inputs: what it
  * records (attentions, hidden states) is asked for per call and returned with the logits.
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import type { TensorMap } from '../../../platform/safetensors';
+import { writeFileAtomic } from '../../../platform/atomicWrite';
+import { writeSafetensors, type TensorMap } from '../../../platform/safetensors';
 import { Parameters } from '../parameters';
 import type { Blip2Config } from './config';
-import { readBlip2Folder } from './files';
+import { CONFIG_FILE, readBlip2Folder, WEIGHTS_FILE } from './files';
 import type { Recorded, Recording, Weights } from './layers';
-import { linearSize, loraKey, readLoraFolder, targetedModules, linearModules, type LoraAdapter, type LoraConfig } from './lora';
+import {
+  ADAPTER_CONFIG_FILE,
+  ADAPTER_WEIGHTS_FILE,
+  linearModules,
+  linearSize,
+  loraKey,
+  peftAdapterConfig,
+  readLoraFolder,
+  targetedModules,
+  type LoraAdapter,
+  type LoraConfig,
+} from './lora';
 import { matmul2d } from '../ops';
 import { optForward } from './opt';
-import { parameterShapes, toComputeLayout } from './parameters';
+import { parameterShapes, toComputeLayout, toTransformersLayout } from './parameters';
 import { languageProjection, qformerForward } from './qformer';
 import { visionForward } from './vision';
 
@@ -53,6 +67,17 @@ function maskFor(ids: number[][], mask: tf.Tensor2D | number[][] | undefined): n
   if (rows.length !== ids.length || rows.some((row, i) => row.length !== ids[i]?.length))
     throw new RangeError(`Blip2Model: attentionMask: expected the shape of inputIds [${ids.length}, ${ids[0]?.length ?? 0}]`);
   return rows;
+}
+
+/** A copy with every object's keys sorted, as Python's json.dumps(sort_keys=True) writes them. */
+function sortedKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortedKeys);
+  if (typeof value !== 'object' || value === null) return value;
+  return Object.fromEntries(
+    Object.keys(value)
+      .sort()
+      .map((k) => [k, sortedKeys((value as Record<string, unknown>)[k])]),
+  );
 }
 
 /** An attached LoRA adapter: its settings and the modules it adapts (its A and B are adapter parameters). */
@@ -175,6 +200,50 @@ export class Blip2Model {
       const [b, l, v] = logits.shape;
       return tf.reshape(tf.slice(logits, [0, l - 1, 0], [b, 1, v]), [b, v]) as tf.Tensor2D;
     });
+  }
+
+  /** The weights in transformers' names and layout (the tied head left out, as transformers saves it). */
+  async tensors(): Promise<TensorMap> {
+    const out: TensorMap = new Map();
+    const base = await this.params.read('base');
+    for (const [name, shape] of parameterShapes(this.config))
+      out.set(name, toTransformersLayout(name, base.get(name) as { shape: number[]; data: Float32Array }, shape));
+    return out;
+  }
+
+  /**
+   * Writes a folder `Blip2ForConditionalGeneration.from_pretrained` reads: config.json (sorted
+   * keys, as transformers writes it), generation_config.json and model.safetensors (float32,
+   * metadata format "pt", which transformers requires). Each file is written atomically.
+   */
+  async save(folder: string): Promise<void> {
+    await fs.promises.mkdir(folder, { recursive: true });
+    await writeFileAtomic(path.join(folder, CONFIG_FILE), `${JSON.stringify(sortedKeys(this.config.json), null, 2)}\n`);
+    const { bosTokenId, eosTokenId, padTokenId } = this.config.text;
+    const generation = {
+      _from_model_config: true,
+      bos_token_id: bosTokenId,
+      eos_token_id: eosTokenId,
+      pad_token_id: padTokenId,
+      transformers_version: this.config.json.transformers_version ?? '4.40.2',
+    };
+    await writeFileAtomic(path.join(folder, 'generation_config.json'), `${JSON.stringify(generation, null, 2)}\n`);
+    await writeSafetensors(path.join(folder, WEIGHTS_FILE), await this.tensors(), { format: 'pt' });
+  }
+
+  /** Writes the attached adapter as PEFT's `save_pretrained` does: adapter_config.json and adapter_model.safetensors. */
+  async saveLora(folder: string, options: { baseModel?: string } = {}): Promise<void> {
+    const lora = this.lora;
+    if (!lora) throw new Error('Blip2Model.saveLora: no adapter is attached');
+    const tensors: TensorMap = new Map();
+    const values = await this.params.read('adapter');
+    for (const m of lora.modules) {
+      for (const part of ['A', 'B'] as const)
+        tensors.set(loraKey(m, part), transposed(values.get(`${m}.lora_${part}`) as { shape: number[]; data: Float32Array }));
+    }
+    await fs.promises.mkdir(folder, { recursive: true });
+    await writeFileAtomic(path.join(folder, ADAPTER_CONFIG_FILE), `${JSON.stringify(peftAdapterConfig(lora.config, options.baseModel ?? null), null, 2)}\n`);
+    await writeSafetensors(path.join(folder, ADAPTER_WEIGHTS_FILE), tensors, { format: 'pt' });
   }
 
   dispose(): void {
