@@ -14,7 +14,8 @@ import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { writeFileAtomic } from '../../../platform/atomicWrite';
 import { writeSafetensors, type TensorMap } from '../../../platform/safetensors';
-import { Parameters } from '../parameters';
+import { mergedWeight } from '../lora';
+import { Parameters, type NamedArrays } from '../parameters';
 import type { Blip2Config } from './config';
 import { CONFIG_FILE, readBlip2Folder, WEIGHTS_FILE } from './files';
 import type { Recorded, Recording, Weights } from './layers';
@@ -200,6 +201,22 @@ export class Blip2Model {
       const [b, l, v] = logits.shape;
       return tf.reshape(tf.slice(logits, [0, l - 1, 0], [b, 1, v]), [b, v]) as tf.Tensor2D;
     });
+  }
+
+  /** The weights in the compute layout (Linear [in, out]) with the attached adapter merged in: W + (alpha / r) A^T B^T. */
+  async mergedWeights(): Promise<NamedArrays> {
+    const base = await this.params.read('base');
+    const lora = this.lora;
+    if (!lora) return base;
+    const adapters = await this.params.read('adapter');
+    for (const m of lora.modules) {
+      const w = base.get(`${m}.weight`) as { shape: number[]; data: Float32Array };
+      const [inputs, outputs] = w.shape as [number, number];
+      const a = adapters.get(`${m}.lora_A`) as { data: Float32Array };
+      const b = adapters.get(`${m}.lora_B`) as { data: Float32Array };
+      base.set(`${m}.weight`, { shape: w.shape, data: mergedWeight(w.data, a.data, b.data, inputs, lora.config.r, outputs, lora.scale) });
+    }
+    return base;
   }
 
   /** The weights in transformers' names and layout (the tied head left out, as transformers saves it). */
