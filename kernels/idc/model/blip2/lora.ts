@@ -11,6 +11,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { expectObject, JsonFileError, readJsonFile } from '../../../platform/jsonFile';
 import { readSafetensors, type NamedTensor, type TensorMap } from '../../../platform/safetensors';
+import { SeededRandom } from '../../../platform/random';
+import { uniformValues } from '../init';
 import type { Blip2Config } from './config';
 import { LM_HEAD, parameterShapes } from './parameters';
 
@@ -155,4 +157,41 @@ export function peftAdapterConfig(config: LoraConfig, baseModel: string | null):
     use_dora: false,
     use_rslora: false,
   };
+}
+
+/** The parts of the model an ablation adapts. */
+export const LORA_PARTS = ['vit', 'qformer', 'llm'] as const;
+export type LoraPart = (typeof LORA_PARTS)[number];
+
+/**
+ * BLIP2IDC's target_modules for a choice of parts, as its training script writes them: the ViT's
+ * `qkv`; the Q-Former's cross-attention `query` of every layer by full path, and `key` and
+ * `value` (which PEFT matches in self- and cross-attention alike); the LLM's `q_proj`, `k_proj`
+ * and `v_proj`.
+ */
+export function blip2idcTargetModules(config: Blip2Config, parts: readonly LoraPart[]): string[] {
+  const out: string[] = [];
+  if (parts.includes('qformer')) {
+    for (let i = 0; i < config.qformer.numHiddenLayers; i++)
+      if (i % config.qformer.crossAttentionFrequency === 0) out.push(`qformer.encoder.layer.${i}.crossattention.attention.query`);
+    out.push('key', 'value');
+  }
+  if (parts.includes('vit')) out.push('qkv');
+  if (parts.includes('llm')) out.push('q_proj', 'k_proj', 'v_proj');
+  return out;
+}
+
+/**
+ * A new adapter as PEFT initialises one: A from a Kaiming-uniform draw (bound 1 / sqrt(in), the
+ * a = sqrt(5) of nn.Linear's init), B zero, so the adapted model starts as the base; seeded.
+ */
+export function newLoraAdapter(modelConfig: Blip2Config, config: LoraConfig, seed: number): LoraAdapter {
+  const rng = new SeededRandom(seed);
+  const tensors: TensorMap = new Map();
+  for (const m of targetedModules(config.targetModules, linearModules(modelConfig))) {
+    const { inputs, outputs } = linearSize(modelConfig, m);
+    tensors.set(loraKey(m, 'A'), { shape: [config.r, inputs], data: uniformValues(config.r * inputs, 1 / Math.sqrt(inputs), rng) });
+    tensors.set(loraKey(m, 'B'), { shape: [outputs, config.r], data: new Float32Array(outputs * config.r) });
+  }
+  return { config, tensors };
 }

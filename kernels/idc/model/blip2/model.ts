@@ -47,6 +47,11 @@ export interface Blip2Inputs {
 }
 
 export interface Blip2ForwardOptions {
+  /**
+   * Training: LoRA dropout on each adapter's input, the masks drawn from `seed` upward in the
+   * order the adapters are met, so a pass is reproduced by its seed alone.
+   */
+  dropout?: { seed: number };
   /** Also return every attention map: `vision.attentions.{l}`, `qformer.attentions.{l}`, `qformer.cross_attentions.{l}`, `language_model.attentions.{l}` ([B, heads, tq, tk]). */
   outputAttentions?: boolean;
   /** Also return every hidden state: `vision.hidden_states.{0..L}`, `qformer.hidden_states.{0..L}`, `language_model.hidden_states.{0..L}`, and `vision.pooler_output`. */
@@ -61,6 +66,8 @@ export interface Blip2ForwardOptions {
 export type Blip2Outputs = Recorded;
 
 const asArray = (x: tf.Tensor2D | number[][]): number[][] => (Array.isArray(x) ? x : (x.arraySync() as number[][]));
+
+const toPixels = (p: tf.Tensor4D | number[][][][]): tf.Tensor4D => (p instanceof tf.Tensor ? p : tf.tensor4d(p));
 
 /** The attention mask as rows, all ones when absent; its shape checked against the ids. */
 function maskFor(ids: number[][], mask: tf.Tensor2D | number[][] | undefined): number[][] {
@@ -157,17 +164,21 @@ export class Blip2Model {
     this.lora = undefined;
   }
 
-  private weights(): Weights {
+  /** The weights one pass reads; its dropout draws are numbered within the pass. */
+  private weights(dropout?: { seed: number }): Weights {
     const params = this.params;
     const lora = this.lora;
+    let draws = 0;
     return {
       get: (name) => params.get(name),
       trainable: params.baseTrainable,
-      // y + (alpha / r) * (x A^T) B^T, x flattened to 2-D for the matmuls
+      // y + (alpha / r) * (dropout(x) A^T) B^T, x flattened to 2-D for the matmuls
       adapt: (name, x, y) => {
         if (!lora?.modules.has(name)) return y;
+        const rate = lora.config.loraDropout;
+        const input = dropout && rate > 0 ? tf.dropout(x, rate, undefined, dropout.seed + draws++) : x;
         const inner = x.shape[x.shape.length - 1] as number;
-        const down = matmul2d(tf.reshape(x, [-1, inner]) as tf.Tensor2D, params.get(`${name}.lora_A`) as tf.Tensor2D, true);
+        const down = matmul2d(tf.reshape(input, [-1, inner]) as tf.Tensor2D, params.get(`${name}.lora_A`) as tf.Tensor2D, true);
         const up = matmul2d(down, params.get(`${name}.lora_B`) as tf.Tensor2D, true);
         return tf.add(y, tf.reshape(tf.mul(up, lora.scale), y.shape));
       },
@@ -175,22 +186,46 @@ export class Blip2Model {
   }
 
   forward(inputs: Blip2Inputs, options: Blip2ForwardOptions = {}): Blip2Outputs {
+    return this.forwardFrom({ pixelValues: inputs.pixelValues }, inputs, options);
+  }
+
+  /**
+   * The forward pass from the pixels, or from a stage's output computed before (`image`: the
+   * vision encoder's [B, N + 1, D_v]; `prefix`: the projected queries [B, Q, D]): the frozen
+   * stages of a LoRA run give the same output every epoch, so training reuses them. The logits
+   * are those of the whole pass, dropout draws included, when the stage's output is the same.
+   */
+  forwardFrom(
+    start: { pixelValues: tf.Tensor4D | number[][][][] } | { image: tf.Tensor3D } | { prefix: tf.Tensor3D },
+    inputs: Pick<Blip2Inputs, 'inputIds' | 'attentionMask'>,
+    options: Blip2ForwardOptions = {},
+  ): Blip2Outputs {
     const ids = asArray(inputs.inputIds);
     const mask = maskFor(ids, inputs.attentionMask);
     const rec: Recording = { attentions: options.outputAttentions === true, hiddenStates: options.outputHiddenStates === true, into: new Map() };
     const logits = tf.tidy(() => {
-      const prefix = this.prefixOf(inputs.pixelValues, rec);
-      return optForward(this.weights(), this.config.text, { prefix, inputIds: ids, attentionMask: mask }, rec);
+      const w = this.weights(options.dropout);
+      let prefix: tf.Tensor3D;
+      if ('prefix' in start) prefix = start.prefix;
+      else {
+        const image = 'image' in start ? start.image : visionForward(w, this.config.vision, toPixels(start.pixelValues), rec);
+        prefix = languageProjection(w, qformerForward(w, this.config.qformer, image, rec), rec);
+      }
+      return optForward(w, this.config.text, { prefix, inputIds: ids, attentionMask: mask }, rec);
     });
     return new Map([['logits', logits as tf.Tensor], ...rec.into]);
+  }
+
+  /** The vision encoder's output [B, N + 1, D_v] (post-LayerNorm): what the Q-Former reads. */
+  imageOf(pixelValues: tf.Tensor4D | number[][][][]): tf.Tensor3D {
+    return tf.tidy(() => visionForward(this.weights(), this.config.vision, toPixels(pixelValues)));
   }
 
   /** The language model's prefix [B, Q, D]: the image through the vision encoder, the Q-Former and the projection. */
   prefixOf(pixelValues: tf.Tensor4D | number[][][][], rec?: Recording): tf.Tensor3D {
     return tf.tidy(() => {
-      const pixels = pixelValues instanceof tf.Tensor ? pixelValues : tf.tensor4d(pixelValues);
       const w = this.weights();
-      return languageProjection(w, qformerForward(w, this.config.qformer, visionForward(w, this.config.vision, pixels, rec), rec), rec);
+      return languageProjection(w, qformerForward(w, this.config.qformer, visionForward(w, this.config.vision, toPixels(pixelValues), rec), rec), rec);
     });
   }
 
