@@ -3,6 +3,8 @@
  * its parameter count, for BLIP-2 OPT-2.7B (from its configuration) and for BLIP2IDC-mini
  * (from a model config), and the check that names the first bad field of one typed by hand.
  */
+import type { Blip2Config } from '../blip2/config';
+import { OPT_POSITION_OFFSET } from '../blip2/config';
 import { patchGrid, type ModelConfig } from '../config';
 
 /** Which of q, k and v carry a bias in the ViT's fused qkv projection. */
@@ -112,6 +114,49 @@ export function miniShape(config: ModelConfig): Blip2Shape {
       vocab: config.vocabSize,
       positions: qformer.queries + decoder.maxTokens,
       tiedOutput: true,
+      countTiedOutputTwice: false,
+    },
+  };
+}
+
+/**
+ * The shape of a BLIP-2 (OPT) model from its Hugging Face config. transformers 4.35 and later
+ * keep the ViT's qkv bias as one tensor [q | k | v] (the k part zero in released checkpoints),
+ * so it counts three biases, as the saved file holds them; the Salesforce checkpoint's own
+ * count (BLIP2_OPT_2_7B) keeps q and v apart.
+ */
+export function blip2Shape(config: Blip2Config, name: string): Blip2Shape {
+  const { vision: v, qformer: q, text: t } = config;
+  return {
+    name,
+    vision: {
+      layers: v.numHiddenLayers,
+      width: v.hiddenSize,
+      mlp: v.intermediateSize,
+      patch: v.patchSize,
+      imageSize: v.imageSize,
+      channels: 3,
+      classToken: true,
+      qkvBias: 'qkv',
+      finalLayerNorm: true,
+    },
+    qformer: {
+      layers: q.numHiddenLayers,
+      width: q.hiddenSize,
+      mlp: q.intermediateSize,
+      crossAttentionEvery: q.crossAttentionFrequency,
+      queries: config.numQueryTokens,
+      finalLayerNorm: true,
+      encoderWidth: q.encoderHiddenSize,
+    },
+    projection: { from: q.hiddenSize, to: t.hiddenSize },
+    llm: {
+      layers: t.numHiddenLayers,
+      width: t.hiddenSize,
+      ffn: t.ffnDim,
+      vocab: t.vocabSize,
+      positions: t.maxPositionEmbeddings + OPT_POSITION_OFFSET,
+      tiedOutput: t.tieWordEmbeddings,
       countTiedOutputTwice: false,
     },
   };

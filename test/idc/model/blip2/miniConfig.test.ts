@@ -10,7 +10,10 @@ import path from 'node:path';
 import type * as tf from '@tensorflow/tfjs-core';
 import { useBackend } from '../../../../kernels/idc/backends/backend';
 import { initialTensors, MINI_SIZES, miniConfig } from '../../../../kernels/idc/model/blip2/miniConfig';
+import { readBlip2Folder } from '../../../../kernels/idc/model/blip2/files';
 import { Blip2Model } from '../../../../kernels/idc/model/blip2/model';
+import { blip2Shape, countParameters } from '../../../../kernels/idc/model/memory/index';
+import { TINY } from './reference';
 
 describe('the mini BLIP-2 config', () => {
   it('parses as BLIP-2 OPT with square images, OPT ids and the sizes asked for', () => {
@@ -68,5 +71,19 @@ describe('the mini BLIP-2 config', () => {
     for (const t of [...before.values(), ...after.values()]) t.dispose();
     again.dispose();
     fs.rmSync(dir, { recursive: true, force: true });
+  });
+});
+
+describe('the memory calculator on BLIP-2 configs', () => {
+  it('counts the parameters of the tiny reference and of the mini config as their weights hold them', async () => {
+    for (const [config, tensors] of [
+      [miniConfig(), initialTensors(miniConfig(), 1)],
+      [(await readBlip2Folder(TINY)).config, (await readBlip2Folder(TINY)).tensors],
+    ] as const) {
+      const held = [...tensors.values()].reduce((n, t) => n + t.data.length, 0);
+      assert.equal(countParameters(blip2Shape(config, 'x')).total, held);
+    }
+    // the README's figure for the tiny reference
+    assert.equal(countParameters(blip2Shape((await readBlip2Folder(TINY)).config, 'tiny')).total, 69_888);
   });
 });
