@@ -1,0 +1,46 @@
+/**
+ * The position-seeded start on BLIP-2's architecture does what it is for, before any training:
+ * head 0 of the first ViT block attends from each patch to the patch at the same place in the
+ * other image, and each query of the Q-Former's first cross-attention reads its own block.
+ */
+import assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs-core';
+import { useBackend } from '../../../kernels/idc/backends/backend';
+import { miniConfig } from '../../../kernels/idc/model/blip2/miniConfig';
+import { Blip2Model } from '../../../kernels/idc/model/blip2/model';
+import { queryCentres, seedable, seededTensors } from '../../../kernels/idc/pretrain/blip2Seeding';
+
+const argmax = (row: readonly number[]) => row.reduce((best, v, j) => (v > (row[best] as number) ? j : best), 0);
+
+describe('the seeded start of the BLIP-2 base', () => {
+  it('starts a correspondence head and queries that read their own region', async () => {
+    await useBackend('wasm');
+    const config = miniConfig(); // 8 x 8 patches of 8 pixels, 16 queries: blocks of 4 patches
+    assert.ok(seedable(config));
+    assert.deepEqual(queryCentres(8, 16).slice(0, 3), [
+      [0, 1.5],
+      [0, 5.5],
+      [1, 1.5],
+    ]);
+    const model = new Blip2Model(config, seededTensors(config, 42));
+    const pixels = tf.randomNormal([1, 3, 64, 64], 0, 1, 'float32', 3) as tf.Tensor4D;
+    const out = model.forward({ pixelValues: pixels, inputIds: [[2, 5, 6]] }, { outputAttentions: true });
+    const head0 = (out.get('vision.attentions.0')?.arraySync() as number[][][][])[0]?.[0] as number[][];
+    // token 0 is CLS; patch (r, c) is token 1 + 8r + c, its counterpart 4 rows down (or up)
+    const right = Array.from({ length: 64 }, (_, i) => argmax(head0[1 + i] as number[]) === 1 + ((Math.floor(i / 8) + 4) % 8) * 8 + (i % 8)).filter(
+      Boolean,
+    ).length;
+    assert.ok(right >= 60, `the counterpart is where head 0 looks for ${right} of 64 patches`);
+    const cross = (out.get('qformer.cross_attentions.0')?.arraySync() as number[][][][])[0] as number[][][];
+    const mean = (q: number) => (cross[0] as number[][])[q]!.map((_, j) => cross.reduce((s, h) => s + (h[q] as number[])[j]!, 0) / cross.length);
+    const own = Array.from({ length: 16 }, (_, q) =>
+      mean(q)
+        .slice(1 + 4 * q, 5 + 4 * q)
+        .reduce((a, b) => a + b),
+    );
+    const meanOwn = own.reduce((a, b) => a + b) / 16;
+    assert.ok(meanOwn > 0.4, `a query puts ${meanOwn.toFixed(3)} of its attention on its own 4 patches (uniform: ${(4 / 65).toFixed(3)})`);
+    for (const t of [...out.values(), pixels]) t.dispose();
+    model.dispose();
+  });
+});
