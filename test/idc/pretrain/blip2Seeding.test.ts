@@ -25,13 +25,14 @@ describe('the seeded start of the BLIP-2 base', () => {
     const model = new Blip2Model(config, seededTensors(config, 42));
     const pixels = tf.randomNormal([1, 3, 64, 64], 0, 1, 'float32', 3) as tf.Tensor4D;
     const out = model.forward({ pixelValues: pixels, inputIds: [[2, 5, 6]] }, { outputAttentions: true });
-    const head0 = (out.get('vision.attentions.0')?.arraySync() as number[][][][])[0]?.[0] as number[][];
+    const head0 = (out.get('vision.attentions.0') as tf.Tensor).arraySync() as number[][][][];
+    const attends = head0[0]![0]!;
     // token 0 is CLS; patch (r, c) is token 1 + 8r + c, its counterpart 4 rows down (or up)
-    const right = Array.from({ length: 64 }, (_, i) => argmax(head0[1 + i] as number[]) === 1 + ((Math.floor(i / 8) + 4) % 8) * 8 + (i % 8)).filter(
+    const right = Array.from({ length: 64 }, (_, i) => argmax(attends[1 + i] as number[]) === 1 + ((Math.floor(i / 8) + 4) % 8) * 8 + (i % 8)).filter(
       Boolean,
     ).length;
     assert.ok(right >= 60, `the counterpart is where head 0 looks for ${right} of 64 patches`);
-    const cross = (out.get('qformer.cross_attentions.0')?.arraySync() as number[][][][])[0] as number[][][];
+    const cross = ((out.get('qformer.cross_attentions.0') as tf.Tensor).arraySync() as number[][][][])[0]!;
     const mean = (q: number) => (cross[0] as number[][])[q]!.map((_, j) => cross.reduce((s, h) => s + (h[q] as number[])[j]!, 0) / cross.length);
     const own = Array.from({ length: 16 }, (_, q) =>
       mean(q)
