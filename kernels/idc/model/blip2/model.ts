@@ -38,7 +38,7 @@ import { languageProjection, qformerForward } from './qformer';
 import { visionForward } from './vision';
 
 export interface Blip2Inputs {
-  /** [B, 3, S, S], CLIP-normalised (processing.ts makes them from an image pair). */
+  /** [B, 3, S, S], CLIP-normalised (data/images/processor.ts makes them from stacked pairs). */
   pixelValues: tf.Tensor4D | number[][][][];
   /** [B, T] token ids. */
   inputIds: tf.Tensor2D | number[][];
