@@ -124,9 +124,18 @@ export interface AttentionPayload {
   boundaryRow: number;
   /** The caption the model gives the pair, when one was generated. */
   caption?: string;
-  /** ViT self-attention: per layer, per head, patches x patches (a row: where that patch looks). */
+  /**
+   * ViT self-attention: per layer, per head, patches x patches (a row: where that patch looks).
+   * The CLS token's row and column are left out here and given in `cls`, so rows sum to 1
+   * less what the patch gives CLS.
+   */
   layers: Array<{ layer: number; heads: Array<{ head: number; weights: QuantisedMatrix }> }>;
-  /** Q-Former cross-attention: per cross layer, per head, queries x patches. */
+  /**
+   * The ViT's CLS token, set apart: per layer and head, where it looks (1 x patches, its own
+   * weight left out) and what each patch gives it (1 x patches). Absent for a ViT without one.
+   */
+  cls?: Array<{ layer: number; heads: Array<{ head: number; looksAt: QuantisedMatrix; given: QuantisedMatrix }> }>;
+  /** Q-Former cross-attention: per cross layer (its index in the Q-Former), per head, queries x patches (CLS left out). */
   cross?: Array<{ layer: number; heads: Array<{ head: number; weights: QuantisedMatrix }> }>;
   /** Attention rollout across every ViT layer (heads averaged, residual added), patches x patches. */
   rollout?: QuantisedMatrix;

@@ -39,6 +39,10 @@ export interface AttentionView {
   vit: number[][][][];
   /** cross[layer][head]: queries x patches. */
   cross?: number[][][][];
+  /** The Q-Former layer of each entry of `cross` (default 0, 1, ...). */
+  crossLayers?: readonly number[];
+  /** The CLS token's maps, [layer][head][patch]: where it looks, and what each patch gives it. */
+  cls?: { looksAt: number[][][]; given: number[][][] };
   rollout?: number[][];
   /** Which ViT layers and heads to include (default all). */
   layers?: readonly number[];
@@ -82,8 +86,22 @@ export async function attentionPayload(view: AttentionView): Promise<AttentionPa
     notes: ['weights quantised to 8 bits per matrix (value = byte x scale)'],
   };
   if (view.caption !== undefined) payload.caption = view.caption;
+  if (view.cls) {
+    const { looksAt, given } = view.cls;
+    payload.cls = layers.map((layer) => ({
+      layer,
+      heads: heads.map((head) => ({
+        head,
+        looksAt: quantise([(looksAt[layer] as number[][])[head] as number[]]),
+        given: quantise([(given[layer] as number[][])[head] as number[]]),
+      })),
+    }));
+  }
   if (view.cross)
-    payload.cross = view.cross.map((headsOf, layer) => ({ layer, heads: headsOf.map((weights, head) => ({ head, weights: quantise(weights) })) }));
+    payload.cross = view.cross.map((headsOf, i) => ({
+      layer: view.crossLayers?.[i] ?? i,
+      heads: headsOf.map((weights, head) => ({ head, weights: quantise(weights) })),
+    }));
   if (view.rollout) payload.rollout = quantise(view.rollout);
   return payload;
 }
@@ -169,6 +187,15 @@ export function attentionText(payload: AttentionPayload): string {
       return `h${head} ${((100 * crossing) / weights.rows).toFixed(0)}%`;
     });
     lines.push(`  layer ${layer.layer}: attention to the other image ${shares.join(', ')}`);
+    const cls = payload.cls?.find((c) => c.layer === layer.layer);
+    if (cls) {
+      // the mean weight a patch gives the CLS token, per head
+      const given = cls.heads.map(({ head, given }) => {
+        const g = dequantise(given);
+        return `h${head} ${((100 * g.reduce((a, b) => a + b, 0)) / Math.max(1, g.length)).toFixed(0)}%`;
+      });
+      lines.push(`  layer ${layer.layer}: attention to CLS ${given.join(', ')}`);
+    }
   }
   if (payload.cross) lines.push(`Q-Former cross-attention: ${payload.cross.length} layer(s), ${payload.cross[0]?.heads[0]?.weights.rows ?? 0} queries`);
   if (payload.rollout) lines.push('rollout across all ViT layers included');

@@ -1,10 +1,11 @@
 /**
- * Moving results between IDC Lab and other tools (`idc.interop`): LoRA adapters in PEFT's
- * layout, the model as ONNX graphs, and captions other tools wrote, scored against a dataset
- * here. Files only: the kernel process never loads TensorFlow.js.
+ * Moving results between IDC Lab and other tools (`idc.interop`): the model as ONNX graphs,
+ * captions from an ONNX folder, and captions other tools wrote, scored against a dataset here.
+ * (Models and adapters need no conversion: they are transformers and PEFT folders already.)
+ * Files only: the kernel process never loads TensorFlow.js.
  */
 import path from 'node:path';
-import { defaultBase } from '../model/baseFiles';
+import { defaultBase } from '../model/blip2/files';
 import { exportOnnxFromFiles } from './onnx/exportOnnx';
 import { captionWithOnnx, ONNX_CAPTION_OPTIONS, type OnnxCaptionOptions } from './onnx/onnxCaptions';
 import type { Dataset } from '../data/dataset';
@@ -14,13 +15,13 @@ import { checkOptions } from '../../platform/options';
 export interface ExportOnnxOptions {
   /** The base model folder (default: the shipped base). */
   base?: string;
-  /** A run's adapter.safetensors or a PEFT folder, merged into the weights. */
+  /** A PEFT LoRA folder (a run's `adapter/`), merged into the weights. */
   adapter?: string;
   /** The folder to write the graphs and idc_onnx.json into. */
   out: string;
 }
 
-/** The model (adapter merged) as ONNX graphs under the documented names (interop/onnx/onnxInterface.ts). */
+/** The model (adapter merged) as ONNX graphs under the documented names, with its config and tokenizer (interop/onnx/onnxInterface.ts). */
 export async function exportOnnx(options: ExportOnnxOptions): Promise<{ files: string[]; manifest: OnnxManifest }> {
   checkOptions('idc.interop.exportOnnx', options, { base: true, adapter: true, out: true });
   if (typeof options?.out !== 'string' || options.out === '') throw new TypeError('idc.interop.exportOnnx: out: expected the folder to write, found none');
@@ -31,7 +32,6 @@ export async function exportOnnx(options: ExportOnnxOptions): Promise<{ files: s
   });
 }
 
-export { exportAdapterToPeft, PEFT_CONFIG_FILE, PEFT_WEIGHTS_FILE, type PeftLoraConfig } from './peftAdapter';
 export {
   evaluatePredictions as predictions,
   joinPredictions,

@@ -1,46 +1,49 @@
 /**
- * Floating-point operations of BLIP2IDC-mini per stacked pair, counted from the config: the
- * matmuls only (a multiply-add is 2 FLOPs), which is what model FLOPs utilisation compares
- * with a matmul peak. Norms, softmax and GELU are a few per cent and left out, as is usual.
+ * Floating-point operations of a BLIP-2 (OPT) model per stacked pair, counted from its config:
+ * the matmuls only (a multiply-add is 2 FLOPs), which is what model FLOPs utilisation compares
+ * with a matmul peak. Norms, softmax and activations are a few per cent and left out, as is usual.
  */
-import { patchGrid, type ModelConfig } from './config';
+import type { Blip2Config } from './blip2/config';
 
 export interface ForwardFlops {
-  vit: number;
+  vision: number;
   qformer: number;
-  decoder: number;
+  languageModel: number;
   total: number;
 }
 
-/** Forward FLOPs for one pair with a caption of `tokens` decoder positions (default: maxTokens). */
-export function forwardFlops(config: ModelConfig, tokens = config.decoder.maxTokens): ForwardFlops {
-  const { vit, qformer, decoder } = config;
-  const grid = patchGrid(config);
-  const n = grid.tokens;
-  const mm = (rows: number, inner: number, cols: number) => 2 * rows * inner * cols;
+const mm = (rows: number, inner: number, columns: number) => 2 * rows * inner * columns;
 
-  // ViT: patch projection, then per block qkv, scores, weighted values, output, MLP
-  let v = mm(n, grid.patchSize, vit.dim);
-  v += vit.layers * (mm(n, vit.dim, 3 * vit.dim) + 2 * mm(n, vit.dim, n) + mm(n, vit.dim, vit.dim) + 2 * mm(n, vit.dim, vit.mlpRatio * vit.dim));
+/** Forward FLOPs for one pair with a caption of `tokens` text positions. */
+export function forwardFlops(config: Blip2Config, tokens: number): ForwardFlops {
+  const { vision: v, qformer: q, text: t } = config;
+  const patches = (v.imageSize / v.patchSize) ** 2;
+  const n = patches + 1; // the CLS token
+  const d = v.hiddenSize;
 
-  // Q-Former: Q queries; self-attention every block, cross-attention to n patches every crossEvery
-  const q = qformer.queries;
-  const dq = qformer.dim;
-  let f = 0;
-  for (let i = 0; i < qformer.layers; i++) {
-    f += 4 * mm(q, dq, dq) + 2 * mm(q, dq, q);
-    if (i % qformer.crossEvery === 0) f += 2 * mm(q, dq, dq) + 2 * mm(n, vit.dim, dq) + 2 * mm(q, dq, n);
-    f += 2 * mm(q, dq, qformer.mlpRatio * dq);
+  // ViT: patch projection, then per layer qkv, scores, weighted values, output, MLP
+  let vision = mm(patches, 3 * v.patchSize * v.patchSize, d);
+  vision += v.numHiddenLayers * (mm(n, d, 3 * d) + 2 * mm(n, d, n) + mm(n, d, d) + mm(n, d, v.intermediateSize) + mm(n, v.intermediateSize, d));
+
+  // Q-Former over the queries: self-attention every layer, cross-attention to the n image tokens every cross_attention_frequency
+  const k = config.numQueryTokens;
+  const dq = q.hiddenSize;
+  let qformer = 0;
+  for (let i = 0; i < q.numHiddenLayers; i++) {
+    qformer += 4 * mm(k, dq, dq) + 2 * mm(k, dq, k);
+    if (i % q.crossAttentionFrequency === 0) qformer += 2 * mm(k, dq, dq) + 2 * mm(n, q.encoderHiddenSize, dq) + 2 * mm(k, dq, n);
+    qformer += mm(k, dq, q.intermediateSize) + mm(k, q.intermediateSize, dq);
   }
-  f += mm(q, dq, decoder.dim); // projection to the decoder's prefix
+  qformer += mm(k, dq, t.hiddenSize); // language_projection
 
-  // decoder over [prefix; tokens], then the tied head on the text positions
-  const t = q + tokens;
-  const dd = decoder.dim;
-  let d = decoder.layers * (4 * mm(t, dd, dd) + 2 * mm(t, dd, t) + 2 * mm(t, dd, decoder.mlpRatio * dd));
-  d += mm(tokens, dd, config.vocabSize);
+  // OPT over [prefix; tokens], then the head over every position (transformers computes them all)
+  const positions = k + tokens;
+  const dt = t.hiddenSize;
+  let languageModel =
+    t.numHiddenLayers * (4 * mm(positions, dt, dt) + 2 * mm(positions, dt, positions) + mm(positions, dt, t.ffnDim) + mm(positions, t.ffnDim, dt));
+  languageModel += mm(positions, dt, t.vocabSize);
 
-  return { vit: v, qformer: f, decoder: d, total: v + f + d };
+  return { vision, qformer, languageModel, total: vision + qformer + languageModel };
 }
 
 /**
@@ -48,7 +51,7 @@ export function forwardFlops(config: ModelConfig, tokens = config.decoder.maxTok
  * forwards when every weight gets a gradient (input and weight gradients) and about one
  * when the base is frozen (input gradients only; a LoRA adapter's own products are small).
  */
-export function trainingFlops(config: ModelConfig, kind: 'full' | 'lora', tokens?: number): number {
+export function trainingFlops(config: Blip2Config, kind: 'full' | 'lora', tokens: number): number {
   const forward = forwardFlops(config, tokens).total;
   return kind === 'full' ? 3 * forward : 2 * forward;
 }

@@ -1,23 +1,26 @@
 /**
- * The model as cells see it (`idc.model`): the memory calculator and the sizes of the model.
- * Pure arithmetic only: the kernel process never loads TensorFlow.js; training and decoding
- * run in worker processes (idc.train).
+ * The model as cells see it (`idc.model`): the memory calculator over BLIP-2 shapes. Pure
+ * arithmetic only: the kernel process never loads TensorFlow.js; training and decoding run in
+ * worker processes (idc.train, idc.viz).
  */
-import { DEFAULT_CONFIG, type ModelConfig } from './config';
-import { forwardFlops, trainingFlops } from './flops';
-import { BLIP2_OPT_2_7B, memoryReportText, memoryRows, miniShape, type Blip2Shape, type MemoryRows } from './memory';
-import { LORA_MODULES, type LoraModule } from './lora';
+import { BLIP2_OPT_2_7B, blip2Shape, memoryReportText, memoryRows, type Blip2Shape, type MemoryRows } from './memory';
+import { parseBlip2Config } from './blip2/config';
+import { miniConfig } from './blip2/miniConfig';
+import { LORA_PARTS, type LoraPart } from './blip2/lora';
 import type { MimeBundle } from '../../outputs/mime';
 import { MIME_BUNDLE, type RichOutput } from '../../outputs/richOutput';
 import { checkOptions, type OptionKeys } from '../../platform/options';
 
-export { DEFAULT_CONFIG, BLIP2_OPT_2_7B, forwardFlops, trainingFlops, type ModelConfig, type Blip2Shape, type MemoryRows, type LoraModule };
+export { BLIP2_OPT_2_7B, type Blip2Shape, type MemoryRows, type LoraPart };
 
 export interface MemoryOptions {
-  /** `blip2-opt-2.7b` (the paper's model, the default), `mini` (ours, default sizes), or a config. */
-  model?: 'blip2-opt-2.7b' | 'mini' | ModelConfig;
+  /**
+   * `blip2-opt-2.7b` (the paper's model, the default), `mini` (BLIP2IDC-mini: the shipped
+   * base's BLIP-2 config), or a Hugging Face BLIP-2 (OPT) `config.json` as an object.
+   */
+  model?: 'blip2-opt-2.7b' | 'mini' | Record<string, unknown>;
   ranks?: number[];
-  targets?: LoraModule[];
+  targets?: LoraPart[];
 }
 
 const MEMORY_OPTIONS: OptionKeys<MemoryOptions> = { model: true, ranks: true, targets: true };
@@ -43,10 +46,11 @@ export function memory(options: MemoryOptions = {}): MemoryReport {
   const model = options.model ?? 'blip2-opt-2.7b';
   let shape: Blip2Shape;
   if (model === 'blip2-opt-2.7b') shape = BLIP2_OPT_2_7B;
-  else if (model === 'mini') shape = miniShape({ ...DEFAULT_CONFIG, vocabSize: 200 });
-  else if (typeof model === 'object' && model !== null) shape = miniShape(model);
-  else throw new RangeError(`idc.model.memory: model: expected "blip2-opt-2.7b", "mini" or a model config, found ${JSON.stringify(model)}`);
+  else if (model === 'mini') shape = blip2Shape(miniConfig(), 'BLIP2IDC-mini');
+  else if (typeof model === 'object' && model !== null && !Array.isArray(model))
+    shape = blip2Shape(parseBlip2Config(model, 'idc.model.memory: model'), 'BLIP-2 (config given)');
+  else throw new RangeError(`idc.model.memory: model: expected "blip2-opt-2.7b", "mini" or a BLIP-2 config.json object, found ${JSON.stringify(model)}`);
   const ranks = options.ranks ?? [8, 16, 32];
-  const targets = options.targets ?? [...LORA_MODULES];
+  const targets = options.targets ?? [...LORA_PARTS];
   return new MemoryReport(memoryRows(shape, ranks, targets), memoryReportText(shape, ranks, targets));
 }

@@ -23,7 +23,7 @@ import { CaptionTokenizer, tokenizerConfigJson, wordLevelTokenizerJson, wordVoca
 import { AdamW } from '../train/adamw';
 import { captionIds } from '../train/blip2Trainer';
 import { warmupCosineRate } from '../train/schedule';
-import { editSentences } from './pretrain';
+import { editSentences } from './editSentences';
 
 type Scene = Omit<SceneCaption, 'split'>;
 

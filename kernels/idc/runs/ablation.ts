@@ -14,8 +14,8 @@ import type { BackendName } from '../backends/backend';
 import { loadData, type DataSpec } from '../data/dataSpec';
 import { categoryAccuracy } from '../data/synthetic/categoryClassifier';
 import { DEFAULT_ABLATION_OUT, DEFAULT_BACKEND, DEFAULT_GRID, DEFAULT_LORA_TRAINING, DEFAULT_SYNTHETIC } from '../defaults';
-import { defaultBase } from '../model/baseFiles';
-import { validateLora, type LoraModule } from '../model/lora';
+import { defaultBase } from '../model/blip2/files';
+import { validateLoraSettings, type LoraPart } from '../model/blip2/lora';
 import { AblationResult } from './ablationResult';
 import { local, type Executor } from './executor';
 import type { Job, LoraJob, RunRecord, TrainSettings, WorkerMessage, ZeroShotJob, ZeroShotRecord } from './jobs';
@@ -35,7 +35,7 @@ export interface AblationOptions {
    * costs twice the step time for back-propagating through it, and in the 10 minutes of the
    * demo the Q-Former and LLM reach further; README, "Model and training").
    */
-  modules?: LoraModule[][];
+  modules?: LoraPart[][];
   /**
    * AdamW's (peak) learning rate (default 3e-3: with the cosine schedule over 1,500 steps r16 on
    * the Q-Former and LLM reached 66% category accuracy, 59.5% from 2e-3; the paper's 5e-5 to
@@ -67,7 +67,7 @@ export interface AblationOptions {
   checkpointEvery?: number;
 }
 
-const runName = (rank: number, modules: readonly LoraModule[]) => `r${rank} ${modules.join('+')}`;
+const runName = (rank: number, modules: readonly LoraPart[]) => `r${rank} ${modules.join('+')}`;
 const folderName = (name: string) => name.replace(/[^a-z0-9]+/gi, '-');
 
 /**
@@ -108,7 +108,7 @@ export async function ablation(options: AblationOptions = {}): Promise<AblationR
   checkOptions('idc.train.ablation', options, ABLATION_OPTIONS);
   const ranks = options.ranks ?? [...DEFAULT_GRID.ranks];
   const moduleSets = options.modules ?? DEFAULT_GRID.modules.map((m) => [...m]);
-  for (const rank of ranks) for (const modules of moduleSets) validateLora({ rank, modules });
+  for (const rank of ranks) for (const modules of moduleSets) validateLoraSettings({ rank, parts: modules });
   const base = path.resolve(options.base ?? defaultBase());
   if (!fs.existsSync(path.join(base, 'config.json')))
     throw new Error(

@@ -1,18 +1,18 @@
 /**
- * Greedy captions of a model for samples, read through the image-pair pipeline. ONNX Runtime
- * generates them when it is installed (the model exported in memory, adapter merged; many
- * times faster than TensorFlow.js on WASM, the same captions); TensorFlow.js otherwise.
+ * Greedy captions of a BLIP-2 model for samples, read through the image-pair pipeline (the
+ * pair stacked and squashed to the model's square image size, CLIP-normalised). ONNX Runtime
+ * generates them when it is installed (the model exported in memory, its adapter merged; many
+ * times faster than TensorFlow.js on WASM, the same ids); TensorFlow.js otherwise.
  */
-import type { Blip2Idc } from '../model/blip2idc';
-import { greedyDecode } from '../model/decoding';
-import { patchify } from '../model/patches';
-import type { WordTokenizer } from '../model/tokenizer';
+import * as tf from '@tensorflow/tfjs-core';
 import { PairPipeline } from '../data/images/pairPipeline';
+import { channelsFirstValues } from '../data/images/processor';
 import type { IdcSample } from '../data/types';
-import { onnxGraphs } from '../interop/onnx/exportOnnx';
-import { OnnxCaptioner } from '../interop/onnx/onnxCaptioner';
+import { blip2OnnxGraphs, Blip2OnnxRunner } from '../interop/onnx/blip2Onnx';
 import { loadOnnxRuntime } from '../interop/onnx/onnxRuntime';
-import { patchTensor } from '../train/captionBatch';
+import { generate } from '../model/blip2/generate';
+import type { Blip2Model } from '../model/blip2/model';
+import type { CaptionTokenizer } from '../model/blip2/tokenizer';
 
 export type CaptionEngine = 'onnxruntime' | 'tfjs';
 
@@ -21,6 +21,8 @@ export interface CaptionOptions {
   engine?: CaptionEngine | 'auto';
   pipeline?: PairPipeline;
   batchSize?: number;
+  /** New tokens per caption at most (default 24). */
+  maxNewTokens?: number;
 }
 
 export interface CaptionResult {
@@ -31,23 +33,23 @@ export interface CaptionResult {
   fallback?: string;
 }
 
-/** Patches [n, N, P] of a prepared batch, for one engine or the other. */
-type Generate = (pixels: Float32Array, n: number) => Promise<number[][]>;
+/** Greedy ids (BOS first) of pixel values [n, 3, S, S] (channels first, flat). */
+type Generate = (pixelValues: Float32Array, n: number) => Promise<number[][]>;
 
 async function chooseEngine(
-  model: Blip2Idc,
-  tokenizer: WordTokenizer,
+  model: Blip2Model,
   wanted: CaptionEngine | 'auto',
+  maxNewTokens: number,
 ): Promise<{ engine: CaptionEngine; generate: Generate; close: () => Promise<void>; fallback?: string }> {
-  const { width, height, patch } = model.config.image;
+  const size = model.config.vision.imageSize;
   const tfjs = {
     engine: 'tfjs' as const,
     generate: async (pixels: Float32Array, n: number) => {
-      const patches = patchTensor(pixels, n, model.config);
+      const pixelValues = tf.tensor4d(pixels, [n, 3, size, size]);
       try {
-        return greedyDecode(model, patches);
+        return generate(model, { pixelValues }, { maxNewTokens }).sequences;
       } finally {
-        patches.dispose();
+        pixelValues.dispose();
       }
     },
     close: async () => undefined,
@@ -58,9 +60,9 @@ async function chooseEngine(
     if (wanted === 'onnxruntime') throw new Error(runtime.reason);
     return { ...tfjs, fallback: runtime.reason };
   }
-  let captioner: OnnxCaptioner;
+  let runner: Blip2OnnxRunner;
   try {
-    captioner = await OnnxCaptioner.create(await onnxGraphs(model, tokenizer));
+    runner = await Blip2OnnxRunner.create(await blip2OnnxGraphs(model));
   } catch (error) {
     // a runtime that loads but cannot run this model (a CUDA provider without a GPU, say)
     // must not cost a finished training run its evaluation
@@ -69,27 +71,29 @@ async function chooseEngine(
   }
   return {
     engine: 'onnxruntime',
-    generate: (pixels, n) => captioner.greedy(patchify(pixels, n, height, width, patch), n),
-    close: () => captioner.release(),
+    generate: (pixels, n) => runner.generate(pixels, n, { maxNewTokens }),
+    close: () => runner.release(),
   };
 }
 
 export async function captionSamples(
-  model: Blip2Idc,
-  tokenizer: WordTokenizer,
+  model: Blip2Model,
+  tokenizer: CaptionTokenizer,
   samples: readonly IdcSample[],
   options: CaptionOptions = {},
 ): Promise<CaptionResult> {
-  const pipe = options.pipeline ?? new PairPipeline({ width: model.config.image.width, height: model.config.image.height });
+  const size = model.config.vision.imageSize;
+  const pipe = options.pipeline ?? new PairPipeline({ width: size, height: size });
   const batchSize = options.batchSize ?? 64;
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`captionSamples: batchSize: expected a whole number >= 1, found ${batchSize}`);
-  const { engine, generate, close, fallback } = await chooseEngine(model, tokenizer, options.engine ?? 'auto');
+  const { engine, generate: run, close, fallback } = await chooseEngine(model, options.engine ?? 'auto', options.maxNewTokens ?? 24);
   const captions = new Map<string, string>();
   try {
     for (let start = 0; start < samples.length; start += batchSize) {
       const prepared = await pipe.prepare(samples.slice(start, start + batchSize), 0);
-      if (prepared.samples.length === 0) continue;
-      const ids = await generate(prepared.pixels, prepared.samples.length);
+      const n = prepared.samples.length;
+      if (n === 0) continue;
+      const ids = await run(channelsFirstValues(prepared.pixels, n, size), n);
       prepared.samples.forEach((s, i) => captions.set(s.id, tokenizer.decode(ids[i] as number[])));
       await new Promise((resolve) => setImmediate(resolve));
     }

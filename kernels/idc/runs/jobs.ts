@@ -3,7 +3,7 @@
  * maps), and what comes back. Plain JSON: the messages cross process boundaries (IPC), and
  * results are saved as they are.
  */
-import type { LoraModule } from '../model/lora';
+import type { LoraPart } from '../model/blip2/lora';
 import type { BackendName } from '../backends/backend';
 import type { DataSpec } from '../data/dataSpec';
 import type { RunMetrics } from './scoring';
@@ -29,7 +29,7 @@ export interface LoraJob {
   base: string;
   data: DataSpec;
   rank: number;
-  modules: LoraModule[];
+  modules: LoraPart[];
   train: TrainSettings;
   backend: BackendName;
 }
@@ -48,7 +48,7 @@ export interface AttentionJob {
   kind: 'attention';
   name: string;
   base: string;
-  /** A run's adapter.safetensors, or a PEFT adapter folder; none for the base alone. */
+  /** A PEFT LoRA folder (a run's `adapter/`); none for the base alone. */
   adapter?: string;
   data: DataSpec;
   /** The pair (default: the first test pair). */
@@ -63,7 +63,7 @@ export type Job = LoraJob | ZeroShotJob | AttentionJob;
 export interface RunRecord {
   name: string;
   rank: number;
-  modules: LoraModule[];
+  modules: LoraPart[];
   trainable_params: number;
   adapter_bytes: number;
   train_seconds: number;

@@ -1,28 +1,30 @@
 /**
  * What a worker does with a run of the grid: a LoRA run trains (resuming from its checkpoint),
- * saves its adapter in our layout and PEFT's, captions the test split and scores it; the
+ * saves its adapter as PEFT saves one (`adapter/`: what `PeftModel.from_pretrained` and
+ * `idc.model.load(base, {adapter})` open), captions the test split and scores it; the
  * zero-shot run captions and scores with the base alone. The caller (kernels/idc/worker.ts)
  * owns the process: messages, result.json and the exit.
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { loadModel } from '../model/baseModel';
-import { encodeSafetensors } from '../../platform/safetensors';
-import { savePeftAdapter } from '../interop/peftAdapter';
-import { writeFileAtomic } from '../../platform/atomicWrite';
 import type { BackendName } from '../backends/backend';
 import { loadData } from '../data/dataSpec';
+import { loadBlip2Base } from '../model/blip2/baseFolder';
+import { ADAPTER_WEIGHTS_FILE } from '../model/blip2/lora';
+import { trainBlip2Lora } from '../train/blip2Trainer';
 import { captionSamples } from './evaluateRun';
-import { scoreCaptions } from './scoring';
 import type { LoraJob, RunRecord, WorkerMessage, ZeroShotJob, ZeroShotRecord } from './jobs';
-import { trainLora } from '../train/loraTrainer';
+import { scoreCaptions } from './scoring';
+
+/** The folder of a run's PEFT adapter. */
+export const ADAPTER_FOLDER = 'adapter';
 
 export async function runGridJob(
   job: LoraJob | ZeroShotJob,
   backend: BackendName,
   send: (message: WorkerMessage) => void,
 ): Promise<RunRecord | ZeroShotRecord> {
-  const { model, tokenizer } = await loadModel(job.base);
+  const { model, tokenizer } = await loadBlip2Base(job.base);
   const data = await loadData(job.data);
   const test = data.samples.filter((s) => s.split === 'test');
   await fs.promises.mkdir(job.dir, { recursive: true });
@@ -37,11 +39,11 @@ export async function runGridJob(
       predictions: Object.fromEntries(captions),
     };
   }
-  const result = await trainLora({
+  const result = await trainBlip2Lora({
     model,
     tokenizer,
     samples: data.samples,
-    lora: { rank: job.rank, modules: job.modules },
+    lora: { rank: job.rank, parts: job.modules },
     seed: job.train.seed,
     learningRate: job.train.learningRate,
     batchSize: job.train.batchSize,
@@ -54,25 +56,15 @@ export async function runGridJob(
     onStep: (s) => send({ type: 'progress', name: job.name, ...s }),
     onEpoch: (e) => send({ type: 'epoch', name: job.name, epoch: e.epoch, validationLoss: e.validationLoss }),
   });
-  const adapterFile = path.join(job.dir, 'adapter.safetensors');
-  await writeFileAtomic(
-    adapterFile,
-    encodeSafetensors(result.adapter, {
-      rank: String(job.rank),
-      modules: job.modules.join(','),
-      alpha: String(result.settings.alpha),
-      dropout: String(result.settings.dropout),
-    }),
-  );
-  // the same adapter in PEFT's layout, for the Python side (peft.PeftModel.from_pretrained)
-  await savePeftAdapter(path.join(job.dir, 'peft'), model, { baseModel: job.base });
+  const adapterFolder = path.join(job.dir, ADAPTER_FOLDER);
+  await model.saveLora(adapterFolder, { baseModel: job.base });
   const { captions, engine, fallback } = await captionSamples(model, tokenizer, test);
   return {
     name: job.name,
     rank: job.rank,
     modules: job.modules,
     trainable_params: result.trainableParameters,
-    adapter_bytes: (await fs.promises.stat(adapterFile)).size,
+    adapter_bytes: (await fs.promises.stat(path.join(adapterFolder, ADAPTER_WEIGHTS_FILE))).size,
     train_seconds: Number(result.seconds.toFixed(1)),
     steps: result.losses.length,
     stopped_by: result.stoppedBy,

@@ -11,9 +11,18 @@ import { LRUCache } from 'lru-cache';
 import { hashSeed, SeededRandom } from '../../platform/random';
 import type { TensorMap } from '../../platform/safetensors';
 import { PairPipeline } from '../data/images/pairPipeline';
+import { channelsFirstValues } from '../data/images/processor';
 import type { IdcSample } from '../data/types';
 import { DEFAULT_LORA_TRAINING } from '../defaults';
-import { blip2idcTargetModules, linearModules, linearSize, newLoraAdapter, targetedModules, type LoraPart } from '../model/blip2/lora';
+import {
+  blip2idcTargetModules,
+  linearModules,
+  linearSize,
+  newLoraAdapter,
+  targetedModules,
+  validateLoraSettings,
+  type LoraSettings,
+} from '../model/blip2/lora';
 import { captionLoss, type CaptionLoss } from '../model/blip2/loss';
 import type { Blip2Model } from '../model/blip2/model';
 import type { CaptionTokenizer } from '../model/blip2/tokenizer';
@@ -21,21 +30,12 @@ import { AdamW } from './adamw';
 import { hasCheckpoint, loadCheckpoint, saveCheckpoint, type TrainingCounters } from './checkpoint';
 import { scheduledRate, type LearningRateSchedule } from './schedule';
 
-export interface Blip2LoraSettings {
-  rank: number;
-  parts: readonly LoraPart[];
-  /** Default 2 * rank, as in the paper. */
-  alpha?: number;
-  /** Default 0.05, as in the paper. */
-  dropout?: number;
-}
-
 export interface Blip2TrainOptions {
   model: Blip2Model;
   tokenizer: CaptionTokenizer;
   /** Samples of every split: train ones are trained on, validation ones give the epoch loss. */
   samples: readonly IdcSample[];
-  lora: Blip2LoraSettings;
+  lora: LoraSettings;
   seed?: number;
   learningRate?: number;
   batchSize?: number;
@@ -83,7 +83,7 @@ export function captionIds(tokenizer: CaptionTokenizer, captions: readonly strin
 
 /** Pixels NHWC [n, S, S, 3] (the pipeline's layout) -> channels first [n, 3, S, S], as pixel_values. */
 export function channelsFirst(pixels: Float32Array, count: number, size: number): tf.Tensor4D {
-  return tf.tidy(() => tf.transpose(tf.tensor4d(pixels, [count, size, size, 3]), [0, 3, 1, 2]) as tf.Tensor4D);
+  return tf.tensor4d(channelsFirstValues(pixels, count, size), [count, 3, size, size]);
 }
 
 /** Which reference a sample is trained on in an epoch: a seeded draw, the same on resume. */
@@ -124,9 +124,10 @@ class StageCache {
 
 function fingerprint(options: Blip2TrainOptions, seed: number, lr: number, batchSize: number): string {
   const ids = options.samples.map((s) => `${s.split}:${s.id}`).join('|');
-  const { model, lora } = options;
+  const { model } = options;
+  const lora = validateLoraSettings(options.lora);
   return JSON.stringify({
-    lora: { rank: lora.rank, parts: [...lora.parts], alpha: lora.alpha ?? 2 * lora.rank, dropout: lora.dropout ?? 0.05 },
+    lora: { rank: lora.rank, parts: [...lora.parts], alpha: lora.alpha, dropout: lora.dropout },
     seed,
     lr,
     batchSize,
@@ -153,14 +154,14 @@ export async function trainBlip2Lora(options: Blip2TrainOptions): Promise<Blip2T
   const schedule = options.schedule ?? 'constant';
   if (schedule !== 'constant' && schedule !== 'cosine')
     throw new RangeError(`trainBlip2Lora: schedule: expected "constant" or "cosine", found ${JSON.stringify(schedule)}`);
-  const { rank, parts } = options.lora;
-  if (!Number.isInteger(rank) || rank <= 0) throw new RangeError(`trainBlip2Lora: lora.rank: expected a positive integer, found ${JSON.stringify(rank)}`);
+  const lora = validateLoraSettings(options.lora);
+  const { rank, parts } = lora;
   const started = performance.now();
 
   const loraConfig = {
     r: rank,
-    loraAlpha: options.lora.alpha ?? 2 * rank,
-    loraDropout: options.lora.dropout ?? 0.05,
+    loraAlpha: lora.alpha,
+    loraDropout: lora.dropout,
     targetModules: blip2idcTargetModules(model.config, parts),
   };
   model.attachLora(newLoraAdapter(model.config, loraConfig, seed));

@@ -1,58 +1,45 @@
 /**
- * The attention job, run in a worker: load the base (and an adapter), prepare one pair as
- * the model sees it, capture the attention maps of one forward pass, caption the pair, and
- * build the attention output.
+ * The attention job, run in a worker: load the base (and a PEFT adapter), prepare one pair as
+ * the model sees it (stacked, squashed to the square image size), capture the attention maps
+ * of one forward pass, caption the pair, and build the attention output.
  */
-import fs from 'node:fs';
 import path from 'node:path';
-import { loadModel } from '../model/baseModel';
-import { captureAttentionMaps } from '../model/attentionMaps';
-import { greedyDecode } from '../model/decoding';
-import { patchGrid } from '../model/config';
-import type { Blip2Idc } from '../model/blip2idc';
+import * as tf from '@tensorflow/tfjs-core';
 import { PairPipeline } from '../data/images/pairPipeline';
 import { denormalize } from '../data/images/normalize';
-import { attentionBundle, attentionPayload } from '../display/attention';
-import { loadPeftAdapter, PEFT_CONFIG_FILE, readRunAdapter } from '../interop/peftAdapter';
+import { channelsFirstValues } from '../data/images/processor';
 import { loadData } from '../data/dataSpec';
-import { patchTensor } from '../train/captionBatch';
+import { attentionBundle, attentionPayload } from '../display/attention';
+import { blip2AttentionMaps } from '../model/blip2/attentionMaps';
+import { loadBlip2Base } from '../model/blip2/baseFolder';
+import { generate } from '../model/blip2/generate';
 import type { AttentionJob, AttentionRecord } from '../runs/jobs';
 
-/** Attaches an adapter: a PEFT folder, or a run's adapter.safetensors (rank and modules in its metadata). */
-export async function attachAdapter(model: Blip2Idc, adapter: string): Promise<void> {
-  if (fs.existsSync(path.join(adapter, PEFT_CONFIG_FILE))) {
-    await loadPeftAdapter(adapter, model);
-    return;
-  }
-  const { tensors, settings } = await readRunAdapter(adapter);
-  model.attachLora(settings, 0);
-  model.params.assign(tensors, 'adapter', adapter);
-}
-
 export async function runAttentionJob(job: AttentionJob, backend: string): Promise<AttentionRecord> {
-  const { model, tokenizer } = await loadModel(job.base);
+  const { model, tokenizer } = await loadBlip2Base(job.base, job.adapter ? { adapter: job.adapter } : {});
   try {
-    if (job.adapter) await attachAdapter(model, job.adapter);
     const data = await loadData(job.data);
     const sample =
       job.sampleId === undefined ? (data.samples.find((s) => s.split === 'test') ?? data.samples[0]) : data.samples.find((s) => s.id === job.sampleId);
     if (!sample) throw new Error(`attention: sample ${JSON.stringify(job.sampleId)}: expected the id of a pair of ${data.label}, found none`);
-    const { width, height } = model.config.image;
-    const prepared = await new PairPipeline({ width, height }).prepare([sample], 0);
+    const { imageSize: size, patchSize: patch } = model.config.vision;
+    const prepared = await new PairPipeline({ width: size, height: size }).prepare([sample], 0);
     if (prepared.samples.length === 0) throw new Error(`attention: the pair ${sample.id} could not be read (see the dataset's problems)`);
-    const patches = patchTensor(prepared.pixels, 1, model.config);
-    const maps = captureAttentionMaps(model, patches);
-    const caption = tokenizer.decode(greedyDecode(model, patches)[0] as number[]);
-    patches.dispose();
-    const image = denormalize(prepared.pixels, 0, width, height);
-    const grid = patchGrid(model.config);
+    const pixelValues = tf.tensor4d(channelsFirstValues(prepared.pixels, 1, size), [1, 3, size, size]);
+    const maps = blip2AttentionMaps(model, pixelValues);
+    const caption = tokenizer.decode(generate(model, { pixelValues }, { maxNewTokens: 24 }).sequences[0] as number[]);
+    pixelValues.dispose();
+    const image = denormalize(prepared.pixels, 0, size, size);
+    const grid = size / patch;
     const payload = await attentionPayload({
-      title: `Attention on ${sample.id} (${sample.category})${job.adapter ? `, adapter ${path.basename(path.dirname(job.adapter))}/${path.basename(job.adapter)}` : ', base model'}`,
+      title: `Attention on ${sample.id} (${sample.category})${job.adapter ? `, adapter ${path.basename(job.adapter)}` : ', base model'}`,
       image,
-      grid: { rows: grid.rows, columns: grid.columns, patch: model.config.image.patch },
+      grid: { rows: grid, columns: grid, patch },
       caption,
       vit: maps.vit,
+      cls: maps.cls,
       cross: maps.cross,
+      crossLayers: maps.crossLayers,
       rollout: maps.rollout,
       ...(job.layers ? { layers: job.layers } : {}),
       ...(job.heads ? { heads: job.heads } : {}),

@@ -7,7 +7,7 @@ import { currentSignal } from '../../outputs/cellContext';
 import { payloadJson, type AttentionPayload } from '../../outputs/contracts';
 import { IDC_MIME, type MimeBundle } from '../../outputs/mime';
 import { MIME_BUNDLE, type RichOutput } from '../../outputs/richOutput';
-import { defaultBase } from '../model/baseFiles';
+import { defaultBase } from '../model/blip2/files';
 import type { BackendName } from '../backends/backend';
 import type { DataSpec } from '../data/dataSpec';
 import type { AttentionJob, AttentionRecord } from '../runs/jobs';
@@ -18,7 +18,7 @@ import { DEFAULT_BACKEND, DEFAULT_SYNTHETIC } from '../defaults';
 export interface AttentionOptions {
   /** The base model folder (default: the shipped media/base). */
   base?: string;
-  /** A run's adapter.safetensors or a PEFT adapter folder (default: the base alone). */
+  /** A PEFT LoRA folder: a run's `adapter/`, or one PEFT saved (default: the base alone). */
   adapter?: string;
   /** The data (default: the embedded synthetic set). */
   data?: DataSpec;
@@ -45,8 +45,8 @@ export class AttentionOutput implements RichOutput {
 }
 
 /**
- * Attention maps of one pair: ViT self-attention per layer and head, Q-Former
- * cross-attention per query, and rollout, as an attention output.
+ * Attention maps of one pair: ViT self-attention per layer and head (the CLS token set apart),
+ * Q-Former cross-attention per query, and rollout, as an attention output.
  */
 export async function attention(options: AttentionOptions = {}): Promise<AttentionOutput> {
   checkOptions('idc.viz.attention', options, ATTENTION_OPTIONS);

@@ -1,7 +1,8 @@
 /** The memory calculator: BLIP-2 OPT-2.7B's exact counts, accelerate's strings, LoRA per rank, the paper's rows. */
 import assert from 'node:assert/strict';
-import { Blip2Idc } from '../../../kernels/idc/model/blip2idc';
-import { loraParameterCount } from '../../../kernels/idc/model/lora';
+import { blip2idcTargetModules, linearModules, linearSize, targetedModules } from '../../../kernels/idc/model/blip2/lora';
+import { initialTensors, miniConfig } from '../../../kernels/idc/model/blip2/miniConfig';
+import { Blip2Model } from '../../../kernels/idc/model/blip2/model';
 import {
   BLIP2_OPT_2_7B,
   compareWithPaper,
@@ -14,7 +15,7 @@ import {
   loraPerRank,
   memoryReportText,
   memoryRows,
-  miniShape,
+  blip2Shape,
   MODULES,
   PAPER_DTYPE_ROWS,
   type Blip2Shape,
@@ -22,7 +23,7 @@ import {
 import { memory } from '../../../kernels/idc/model/index';
 import { MIME_BUNDLE } from '../../../kernels/outputs/richOutput';
 import { useBackend } from '../../../kernels/idc/backends/backend';
-import { tinyConfig } from './tinyModel';
+import { tinyBlip2Config } from './blip2/tinyBase';
 
 /**
  * One layer each, width 4, counted by hand:
@@ -225,16 +226,19 @@ describe('small shapes', () => {
     assert.equal(loraParameters(HAND, 3).total, 240);
   });
 
-  it('matches the parameters BLIP2IDC-mini actually creates', async () => {
+  it("matches the parameters a small BLIP-2 actually creates, and the LoRA parameters of BLIP2IDC's target_modules", async () => {
     await useBackend('cpu');
-    const config = tinyConfig(23);
-    const model = new Blip2Idc(config, 1);
+    const config = tinyBlip2Config(23);
+    const model = new Blip2Model(config, initialTensors(config, 1));
     try {
-      const shape = miniShape(config);
+      const shape = blip2Shape(config, 'tiny');
       assert.equal(countParameters(shape).total, model.params.count('base'));
-      assert.equal(countParameters(shape).counted, countParameters(shape).total);
-      for (const modules of [['vit', 'qformer', 'llm'], ['qformer'], ['vit', 'llm']] as const) {
-        assert.equal(loraParameters(shape, 4, modules).total, loraParameterCount(config, { rank: 4, modules }), modules.join('+'));
+      for (const parts of [['vit', 'qformer', 'llm'], ['qformer'], ['vit', 'llm']] as const) {
+        const adapted = targetedModules(blip2idcTargetModules(config, parts), linearModules(config)).reduce((n, m) => {
+          const { inputs, outputs } = linearSize(config, m);
+          return n + 4 * (inputs + outputs);
+        }, 0);
+        assert.equal(loraParameters(shape, 4, parts).total, adapted, parts.join('+'));
       }
       assert.equal(isPaperModel(shape), false);
       assert.equal(isPaperModel(BLIP2_OPT_2_7B), true);
@@ -326,8 +330,10 @@ describe('idc.model.memory (the calculator as a cell output)', () => {
         [4, 0, 0],
       ],
     );
+    // "mini" is the shipped base's BLIP-2 config; a config.json object gives the same rows
+    assert.deepEqual(memory({ model: miniConfig().json, ranks: [2, 4], targets: ['llm'] }).rows.lora, mini.rows.lora);
     assert.throws(() => memory({ model: 'opt' as never }), {
-      message: 'idc.model.memory: model: expected "blip2-opt-2.7b", "mini" or a model config, found "opt"',
+      message: 'idc.model.memory: model: expected "blip2-opt-2.7b", "mini" or a BLIP-2 config.json object, found "opt"',
     });
     assert.throws(() => memory({ rank: 8 } as never), {
       message: 'idc.model.memory: unknown option "rank"; did you mean "ranks"? expected one of model, ranks, targets',

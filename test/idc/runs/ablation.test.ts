@@ -6,7 +6,7 @@ import type { Job, LoraJob } from '../../../kernels/idc/runs/jobs';
 import { useBackend } from '../../../kernels/idc/backends/backend';
 import { MIME_BUNDLE } from '../../../kernels/outputs/richOutput';
 import { IDC_MIME } from '../../../kernels/outputs/mime';
-import { saveTinyBase } from '../model/tinyModel';
+import { saveTinyBlip2Base } from '../model/blip2/tinyBase';
 import { tempFolder } from '../data/pngFixtures';
 
 describe('LoRA ablation scheduling', () => {
@@ -45,7 +45,7 @@ describe('LoRA ablation runner', () => {
   before(async () => {
     dir = tempFolder('ablation');
     await useBackend('wasm');
-    await saveTinyBase(path.join(dir, 'base'), data.synthetic);
+    await saveTinyBlip2Base(path.join(dir, 'base'), data.synthetic);
   });
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
 

@@ -14,7 +14,7 @@ import { slurm } from '../../../kernels/idc/runs/slurm/slurmExecutor';
 import { parseScontrol, taskIds } from '../../../kernels/idc/runs/slurm/slurmState';
 import { jobScript, shellWord } from '../../../kernels/idc/runs/slurm/jobScript';
 import type { LoraJob, RunRecord, WorkerMessage } from '../../../kernels/idc/runs/jobs';
-import { saveTinyBase } from '../model/tinyModel';
+import { saveTinyBlip2Base } from '../model/blip2/tinyBase';
 import { tempFolder } from '../data/pngFixtures';
 import { startCluster, type Cluster } from '../../slurm/cluster';
 
@@ -87,7 +87,7 @@ describe('Slurm executor on a real one-node cluster', function () {
   before(async () => {
     dir = tempFolder('slurm');
     await useBackend('wasm');
-    await saveTinyBase(path.join(dir, 'base'), data.synthetic);
+    await saveTinyBlip2Base(path.join(dir, 'base'), data.synthetic);
     cluster = await startCluster();
     savedConf = process.env.SLURM_CONF;
     process.env.SLURM_CONF = cluster.env.SLURM_CONF;

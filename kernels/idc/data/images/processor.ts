@@ -23,3 +23,14 @@ export async function pixelValues(stacked: readonly RawImage[], size: number): P
   }
   return { data, shape: [stacked.length, 3, size, size] };
 }
+
+/** The pipeline's NHWC batch [n, size, size, 3] as pixel_values' channels-first layout [n, 3, size, size]. */
+export function channelsFirstValues(pixels: Float32Array, count: number, size: number): Float32Array {
+  const plane = size * size;
+  if (pixels.length !== count * 3 * plane)
+    throw new RangeError(`channelsFirstValues: expected ${count * 3 * plane} values for ${count} images, found ${pixels.length}`);
+  const out = new Float32Array(pixels.length);
+  for (let k = 0; k < count; k++)
+    for (let p = 0; p < plane; p++) for (let c = 0; c < 3; c++) out[(k * 3 + c) * plane + p] = pixels[(k * plane + p) * 3 + c] as number;
+  return out;
+}

@@ -2,32 +2,17 @@
  * BLIP-2 (OPT) as ONNX graphs, written op for op as model/blip2 computes it (an adapter merged
  * into the weights):
  *
- *   blip2_vision_encoder: pixel_values [B, 3, S, S] -> prefix [B, Q, D] (ViT, Q-Former, projection)
- *   blip2_decoder:        prefix, input_ids [B, T], attention_mask [B, Q + T] -> logits [B, Q + T, V], present.*
- *   blip2_decoder_with_past: input_ids [B, T], attention_mask [B, past + T], past.* -> logits [B, T, V], present.*
- *
- * The attention mask covers every position so far, the prefix's included (ones), as
- * transformers' generate passes it; positions come from it as OPT computes them.
+ * the vision encoder (ViT, Q-Former, projection), the decoder over the prefix and the prompt,
+ * and the decoder over a key/value cache, under the names of onnxInterface.ts.
  */
 import type { Blip2Config } from '../../model/blip2/config';
 import { OPT_LAYER_NORM_EPS } from '../../model/blip2/config';
 import { LM_HEAD, OPT, QFORMER, VISION } from '../../model/blip2/parameters';
 import type { NamedArrays } from '../../model/parameters';
 import { GraphBuilder } from './graphBuilder';
+import { ONNX_NAMES } from './onnxInterface';
 
 const MASKED = -1e9; // model/blip2/opt.ts
-
-export const BLIP2_ONNX_NAMES = {
-  pixelValues: 'pixel_values',
-  prefix: 'prefix',
-  inputIds: 'input_ids',
-  attentionMask: 'attention_mask',
-  logits: 'logits',
-  pastKey: (i: number) => `past.${i}.key`,
-  pastValue: (i: number) => `past.${i}.value`,
-  presentKey: (i: number) => `present.${i}.key`,
-  presentValue: (i: number) => `present.${i}.value`,
-} as const;
 
 /** The blocks of the three graphs over one builder; each weight added once, under its transformers name. */
 class Ops {
@@ -90,7 +75,7 @@ export function blip2VisionGraph(config: Blip2Config, weights: NamedArrays): Uin
   const m = new Ops(g, weights);
   const { vision: v, qformer: q, text: t, numQueryTokens } = config;
   const grid = v.imageSize / v.patchSize;
-  const pixels = g.input(BLIP2_ONNX_NAMES.pixelValues, 'float32', ['batch', 3, v.imageSize, v.imageSize]);
+  const pixels = g.input(ONNX_NAMES.pixelValues, 'float32', ['batch', 3, v.imageSize, v.imageSize]);
   const batch = m.dim(pixels, 0);
 
   // patches [B, N, 3 p p], each flattened channel, row, column (the convolution's weight order)
@@ -138,7 +123,7 @@ export function blip2VisionGraph(config: Blip2Config, weights: NamedArrays): Uin
     const f = m.linear(g.op('Gelu', [m.linear(h, `${p}.intermediate_query.dense`)]), `${p}.output_query.dense`);
     h = m.norm(g.op('Add', [f, h]), `${p}.output_query.LayerNorm`, q.layerNormEps);
   }
-  g.output(m.linear(h, 'language_projection'), BLIP2_ONNX_NAMES.prefix, 'float32', ['batch', numQueryTokens, t.hiddenSize]);
+  g.output(m.linear(h, 'language_projection'), ONNX_NAMES.prefix, 'float32', ['batch', numQueryTokens, t.hiddenSize]);
   return g.toBytes('BLIP-2 (OPT) vision encoder, Q-Former and projection (idc-lab)');
 }
 
@@ -148,13 +133,13 @@ export function blip2DecoderGraph(config: Blip2Config, weights: NamedArrays, wit
   const { text: t, numQueryTokens } = config;
   const heads = t.numAttentionHeads;
   const dh = t.hiddenSize / heads;
-  const prefix = withPast ? undefined : g.input(BLIP2_ONNX_NAMES.prefix, 'float32', ['batch', numQueryTokens, t.hiddenSize]);
-  const ids = g.input(BLIP2_ONNX_NAMES.inputIds, 'int64', ['batch', 'tokens']);
-  const mask = g.input(BLIP2_ONNX_NAMES.attentionMask, 'int64', ['batch', 'length']);
+  const prefix = withPast ? undefined : g.input(ONNX_NAMES.prefix, 'float32', ['batch', numQueryTokens, t.hiddenSize]);
+  const ids = g.input(ONNX_NAMES.inputIds, 'int64', ['batch', 'tokens']);
+  const mask = g.input(ONNX_NAMES.attentionMask, 'int64', ['batch', 'length']);
   const past = withPast
     ? Array.from({ length: t.numHiddenLayers }, (_, i) => ({
-        key: g.input(BLIP2_ONNX_NAMES.pastKey(i), 'float32', ['batch', heads, 'past', dh]),
-        value: g.input(BLIP2_ONNX_NAMES.pastValue(i), 'float32', ['batch', heads, 'past', dh]),
+        key: g.input(ONNX_NAMES.pastKey(i), 'float32', ['batch', heads, 'past', dh]),
+        value: g.input(ONNX_NAMES.pastValue(i), 'float32', ['batch', heads, 'past', dh]),
       }))
     : undefined;
 
@@ -190,8 +175,8 @@ export function blip2DecoderGraph(config: Blip2Config, weights: NamedArrays, wit
       kh = g.op('Concat', [cache.key, kh], { axis: 2 });
       vh = g.op('Concat', [cache.value, vh], { axis: 2 });
     }
-    g.output(kh, BLIP2_ONNX_NAMES.presentKey(i), 'float32', ['batch', heads, 'length', dh]);
-    g.output(vh, BLIP2_ONNX_NAMES.presentValue(i), 'float32', ['batch', heads, 'length', dh]);
+    g.output(kh, ONNX_NAMES.presentKey(i), 'float32', ['batch', heads, 'length', dh]);
+    g.output(vh, ONNX_NAMES.presentValue(i), 'float32', ['batch', heads, 'length', dh]);
     x = g.op('Add', [x, m.linear(m.merge(m.attend(qh, kh, vh, dh, additive), heads, dh), `${p}.self_attn.out_proj`)]);
     const f = m.linear(g.op('Relu', [m.linear(m.norm(x, `${p}.final_layer_norm`, OPT_LAYER_NORM_EPS), `${p}.fc1`)]), `${p}.fc2`);
     x = g.op('Add', [x, f]);
@@ -199,6 +184,6 @@ export function blip2DecoderGraph(config: Blip2Config, weights: NamedArrays, wit
   x = m.norm(x, `${OPT}.final_layer_norm`, OPT_LAYER_NORM_EPS);
   // the tied head: the embedding transposed once (onnxruntime folds the constant)
   const head = t.tieWordEmbeddings ? g.op('Transpose', [m.weight(`${OPT}.embed_tokens.weight`)], { perm: [1, 0] }) : m.weight(LM_HEAD);
-  g.output(g.op('MatMul', [x, head]), BLIP2_ONNX_NAMES.logits, 'float32', ['batch', withPast ? 'tokens' : `${numQueryTokens} + tokens`, t.vocabSize]);
+  g.output(g.op('MatMul', [x, head]), ONNX_NAMES.logits, 'float32', ['batch', withPast ? 'tokens' : `${numQueryTokens} + tokens`, t.vocabSize]);
   return g.toBytes(`BLIP-2 (OPT) language model${withPast ? ' over a key/value cache' : ''} (idc-lab)`);
 }

@@ -5,10 +5,16 @@
  * model/blip2/generate.ts does it: BOS plus the new tokens, EOS banned for the first
  * `num_query_tokens` of them, finished sequences padded.
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import type * as Ort from 'onnxruntime-node';
-import type { Blip2Config } from '../../model/blip2/config';
+import { readJsonFile } from '../../../platform/jsonFile';
+import { parseBlip2Config, type Blip2Config } from '../../model/blip2/config';
+import { CONFIG_FILE } from '../../model/blip2/files';
+import type { NamedArrays } from '../../model/parameters';
 import type { Blip2Model } from '../../model/blip2/model';
-import { BLIP2_ONNX_NAMES, blip2DecoderGraph, blip2VisionGraph } from './blip2Graphs';
+import { blip2DecoderGraph, blip2VisionGraph } from './blip2Graphs';
+import { ONNX_FILES, ONNX_NAMES, validateManifest, type OnnxManifest } from './onnxInterface';
 import { loadOnnxRuntime, sessionOptions, type OrtModule, type SessionSettings } from './onnxRuntime';
 
 export interface Blip2OnnxGraphs {
@@ -18,14 +24,39 @@ export interface Blip2OnnxGraphs {
   decoderWithPast: Uint8Array;
 }
 
-export async function blip2OnnxGraphs(model: Blip2Model): Promise<Blip2OnnxGraphs> {
-  const weights = await model.mergedWeights();
+/** The graphs of a config and its weights in the compute layout (an adapter already merged). */
+export function graphsOfWeights(config: Blip2Config, weights: NamedArrays): Blip2OnnxGraphs {
   return {
-    config: model.config,
-    vision: blip2VisionGraph(model.config, weights),
-    decoder: blip2DecoderGraph(model.config, weights, false),
-    decoderWithPast: blip2DecoderGraph(model.config, weights, true),
+    config,
+    vision: blip2VisionGraph(config, weights),
+    decoder: blip2DecoderGraph(config, weights, false),
+    decoderWithPast: blip2DecoderGraph(config, weights, true),
   };
+}
+
+/** The graphs of a model in memory, its adapter merged. */
+export async function blip2OnnxGraphs(model: Blip2Model): Promise<Blip2OnnxGraphs> {
+  return graphsOfWeights(model.config, await model.mergedWeights());
+}
+
+async function readGraph(file: string): Promise<Uint8Array> {
+  try {
+    return await fs.promises.readFile(file);
+  } catch (error) {
+    throw new Error(`${file}: cannot read the graph: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+}
+
+/** The graphs of an exported folder (onnxInterface.ts): config.json, idc_onnx.json and the three graphs. */
+export async function readOnnxFolder(dir: string): Promise<Blip2OnnxGraphs & { manifest: OnnxManifest }> {
+  const manifestFile = path.join(dir, ONNX_FILES.manifest);
+  const manifest = validateManifest(await readJsonFile(manifestFile), manifestFile);
+  const configFile = path.join(dir, CONFIG_FILE);
+  const config = parseBlip2Config(await readJsonFile(configFile), configFile);
+  const [vision, decoder, decoderWithPast] = await Promise.all(
+    [ONNX_FILES.vision, ONNX_FILES.decoder, ONNX_FILES.decoderWithPast].map((name) => readGraph(path.join(dir, name))),
+  );
+  return { config, manifest, vision: vision as Uint8Array, decoder: decoder as Uint8Array, decoderWithPast: decoderWithPast as Uint8Array };
 }
 
 type Feeds = Record<string, Ort.Tensor>;
@@ -48,6 +79,11 @@ export class Blip2OnnxRunner {
     return new Blip2OnnxRunner(ort, graphs.config, ...(sessions as [Ort.InferenceSession, Ort.InferenceSession, Ort.InferenceSession]));
   }
 
+  /** A runner of an exported folder (onnxInterface.ts), checked file by file. */
+  static async fromDirectory(dir: string, settings: SessionSettings = {}): Promise<Blip2OnnxRunner> {
+    return Blip2OnnxRunner.create(await readOnnxFolder(dir), settings);
+  }
+
   private ints(rows: readonly (readonly number[])[]): Ort.Tensor {
     return new this.ort.Tensor(
       'int64',
@@ -59,8 +95,8 @@ export class Blip2OnnxRunner {
   /** The prefix [B, Q, D] of pixel values [B, 3, S, S] (channels first, CLIP-normalised). */
   async prefix(pixelValues: Float32Array, batch: number): Promise<Ort.Tensor> {
     const s = this.config.vision.imageSize;
-    const out = await this.vision.run({ [BLIP2_ONNX_NAMES.pixelValues]: new this.ort.Tensor('float32', pixelValues, [batch, 3, s, s]) });
-    return out[BLIP2_ONNX_NAMES.prefix] as Ort.Tensor;
+    const out = await this.vision.run({ [ONNX_NAMES.pixelValues]: new this.ort.Tensor('float32', pixelValues, [batch, 3, s, s]) });
+    return out[ONNX_NAMES.prefix] as Ort.Tensor;
   }
 
   /** Logits [B, Q + T, V] over the prefix and `ids` (text mask `mask`, default ones), and the cache. */
@@ -68,18 +104,18 @@ export class Blip2OnnxRunner {
     const q = this.config.numQueryTokens;
     const full = ids.map((row, b) => [...new Array<number>(q).fill(1), ...(mask?.[b] ?? row.map(() => 1))]);
     const out = await this.decoder.run({
-      [BLIP2_ONNX_NAMES.prefix]: prefix,
-      [BLIP2_ONNX_NAMES.inputIds]: this.ints(ids),
-      [BLIP2_ONNX_NAMES.attentionMask]: this.ints(full),
+      [ONNX_NAMES.prefix]: prefix,
+      [ONNX_NAMES.inputIds]: this.ints(ids),
+      [ONNX_NAMES.attentionMask]: this.ints(full),
     });
-    return { logits: out[BLIP2_ONNX_NAMES.logits] as Ort.Tensor, cache: this.cacheOf(out) };
+    return { logits: out[ONNX_NAMES.logits] as Ort.Tensor, cache: this.cacheOf(out) };
   }
 
   private cacheOf(out: Ort.InferenceSession.ReturnType): Feeds {
     const cache: Feeds = {};
     for (let i = 0; i < this.config.text.numHiddenLayers; i++) {
-      cache[BLIP2_ONNX_NAMES.pastKey(i)] = out[BLIP2_ONNX_NAMES.presentKey(i)] as Ort.Tensor;
-      cache[BLIP2_ONNX_NAMES.pastValue(i)] = out[BLIP2_ONNX_NAMES.presentValue(i)] as Ort.Tensor;
+      cache[ONNX_NAMES.pastKey(i)] = out[ONNX_NAMES.presentKey(i)] as Ort.Tensor;
+      cache[ONNX_NAMES.pastValue(i)] = out[ONNX_NAMES.presentValue(i)] as Ort.Tensor;
     }
     return cache;
   }
@@ -125,10 +161,10 @@ export class Blip2OnnxRunner {
       if (step + 1 === options.maxNewTokens || finished.every(Boolean)) break;
       const out = await this.decoderWithPast.run({
         ...cache,
-        [BLIP2_ONNX_NAMES.inputIds]: this.ints(next.map((t) => [t])),
-        [BLIP2_ONNX_NAMES.attentionMask]: this.ints(mask),
+        [ONNX_NAMES.inputIds]: this.ints(next.map((t) => [t])),
+        [ONNX_NAMES.attentionMask]: this.ints(mask),
       });
-      logits = out[BLIP2_ONNX_NAMES.logits] as Ort.Tensor;
+      logits = out[ONNX_NAMES.logits] as Ort.Tensor;
       cache = this.cacheOf(out);
     }
     return produced.map((row) => [bos, ...row]);

@@ -110,3 +110,12 @@ export async function readBlip2Folder(folder: string): Promise<Blip2Folder> {
   }
   return { config, tensors };
 }
+
+/** The shipped base model (media/base), a mini BLIP-2 folder. */
+export function defaultBase(): string {
+  // beside the bundle (dist/ -> media/base) or in the source tree (kernels/idc/model/blip2 -> media/base)
+  for (const candidate of [path.join(__dirname, '..', 'media', 'base'), path.join(__dirname, '..', '..', '..', '..', 'media', 'base')]) {
+    if (fs.existsSync(path.join(candidate, CONFIG_FILE))) return candidate;
+  }
+  return path.resolve('media', 'base');
+}

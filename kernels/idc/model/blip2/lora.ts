@@ -163,6 +163,79 @@ export function peftAdapterConfig(config: LoraConfig, baseModel: string | null):
 export const LORA_PARTS = ['vit', 'qformer', 'llm'] as const;
 export type LoraPart = (typeof LORA_PARTS)[number];
 
+/** A run's LoRA settings as the ablation and the trainer take them. */
+export interface LoraSettings {
+  rank: number;
+  parts: readonly LoraPart[];
+  /** Default 2 * rank, as in the paper. */
+  alpha?: number;
+  /** Default 0.05, as in the paper. */
+  dropout?: number;
+}
+
+/** The one check of LoRA settings, with their defaults filled in. */
+export function validateLoraSettings(settings: LoraSettings): Required<LoraSettings> {
+  const { rank, parts } = settings;
+  if (!Number.isInteger(rank) || rank <= 0) throw new RangeError(`lora: rank: expected a positive integer, found ${JSON.stringify(rank)}`);
+  if (!Array.isArray(parts) || parts.length === 0)
+    throw new RangeError(`lora: modules: expected a non-empty list of ${LORA_PARTS.join(', ')}, found ${JSON.stringify(parts)}`);
+  for (const m of parts)
+    if (!(LORA_PARTS as readonly string[]).includes(m)) throw new RangeError(`lora: modules: expected ${LORA_PARTS.join(', ')}, found ${JSON.stringify(m)}`);
+  const alpha = settings.alpha ?? 2 * rank;
+  const dropout = settings.dropout ?? 0.05;
+  if (!(alpha > 0)) throw new RangeError(`lora: alpha: expected a positive number, found ${JSON.stringify(alpha)}`);
+  if (!(dropout >= 0 && dropout < 1)) throw new RangeError(`lora: dropout: expected a number in [0, 1), found ${JSON.stringify(dropout)}`);
+  return { rank, alpha, dropout, parts: [...new Set(parts)] };
+}
+
+/**
+ * W + scale A B for one target, in plain arrays of the compute layout: W [in, out], A [in, r],
+ * B [r, out]. The merged weight an exported model carries instead of the adapter branch.
+ */
+export function mergedWeight(w: Float32Array, a: Float32Array, b: Float32Array, inputs: number, rank: number, outputs: number, scale: number): Float32Array {
+  if (w.length !== inputs * outputs || a.length !== inputs * rank || b.length !== rank * outputs)
+    throw new RangeError(`mergedWeight: expected W ${inputs}x${outputs}, A ${inputs}x${rank}, B ${rank}x${outputs}`);
+  const out = Float32Array.from(w);
+  for (let i = 0; i < inputs; i++) {
+    for (let k = 0; k < rank; k++) {
+      const aik = (a[i * rank + k] as number) * scale;
+      if (aik === 0) continue;
+      for (let j = 0; j < outputs; j++) out[i * outputs + j] = (out[i * outputs + j] as number) + aik * (b[k * outputs + j] as number);
+    }
+  }
+  return out;
+}
+
+/** A 2-D tensor transposed: PEFT's A [r, in] and B [out, r] <-> the compute layout's [in, r] and [r, out]. */
+export function transposedMatrix(t: { shape: number[]; data: Float32Array }): { shape: number[]; data: Float32Array } {
+  const [rows, columns] = t.shape as [number, number];
+  const data = new Float32Array(t.data.length);
+  for (let r = 0; r < rows; r++) for (let c = 0; c < columns; c++) data[c * rows + r] = t.data[r * columns + c] as number;
+  return { shape: [columns, rows], data };
+}
+
+/**
+ * Weights in the compute layout with a PEFT adapter merged in (W + alpha / r A^T B^T per
+ * targeted Linear), in plain arrays: the export's path, which never loads TensorFlow.js.
+ */
+export function mergeLoraAdapter(
+  modelConfig: Blip2Config,
+  weights: ReadonlyMap<string, { shape: number[]; data: Float32Array }>,
+  adapter: LoraAdapter,
+): Map<string, { shape: number[]; data: Float32Array }> {
+  const out = new Map(weights);
+  const { r, loraAlpha } = adapter.config;
+  for (const m of targetedModules(adapter.config.targetModules, linearModules(modelConfig))) {
+    const { inputs, outputs } = linearSize(modelConfig, m);
+    const w = weights.get(`${m}.weight`);
+    if (!w) throw new Error(`mergeLoraAdapter: expected the weight ${m}.weight, found none`);
+    const a = transposedMatrix(adapter.tensors.get(loraKey(m, 'A')) as NamedTensor);
+    const b = transposedMatrix(adapter.tensors.get(loraKey(m, 'B')) as NamedTensor);
+    out.set(`${m}.weight`, { shape: w.shape, data: mergedWeight(w.data, a.data, b.data, inputs, r, outputs, loraAlpha / r) });
+  }
+  return out;
+}
+
 /**
  * BLIP2IDC's target_modules for a choice of parts, as its training script writes them: the ViT's
  * `qkv`; the Q-Former's cross-attention `query` of every layer by full path, and `key` and

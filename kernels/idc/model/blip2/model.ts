@@ -14,7 +14,6 @@ import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { writeFileAtomic } from '../../../platform/atomicWrite';
 import { writeSafetensors, type TensorMap } from '../../../platform/safetensors';
-import { mergedWeight } from '../lora';
 import { Parameters, type NamedArrays } from '../parameters';
 import type { Blip2Config } from './config';
 import { CONFIG_FILE, readBlip2Folder, WEIGHTS_FILE } from './files';
@@ -24,7 +23,9 @@ import {
   ADAPTER_WEIGHTS_FILE,
   linearModules,
   linearSize,
+  transposedMatrix,
   loraKey,
+  mergedWeight,
   peftAdapterConfig,
   readLoraFolder,
   targetedModules,
@@ -95,14 +96,6 @@ interface Attached {
   modules: Set<string>;
 }
 
-/** A [r, in] (PEFT) -> [in, r]; B [out, r] -> [r, out]: the compute layout, as the Linear weights. */
-function transposed(t: { shape: number[]; data: Float32Array }): { shape: number[]; data: Float32Array } {
-  const [rows, columns] = t.shape as [number, number];
-  const data = new Float32Array(t.data.length);
-  for (let r = 0; r < rows; r++) for (let c = 0; c < columns; c++) data[c * rows + r] = t.data[r * columns + c] as number;
-  return { shape: [columns, rows], data };
-}
-
 export class Blip2Model {
   readonly params = new Parameters();
   private lora: Attached | undefined;
@@ -152,7 +145,7 @@ export class Blip2Model {
       const b = adapter.tensors.get(loraKey(m, 'B'));
       if (!a || !b || a.shape.join('x') !== `${adapter.config.r}x${inputs}` || b.shape.join('x') !== `${outputs}x${adapter.config.r}`)
         throw new Error(`Blip2Model.attachLora: ${m}: expected lora_A [${adapter.config.r}, ${inputs}] and lora_B [${outputs}, ${adapter.config.r}]`);
-      const [ta, tb] = [transposed(a), transposed(b)];
+      const [ta, tb] = [transposedMatrix(a), transposedMatrix(b)];
       this.params.add(`${m}.lora_A`, ta.shape, ta.data, 'adapter');
       this.params.add(`${m}.lora_B`, tb.shape, tb.data, 'adapter');
     }
@@ -291,7 +284,7 @@ export class Blip2Model {
     const values = await this.params.read('adapter');
     for (const m of lora.modules) {
       for (const part of ['A', 'B'] as const)
-        tensors.set(loraKey(m, part), transposed(values.get(`${m}.lora_${part}`) as { shape: number[]; data: Float32Array }));
+        tensors.set(loraKey(m, part), transposedMatrix(values.get(`${m}.lora_${part}`) as { shape: number[]; data: Float32Array }));
     }
     await fs.promises.mkdir(folder, { recursive: true });
     await writeFileAtomic(path.join(folder, ADAPTER_CONFIG_FILE), `${JSON.stringify(peftAdapterConfig(lora.config, options.baseModel ?? null), null, 2)}\n`);

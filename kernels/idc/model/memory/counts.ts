@@ -3,7 +3,7 @@
  * size per dtype as Hugging Face accelerate's estimator prints it, and LoRA's trainable
  * parameters, adapter file and training memory on a frozen float16 model.
  */
-import { LORA_MODULES, targetLinears, type LoraModule } from '../lora';
+import { LORA_PARTS as LORA_MODULES, type LoraPart as LoraModule } from '../blip2/lora';
 import { fail, imageSides, validateShape, type Blip2Shape, type LlmShape, type QkvBias, type QFormerShape, type VisionShape } from './shapes';
 
 export const MODULES = ['vision', 'qformer', 'projection', 'llm'] as const;
@@ -198,19 +198,21 @@ export function validateTargets(targets: unknown): LoraModule[] {
 }
 
 /**
- * Trainable parameters per unit of rank: r * (in + out) summed over the linears LoRA adapts
- * (model/lora.ts, the one list of targets).
+ * Trainable parameters per unit of rank: r * (in + out) summed over the Linears BLIP2IDC's
+ * target_modules pick (blip2idcTargetModules in model/blip2/lora.ts): the ViT's fused `qkv`;
+ * the Q-Former's self-attention `key` and `value`, and its cross-attention `query`, `key` and
+ * `value`; the OPT decoder's `q_proj`, `k_proj` and `v_proj`.
  */
 export function loraPerRank(shape: Blip2Shape): Record<LoraModule, number> {
   validateShape(shape);
   const { vision: v, qformer: q, llm: l } = shape;
   const perRank: Record<LoraModule, number> = { vit: 0, qformer: 0, llm: 0 };
-  const targets = targetLinears({
-    vit: { layers: v.layers, width: v.width },
-    qformer: { layers: q.layers, width: q.width, crossAttentionEvery: q.crossAttentionEvery, encoderWidth: q.encoderWidth },
-    llm: { layers: l.layers, width: l.width },
-  });
-  for (const t of targets) perRank[t.module] += t.inputs + t.outputs;
+  perRank.vit = v.layers * (v.width + 3 * v.width);
+  for (let i = 0; i < q.layers; i++) {
+    perRank.qformer += 2 * (q.width + q.width);
+    if (i % q.crossAttentionEvery === 0) perRank.qformer += q.width + q.width + 2 * (q.encoderWidth + q.width);
+  }
+  perRank.llm = l.layers * 3 * (l.width + l.width);
   return perRank;
 }
 

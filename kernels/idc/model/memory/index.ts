@@ -10,4 +10,4 @@ export * from './counts';
 export * from './paper';
 export * from './tables';
 export { groupDigits } from './units';
-export { LORA_MODULES, type LoraModule } from '../lora';
+export { LORA_PARTS as LORA_MODULES, type LoraPart as LoraModule } from '../blip2/lora';

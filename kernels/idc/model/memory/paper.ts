@@ -2,7 +2,7 @@
  * The paper's supplementary Table 4 and the computed figures beside it, each difference
  * explained in a sentence: what a parameter count gives and what it cannot.
  */
-import { LORA_MODULES } from '../lora';
+import { LORA_PARTS as LORA_MODULES } from '../blip2/lora';
 import { ADAM_BYTES_PER_PARAMETER, countParameters, loraMemory, loraParameters, loraPerRank, type Dtype } from './counts';
 import { BLIP2_OPT_2_7B, type Blip2Shape } from './shapes';
 import { fixed2, GB, GIB, groupDigits, MB, MIB, round2 } from './units';

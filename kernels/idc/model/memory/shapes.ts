@@ -1,11 +1,10 @@
 /**
  * The shape of a BLIP-2-style model as the memory calculator reads it: the sizes that decide
- * its parameter count, for BLIP-2 OPT-2.7B (from its configuration) and for BLIP2IDC-mini
- * (from a model config), and the check that names the first bad field of one typed by hand.
+ * its parameter count, for BLIP-2 OPT-2.7B (the Salesforce checkpoint's) and for any BLIP-2
+ * (OPT) Hugging Face config (BLIP2IDC-mini included), and the check that names the first bad field of one typed by hand.
  */
 import type { Blip2Config } from '../blip2/config';
 import { OPT_POSITION_OFFSET } from '../blip2/config';
-import { patchGrid, type ModelConfig } from '../config';
 
 /** Which of q, k and v carry a bias in the ViT's fused qkv projection. */
 export type QkvBias = 'none' | 'qv' | 'qkv';
@@ -79,45 +78,6 @@ export const BLIP2_OPT_2_7B: Blip2Shape = {
   projection: { from: 768, to: 2560 },
   llm: { layers: 32, width: 2560, ffn: 10240, vocab: 50272, positions: 2050, tiedOutput: true, countTiedOutputTwice: true },
 };
-
-/** The shape of BLIP2IDC-mini (kernels/idc/model/blip2idc.ts) for a config. */
-export function miniShape(config: ModelConfig): Blip2Shape {
-  const { image, vit, qformer, decoder } = config;
-  return {
-    name: 'BLIP2IDC-mini',
-    vision: {
-      layers: vit.layers,
-      width: vit.dim,
-      mlp: vit.dim * vit.mlpRatio,
-      patch: image.patch,
-      imageSize: { width: image.width, height: image.height },
-      channels: patchGrid(config).patchSize / (image.patch * image.patch),
-      classToken: false,
-      qkvBias: 'qkv',
-      finalLayerNorm: true,
-    },
-    qformer: {
-      layers: qformer.layers,
-      width: qformer.dim,
-      mlp: qformer.dim * qformer.mlpRatio,
-      crossAttentionEvery: qformer.crossEvery,
-      queries: qformer.queries,
-      finalLayerNorm: true,
-      encoderWidth: vit.dim,
-    },
-    projection: { from: qformer.dim, to: decoder.dim },
-    // the position table covers the query prefix and the caption tokens
-    llm: {
-      layers: decoder.layers,
-      width: decoder.dim,
-      ffn: decoder.dim * decoder.mlpRatio,
-      vocab: config.vocabSize,
-      positions: qformer.queries + decoder.maxTokens,
-      tiedOutput: true,
-      countTiedOutputTwice: false,
-    },
-  };
-}
 
 /**
  * The shape of a BLIP-2 (OPT) model from its Hugging Face config. transformers 4.35 and later

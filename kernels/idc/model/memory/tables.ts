@@ -1,5 +1,5 @@
 /** The calculation as rows (for code) and as plain-text tables (the report's text output). */
-import { LORA_MODULES, type LoraModule } from '../lora';
+import { LORA_PARTS as LORA_MODULES, type LoraPart as LoraModule } from '../blip2/lora';
 import {
   ADAM_BYTES_PER_PARAMETER,
   countParameters,
