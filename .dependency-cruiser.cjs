@@ -16,8 +16,9 @@
  */
 const IDC_LAYERS = {
   display: [],
-  model: [],
   backends: [],
+  // idc.model.load starts a compute backend before it builds the model
+  model: ['backends'],
   data: ['display'],
   metrics: ['display'],
   train: ['data', 'model'],

@@ -56,8 +56,8 @@ function matrix(value: unknown, field: string, rows: { count: number; what: stri
   if (bytes !== r * c) throw new Problem(`${field}.data: expected base64 of ${r * c} bytes (${r}x${c}), found ${bytes} bytes`);
 }
 
-/** Layers of heads with unique numbers, each head's matrix checked by `weights`. */
-function layerList(value: unknown, field: string, weights: (m: unknown, field: string) => void): void {
+/** Layers of heads with unique numbers, each head's matrix checked by `weights` (its `matrices` fields, default `weights`). */
+function layerList(value: unknown, field: string, weights: (m: unknown, field: string) => void, matrices: readonly string[] = ['weights']): void {
   const seenLayers = new Set<number>();
   array(value, field, true).forEach((entry, i) => {
     const f = `${field}[${i}]`;
@@ -72,7 +72,7 @@ function layerList(value: unknown, field: string, weights: (m: unknown, field: s
       const hn = integer(head.head, `${hf}.head`, 0);
       if (seenHeads.has(hn)) fail(`${hf}.head`, 'a head number not used before in this layer', hn);
       seenHeads.add(hn);
-      weights(head.weights, `${hf}.weights`);
+      for (const name of matrices) weights(head[name], `${hf}.${name}`);
     });
   });
 }
@@ -108,6 +108,8 @@ function check(value: unknown): AttentionPayload {
 
   const patches = { count: rows * columns, what: `the grid's ${rows}x${columns} patches` };
   layerList(p.layers, 'layers', (m, f) => matrix(m, f, patches, patches));
+  // the CLS token apart: one row over the patches for where it looks and for what each patch gives it
+  if (p.cls !== undefined) layerList(p.cls, 'cls', (m, f) => matrix(m, f, { count: 1, what: 'one row' }, patches), ['looksAt', 'given']);
   if (p.cross !== undefined) {
     // Each cross layer may have its own number of queries; the grid fixes only the columns.
     if (Array.isArray(p.cross) && p.cross.length > 0) layerList(p.cross, 'cross', (m, f) => matrix(m, f, null, patches));

@@ -60,7 +60,7 @@ const CALLS: Array<[string, () => unknown, string, string | null]> = [
   ],
   ['idc.metrics.scoreCaptions', () => idc.metrics.scoreCaptions({ ids: ['a'], refs: [refs.a], cands: [cands.a] }, { mdoe: 'compat' } as never), 'mdoe', 'mode'],
   ['idc.interop.exportOnnx', () => idc.interop.exportOnnx({ out: '/tmp/x', adpater: 'a' } as never), 'adpater', 'adapter'],
-  ['idc.interop.onnxCaptions', () => idc.interop.onnxCaptions('/tmp/x', small, { beam: 2 } as never), 'beam', 'beams'],
+  ['idc.interop.onnxCaptions', () => idc.interop.onnxCaptions('/tmp/x', small, { batchsize: 2 } as never), 'batchsize', 'batchSize'],
   ['idc.interop.predictions', () => idc.interop.predictions('/tmp/x.json', small, { spilt: 'test' } as never), 'spilt', 'split'],
   ['idc.viz.attention', () => idc.viz.attention({ layer: [0] } as never), 'layer', 'layers'],
 ];

@@ -405,6 +405,36 @@ describe('attention renderer: the explorer', () => {
     assert.deepEqual([readout.textContent, outline.hidden, q<HTMLElement>(root, '.attention').dataset.patch], [meanText, true, '']);
   });
 
+  it("sets BLIP-2's CLS token apart: what a patch gives it and where it looks, told beside the patch maps; a bad CLS row named", async () => {
+    // patches give CLS a tenth of their attention; CLS looks at the top image only
+    const given = vit.map((heads) => heads.map(() => new Array<number>(PATCHES).fill(0.1)));
+    const looksAt = vit.map((heads) => heads.map(() => Array.from({ length: PATCHES }, (_, j) => (j < PATCHES / 2 ? 0.05 : 0))));
+    const withCls = await attentionPayload({ title: 'pair 7', image, grid, vit, cls: { looksAt, given }, layers: [1] });
+    assert.deepEqual(
+      withCls.cls?.map((l) => [l.layer, l.heads.length, l.heads[0]?.given.rows, l.heads[0]?.given.columns]),
+      [[1, 4, 1, PATCHES]],
+    );
+    const { root } = render(withCls);
+    const readout = q<HTMLElement>(root, '.readout');
+    assert.match(
+      readout.textContent ?? '',
+      /^ViT layer 1, head 0, mean over the 32 patches that look: on average \d+\.\d% of a patch's attention over the patches goes to the other image\. The CLS token, shown apart: it gets 10\.0% of a patch's attention on average, and gives 100\.0% of its attention over the patches to the top image and 0\.0% to the bottom one\./,
+    );
+    fire(q<HTMLElement>(root, '.stage'), new dom.window.PointerEvent('pointermove', pointAt(5, 2)));
+    assert.match(
+      readout.textContent ?? '',
+      /^Patch \(row 5, column 2\) in the bottom image: \d+\.\d% of its attention over the patches goes to the other image; it gives the CLS token 10\.0% \(ViT layer 1, head 0\)\.$/,
+    );
+    const broken = structuredClone(withCls);
+    const brokenHead = broken.cls?.[0]?.heads[0];
+    assert.ok(brokenHead);
+    brokenHead.given.columns = 31;
+    assert.deepEqual(validateAttentionPayload(broken), {
+      ok: false,
+      problem: "cls[0].heads[0].given.columns: expected 32 (the grid's 8x4 patches), found 31",
+    });
+  });
+
   it('moves an inspected patch with the keyboard on the focused map, and restores the mean on Escape and blur', () => {
     const { root } = render(full);
     const stage = q<HTMLElement>(root, '.stage[role="application"]');

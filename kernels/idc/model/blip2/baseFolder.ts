@@ -19,10 +19,17 @@ export interface Blip2Base {
 }
 
 export async function loadBlip2Base(folder: string, options: { adapter?: string } = {}): Promise<Blip2Base> {
-  if (!fs.existsSync(path.join(folder, TOKENIZER_FILE)))
-    throw new JsonFileError(folder, undefined, `expected ${TOKENIZER_FILE} beside the model (the tokenizer its ids belong to), found none`);
-  const tokenizer = await CaptionTokenizer.load(folder);
+  // the model first: a folder of another kind is named by its config.json before its tokenizer
   const model = await Blip2Model.load(folder, options);
+  let tokenizer: CaptionTokenizer;
+  try {
+    if (!fs.existsSync(path.join(folder, TOKENIZER_FILE)))
+      throw new JsonFileError(folder, undefined, `expected ${TOKENIZER_FILE} beside the model (the tokenizer its ids belong to), found none`);
+    tokenizer = await CaptionTokenizer.load(folder);
+  } catch (error) {
+    model.dispose();
+    throw error;
+  }
   if (tokenizer.size > model.config.text.vocabSize) {
     model.dispose();
     throw new JsonFileError(
