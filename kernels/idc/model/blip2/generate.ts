@@ -7,7 +7,7 @@
  * prompt is not repeated, as transformers returns it.
  */
 import type * as tf from '@tensorflow/tfjs-core';
-import type { Blip2Model } from './model';
+import type { Blip2Config } from './config';
 
 export interface GenerateInputs {
   pixelValues: tf.Tensor4D | number[][][][];
@@ -22,7 +22,14 @@ export interface GenerateOptions {
   numBeams?: number;
 }
 
-export function generate(model: Blip2Model, inputs: GenerateInputs, options: GenerateOptions): { sequences: number[][] } {
+/** What generation needs of a model (Blip2Model has it): the prefix of images, and the next token's logits after ids. */
+export interface Generating {
+  readonly config: Blip2Config;
+  prefixOf(pixelValues: tf.Tensor4D | number[][][][]): tf.Tensor3D;
+  nextTokenLogits(prefix: tf.Tensor3D, ids: readonly (readonly number[])[], mask: readonly (readonly number[])[]): tf.Tensor2D;
+}
+
+export function generate(model: Generating, inputs: GenerateInputs, options: GenerateOptions): { sequences: number[][] } {
   const { maxNewTokens } = options;
   if (!Number.isInteger(maxNewTokens) || maxNewTokens < 1) throw new RangeError(`generate: maxNewTokens: expected a whole number >= 1, found ${maxNewTokens}`);
   const beams = options.numBeams ?? 1;

@@ -33,6 +33,7 @@ import {
   type LoraConfig,
 } from './lora';
 import { matmul2d } from '../ops';
+import { generate, type GenerateInputs, type GenerateOptions } from './generate';
 import { optForward } from './opt';
 import { parameterShapes, toComputeLayout, toTransformersLayout } from './parameters';
 import { languageProjection, qformerForward } from './qformer';
@@ -176,6 +177,11 @@ export class Blip2Model {
         return tf.add(y, tf.reshape(tf.mul(up, lora.scale), y.shape));
       },
     };
+  }
+
+  /** Greedy generation as transformers' `generate` (generate.ts): `{sequences}`, BOS then the new tokens. */
+  generate(inputs: GenerateInputs, options: GenerateOptions): { sequences: number[][] } {
+    return generate(this, inputs, options);
   }
 
   forward(inputs: Blip2Inputs, options: Blip2ForwardOptions = {}): Blip2Outputs {
