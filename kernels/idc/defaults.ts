@@ -31,3 +31,12 @@ export const DEFAULT_LORA_TRAINING = {
   checkpointEvery: 25,
   maxSteps: 1500,
 } as const;
+
+/**
+ * How test captions are decoded for scoring (the ablation, `onnxCaptions`): greedy, at most 24
+ * new tokens, and EOS allowed from the first one. transformers 4.40's BLIP-2 `generate` bans EOS
+ * for the first `num_query_tokens` new tokens (its min_length counts the query prefix), which
+ * `generate` keeps as its default for parity; on the mini model's 16 queries it forces 8-word
+ * references into 16-token captions, so scoring turns it off.
+ */
+export const DEFAULT_CAPTION_DECODING = { maxNewTokens: 24, minNewTokens: 0 } as const;

@@ -8,6 +8,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { PairPipeline } from '../data/images/pairPipeline';
 import { channelsFirstValues } from '../data/images/processor';
 import type { IdcSample } from '../data/types';
+import { DEFAULT_CAPTION_DECODING } from '../defaults';
 import { blip2OnnxGraphs, Blip2OnnxRunner } from '../interop/onnx/blip2Onnx';
 import { loadOnnxRuntime } from '../interop/onnx/onnxRuntime';
 import { generate } from '../model/blip2/generate';
@@ -21,8 +22,9 @@ export interface CaptionOptions {
   engine?: CaptionEngine | 'auto';
   pipeline?: PairPipeline;
   batchSize?: number;
-  /** New tokens per caption at most (default 24). */
+  /** Decoding (default DEFAULT_CAPTION_DECODING: at most 24 new tokens, EOS allowed from the first). */
   maxNewTokens?: number;
+  minNewTokens?: number;
 }
 
 export interface CaptionResult {
@@ -39,7 +41,7 @@ type Generate = (pixelValues: Float32Array, n: number) => Promise<number[][]>;
 async function chooseEngine(
   model: Blip2Model,
   wanted: CaptionEngine | 'auto',
-  maxNewTokens: number,
+  decoding: { maxNewTokens: number; minNewTokens: number },
 ): Promise<{ engine: CaptionEngine; generate: Generate; close: () => Promise<void>; fallback?: string }> {
   const size = model.config.vision.imageSize;
   const tfjs = {
@@ -47,7 +49,7 @@ async function chooseEngine(
     generate: async (pixels: Float32Array, n: number) => {
       const pixelValues = tf.tensor4d(pixels, [n, 3, size, size]);
       try {
-        return generate(model, { pixelValues }, { maxNewTokens }).sequences;
+        return generate(model, { pixelValues }, decoding).sequences;
       } finally {
         pixelValues.dispose();
       }
@@ -71,7 +73,7 @@ async function chooseEngine(
   }
   return {
     engine: 'onnxruntime',
-    generate: (pixels, n) => runner.generate(pixels, n, { maxNewTokens }),
+    generate: (pixels, n) => runner.generate(pixels, n, decoding),
     close: () => runner.release(),
   };
 }
@@ -86,7 +88,15 @@ export async function captionSamples(
   const pipe = options.pipeline ?? new PairPipeline({ width: size, height: size });
   const batchSize = options.batchSize ?? 64;
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`captionSamples: batchSize: expected a whole number >= 1, found ${batchSize}`);
-  const { engine, generate: run, close, fallback } = await chooseEngine(model, options.engine ?? 'auto', options.maxNewTokens ?? 24);
+  const {
+    engine,
+    generate: run,
+    close,
+    fallback,
+  } = await chooseEngine(model, options.engine ?? 'auto', {
+    maxNewTokens: options.maxNewTokens ?? DEFAULT_CAPTION_DECODING.maxNewTokens,
+    minNewTokens: options.minNewTokens ?? DEFAULT_CAPTION_DECODING.minNewTokens,
+  });
   const captions = new Map<string, string>();
   try {
     for (let start = 0; start < samples.length; start += batchSize) {

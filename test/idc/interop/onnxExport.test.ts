@@ -63,6 +63,12 @@ describe('ONNX export of a BLIP-2 base and its adapter', () => {
     const difference = maxDifference((await (expected.get('logits') as tf.Tensor).data()) as Float32Array, logits.data as Float32Array);
     assert.ok(difference < 1e-4, `largest logit difference ${difference}`);
     assert.deepEqual(await runner.generate(values, 3, { maxNewTokens: 8 }), generate(model, { pixelValues: pixels }, { maxNewTokens: 8 }).sequences);
+    // EOS allowed from the first new token (how captions are scored) in both alike
+    const early = generate(model, { pixelValues: pixels }, { maxNewTokens: 8, minNewTokens: 0 }).sequences;
+    assert.deepEqual(await runner.generate(values, 3, { maxNewTokens: 8, minNewTokens: 0 }), early);
+    assert.throws(() => generate(model, { pixelValues: pixels }, { maxNewTokens: 8, minNewTokens: -1 }), {
+      message: 'generate: minNewTokens: expected a whole number >= 0, found -1',
+    });
     await runner.release();
     tf.dispose([pixels, ...expected.values()]);
     model.dispose();

@@ -124,9 +124,11 @@ export class Blip2OnnxRunner {
   async generate(
     pixelValues: Float32Array,
     batch: number,
-    options: { maxNewTokens: number; inputIds?: number[][]; attentionMask?: number[][] },
+    options: { maxNewTokens: number; minNewTokens?: number; inputIds?: number[][]; attentionMask?: number[][] },
   ): Promise<number[][]> {
     const { bosTokenId: bos, eosTokenId: eos, padTokenId: pad, vocabSize } = this.config.text;
+    // EOS banned for the first minNewTokens (default num_query_tokens, as generate.ts)
+    const minNewTokens = options.minNewTokens ?? this.config.numQueryTokens;
     const prefix = await this.prefix(pixelValues, batch);
     const ids = options.inputIds ?? Array.from({ length: batch }, () => [bos]);
     const mask = [
@@ -145,7 +147,7 @@ export class Blip2OnnxRunner {
           token = 0;
           let best = Number.NEGATIVE_INFINITY;
           for (let v = 0; v < vocabSize; v++) {
-            if (v === eos && step < this.config.numQueryTokens) continue;
+            if (v === eos && step < minNewTokens) continue;
             const value = data[from + v] as number;
             if (value > best) {
               best = value;

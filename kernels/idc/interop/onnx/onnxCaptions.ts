@@ -7,6 +7,7 @@ import type { Dataset } from '../../data/dataset';
 import { PairPipeline } from '../../data/images/pairPipeline';
 import { channelsFirstValues } from '../../data/images/processor';
 import type { IdcSample } from '../../data/types';
+import { DEFAULT_CAPTION_DECODING } from '../../defaults';
 import { CaptionTokenizer } from '../../model/blip2/tokenizer';
 import { writeFileAtomic } from '../../../platform/atomicWrite';
 import type { OptionKeys } from '../../../platform/options';
@@ -19,6 +20,8 @@ export interface OnnxCaptionOptions extends SessionSettings {
   batchSize?: number;
   /** New tokens per caption at most (default 24). */
   maxNewTokens?: number;
+  /** New tokens before EOS may come (default 0; transformers 4.40's BLIP-2 rule is num_query_tokens). */
+  minNewTokens?: number;
   /** A COCO results file to write ([{"image_id", "caption"}]). */
   out?: string;
 }
@@ -27,6 +30,7 @@ export const ONNX_CAPTION_OPTIONS: OptionKeys<OnnxCaptionOptions> = {
   split: true,
   batchSize: true,
   maxNewTokens: true,
+  minNewTokens: true,
   out: true,
   threads: true,
   device: true,
@@ -37,7 +41,10 @@ export async function captionWithOnnx(modelDir: string, dataset: Pick<Dataset, '
   const samples: IdcSample[] = dataset.samples.filter((s) => split === 'all' || s.split === split);
   if (samples.length === 0) throw new Error(`captionWithOnnx: split: expected a split with pairs, found none in ${JSON.stringify(split)}`);
   const batchSize = options.batchSize ?? 64;
-  const maxNewTokens = options.maxNewTokens ?? 24;
+  const maxNewTokens = options.maxNewTokens ?? DEFAULT_CAPTION_DECODING.maxNewTokens;
+  const minNewTokens = options.minNewTokens ?? DEFAULT_CAPTION_DECODING.minNewTokens;
+  if (!Number.isInteger(minNewTokens) || minNewTokens < 0)
+    throw new RangeError(`captionWithOnnx: minNewTokens: expected a whole number >= 0, found ${minNewTokens}`);
   for (const [name, value] of [
     ['batchSize', batchSize],
     ['maxNewTokens', maxNewTokens],
@@ -54,7 +61,7 @@ export async function captionWithOnnx(modelDir: string, dataset: Pick<Dataset, '
       const prepared = await pipe.prepare(samples.slice(start, start + batchSize), 0);
       const n = prepared.samples.length;
       if (n === 0) continue;
-      const ids = await runner.generate(channelsFirstValues(prepared.pixels, n, size), n, { maxNewTokens });
+      const ids = await runner.generate(channelsFirstValues(prepared.pixels, n, size), n, { maxNewTokens, minNewTokens });
       prepared.samples.forEach((s, i) => captions.set(s.id, tokenizer.decode(ids[i] as number[])));
     }
     if (options.out)

@@ -18,6 +18,8 @@ export interface GenerateInputs {
 
 export interface GenerateOptions {
   maxNewTokens: number;
+  /** New tokens before EOS may come (default num_query_tokens: transformers 4.40's BLIP-2 rule). */
+  minNewTokens?: number;
   /** Beams (default 1, greedy). */
   numBeams?: number;
 }
@@ -32,6 +34,8 @@ export interface Generating {
 export function generate(model: Generating, inputs: GenerateInputs, options: GenerateOptions): { sequences: number[][] } {
   const { maxNewTokens } = options;
   if (!Number.isInteger(maxNewTokens) || maxNewTokens < 1) throw new RangeError(`generate: maxNewTokens: expected a whole number >= 1, found ${maxNewTokens}`);
+  const minNewTokens = options.minNewTokens ?? model.config.numQueryTokens;
+  if (!Number.isInteger(minNewTokens) || minNewTokens < 0) throw new RangeError(`generate: minNewTokens: expected a whole number >= 0, found ${minNewTokens}`);
   const beams = options.numBeams ?? 1;
   if (beams !== 1) throw new RangeError(`generate: numBeams: only greedy decoding (1) so far, found ${beams}`);
   const { bosTokenId: bos, eosTokenId: eos, padTokenId: pad } = model.config.text;
@@ -52,7 +56,7 @@ export function generate(model: Generating, inputs: GenerateInputs, options: Gen
         let token = pad;
         if (!finished[s]) {
           const row = rows[s] as number[];
-          if (step < model.config.numQueryTokens) row[eos] = Number.NEGATIVE_INFINITY;
+          if (step < minNewTokens) row[eos] = Number.NEGATIVE_INFINITY;
           token = argmax(row);
           if (token === eos) finished[s] = true;
         }
