@@ -101,9 +101,9 @@ export class CaptionTokenizer {
 
   /** Text of ids, special tokens left out. */
   decode(ids: readonly number[]): string {
-    return this.tokenizer.decode(
-      ids.filter((id) => !this.specials.has(id)),
-      { skip_special_tokens: true },
-    );
+    const words = ids.filter((id) => !this.specials.has(id));
+    // a caption that ends at once (EOS first) is empty; the package refuses an empty list
+    if (words.length === 0) return '';
+    return this.tokenizer.decode(words, { skip_special_tokens: true });
   }
 }

@@ -34,6 +34,8 @@ describe('caption tokenizers in tokenizer.json', () => {
     const known = (w: string) => (vocabulary.includes(w) ? vocabulary.indexOf(w) : 3);
     assert.deepEqual(tokenizer.encode(said), [2, known('the'), known('sign'), known('now'), known('says'), 3, 3, 3]);
     assert.equal(tokenizer.decode([2, vocabulary.indexOf('red'), vocabulary.indexOf('circle'), 2, 1, 1]), 'red circle');
+    // a caption that ends at once: BOS then EOS, nothing in between
+    assert.equal(tokenizer.decode([2, 2, 1, 1]), '');
   });
 
   it("byte-level BPE as OPT's tokenizer.json has it: merges, BOS first, spaces as Ġ, decoded back to text", () => {
