@@ -1,5 +1,6 @@
 /**
- * Captioning the synthetic test split (the ablation's default data) with the shipped base:
+ * Captioning the synthetic test split (the ablation's default data) with the shipped base,
+ * decoded as the ablation scores captions (DEFAULT_CAPTION_DECODING):
  * TensorFlow.js on WASM (one thread, OPT rerun over the growing caption) against ONNX Runtime
  * on the CPU (one thread, a key/value cache), batches of 64 as the trainer's evaluation.
  * Prints pairs per second, the ratio, whether the greedy captions are identical, and the
@@ -16,10 +17,10 @@ import { channelsFirstValues } from '../kernels/idc/data/images/processor';
 import { blip2OnnxGraphs, Blip2OnnxRunner } from '../kernels/idc/interop/onnx/blip2Onnx';
 import { loadOnnxRuntime } from '../kernels/idc/interop/onnx/onnxRuntime';
 import { loadBlip2Base } from '../kernels/idc/model/blip2/baseFolder';
+import { DEFAULT_CAPTION_DECODING as DECODING } from '../kernels/idc/defaults';
 import { generate } from '../kernels/idc/model/blip2/generate';
 
 const BATCH = 64;
-const MAX_NEW_TOKENS = 24;
 
 function option(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
@@ -53,7 +54,7 @@ async function main(): Promise<void> {
   const tfjsIds: number[][] = [];
   for (const b of batches) {
     const pixelValues = tf.tensor4d(b.pixels, [b.n, 3, size, size]);
-    tfjsIds.push(...generate(model, { pixelValues }, { maxNewTokens: MAX_NEW_TOKENS }).sequences);
+    tfjsIds.push(...generate(model, { pixelValues }, DECODING).sequences);
     pixelValues.dispose();
   }
   const tfjsSeconds = (performance.now() - tfjsStart) / 1000;
@@ -63,10 +64,10 @@ async function main(): Promise<void> {
   const runner = await Blip2OnnxRunner.create(await blip2OnnxGraphs(model), { threads });
   const exportSeconds = (performance.now() - exportStart) / 1000;
   const first = batches[0] as { pixels: Float32Array; n: number };
-  await runner.generate(first.pixels, first.n, { maxNewTokens: MAX_NEW_TOKENS }); // warm-up: first-run allocations
+  await runner.generate(first.pixels, first.n, DECODING); // warm-up: first-run allocations
   const ortStart = performance.now();
   const ortIds: number[][] = [];
-  for (const b of batches) ortIds.push(...(await runner.generate(b.pixels, b.n, { maxNewTokens: MAX_NEW_TOKENS })));
+  for (const b of batches) ortIds.push(...(await runner.generate(b.pixels, b.n, DECODING)));
   const ortSeconds = (performance.now() - ortStart) / 1000;
   const same = tfjsIds.filter((ids, i) => tokenizer.decode(ids) === tokenizer.decode(ortIds[i] as number[])).length;
 
