@@ -20,7 +20,7 @@ import { AblationResult } from './ablationResult';
 import { local, type Executor } from './executor';
 import type { Job, LoraJob, RunRecord, TrainSettings, WorkerMessage, ZeroShotJob, ZeroShotRecord } from './jobs';
 import { LiveAblation } from './liveDisplay';
-import { openRunFolders } from './runFolders';
+import { baseFingerprint, openRunFolders } from './runFolders';
 import { mostCommonCaption, scoreCaptions } from './scoring';
 
 export interface AblationOptions {
@@ -131,6 +131,7 @@ export async function ablation(options: AblationOptions = {}): Promise<AblationR
   const out = path.resolve(options.out ?? DEFAULT_ABLATION_OUT);
   const executor = options.executor ?? local({ ...(options.workers !== undefined ? { workers: options.workers } : {}) }, os.cpus().length);
   const loaded = await loadData(data);
+  const fingerprint = baseFingerprint(base);
   const config = { base, data, ranks, modules: moduleSets, train, backend, executor: executor.describe(), out };
 
   const loraJobs: LoraJob[] = ranks.flatMap((rank) =>
@@ -139,6 +140,7 @@ export async function ablation(options: AblationOptions = {}): Promise<AblationR
       name: runName(rank, modules),
       dir: path.join(out, folderName(runName(rank, modules))),
       base,
+      baseFingerprint: fingerprint,
       data,
       rank,
       modules: [...modules],
@@ -146,7 +148,15 @@ export async function ablation(options: AblationOptions = {}): Promise<AblationR
       backend,
     })),
   );
-  const zeroShotJob: ZeroShotJob = { kind: 'zero-shot', name: 'zero-shot base', dir: path.join(out, 'zero-shot'), base, data, backend };
+  const zeroShotJob: ZeroShotJob = {
+    kind: 'zero-shot',
+    name: 'zero-shot base',
+    dir: path.join(out, 'zero-shot'),
+    base,
+    baseFingerprint: fingerprint,
+    data,
+    backend,
+  };
   const done = await openRunFolders([...loraJobs, zeroShotJob]);
 
   const live = new LiveAblation(loraJobs, zeroShotJob, done);

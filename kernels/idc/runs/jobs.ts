@@ -27,6 +27,8 @@ export interface LoraJob {
   name: string;
   dir: string;
   base: string;
+  /** What the base folder holds (runFolders.ts), so a run made from another base is not reused. */
+  baseFingerprint?: string;
   data: DataSpec;
   rank: number;
   modules: LoraPart[];
@@ -39,6 +41,7 @@ export interface ZeroShotJob {
   name: string;
   dir: string;
   base: string;
+  baseFingerprint?: string;
   data: DataSpec;
   backend: BackendName;
 }

@@ -5,10 +5,23 @@
  * other settings, or other files, is refused rather than reused (its result or checkpoint would
  * pass for this configuration).
  */
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { writeFileAtomic } from '../../platform/atomicWrite';
 import type { LoraJob, RunRecord, ZeroShotJob, ZeroShotRecord } from './jobs';
+
+/**
+ * A base folder's fingerprint: its config.json and the names and sizes of its weight files
+ * (hashing the weights themselves would read gigabytes for a real checkpoint), so a folder
+ * whose model was remade in place no longer passes for the old one.
+ */
+export function baseFingerprint(folder: string): string {
+  const hash = createHash('sha256');
+  hash.update(fs.readFileSync(path.join(folder, 'config.json')));
+  for (const name of fs.readdirSync(folder).sort()) if (name.endsWith('.safetensors')) hash.update(`${name}:${fs.statSync(path.join(folder, name)).size}\n`);
+  return hash.digest('hex').slice(0, 16);
+}
 
 /** What makes a run what it is: the settings a finished or checkpointed run is reused for. */
 function jobSettings(job: LoraJob | ZeroShotJob): Record<string, unknown> {

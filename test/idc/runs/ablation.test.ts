@@ -106,6 +106,16 @@ describe('LoRA ablation runner', () => {
       again.runs.map((r) => r.train_seconds),
       result.runs.map((r) => r.train_seconds),
     );
+
+    // a base remade in place is another model: its runs are not passed off as this one's
+    const configFile = path.join(dir, 'base', 'config.json');
+    const config = fs.readFileSync(configFile, 'utf8');
+    fs.writeFileSync(configFile, config.replace('"num_query_tokens"', '"idc_lab": {"stages": []},\n  "num_query_tokens"'));
+    await assert.rejects(
+      ablation(options),
+      /this folder holds the run "r1 llm" with other settings \(baseFingerprint: "[0-9a-f]{16}" there, "[0-9a-f]{16}" now\)/,
+    );
+    fs.writeFileSync(configFile, config);
   });
 
   it('explains a missing base model and bad grid settings', async () => {
