@@ -38,7 +38,8 @@ export interface AblationOptions {
   modules?: LoraPart[][];
   /**
    * AdamW's (peak) learning rate (default 3e-3: with the cosine schedule over 1,500 steps r16 on
-   * the Q-Former and LLM reached 66% category accuracy, 59.5% from 2e-3; the paper's 5e-5 to
+   * the Q-Former and LLM reached 66% category accuracy on the earlier architecture, 59.5% from
+   * 2e-3, and 52.5% on the BLIP-2 base (README, "Model and training"); the paper's 5e-5 to
    * 1e-4 are for BLIP-2's 3.8 B parameters).
    */
   learningRate?: number;
@@ -53,7 +54,7 @@ export interface AblationOptions {
   patience?: number;
   /**
    * Optimizer steps per run at most: the time budget of a run (default 1500: the default grid
-   * on two cores in about seven minutes; pass Infinity to stop only by patience or epochs).
+   * on two cores in about 13 minutes on the BLIP-2 mini config; pass Infinity to stop only by patience or epochs).
    */
   maxSteps?: number;
   seed?: number;
