@@ -25,7 +25,7 @@ import {
   linearSize,
   transposedMatrix,
   loraKey,
-  mergedWeight,
+  mergeLoraAdapter,
   peftAdapterConfig,
   readLoraFolder,
   targetedModules,
@@ -240,17 +240,22 @@ export class Blip2Model {
   /** The weights in the compute layout (Linear [in, out]) with the attached adapter merged in: W + (alpha / r) A^T B^T. */
   async mergedWeights(): Promise<NamedArrays> {
     const base = await this.params.read('base');
+    const adapter = await this.loraAdapter();
+    // the one merge (lora.ts), shared with the export from files
+    return adapter ? mergeLoraAdapter(this.config, base, adapter) : base;
+  }
+
+  /** The attached adapter in PEFT's keys and layout (A [r, in], B [out, r]), or undefined. */
+  private async loraAdapter(): Promise<LoraAdapter | undefined> {
     const lora = this.lora;
-    if (!lora) return base;
-    const adapters = await this.params.read('adapter');
+    if (!lora) return undefined;
+    const tensors: TensorMap = new Map();
+    const values = await this.params.read('adapter');
     for (const m of lora.modules) {
-      const w = base.get(`${m}.weight`) as { shape: number[]; data: Float32Array };
-      const [inputs, outputs] = w.shape as [number, number];
-      const a = adapters.get(`${m}.lora_A`) as { data: Float32Array };
-      const b = adapters.get(`${m}.lora_B`) as { data: Float32Array };
-      base.set(`${m}.weight`, { shape: w.shape, data: mergedWeight(w.data, a.data, b.data, inputs, lora.config.r, outputs, lora.scale) });
+      for (const part of ['A', 'B'] as const)
+        tensors.set(loraKey(m, part), transposedMatrix(values.get(`${m}.lora_${part}`) as { shape: number[]; data: Float32Array }));
     }
-    return base;
+    return { config: lora.config, tensors };
   }
 
   /** The weights in transformers' names and layout (the tied head left out, as transformers saves it). */
@@ -284,17 +289,11 @@ export class Blip2Model {
 
   /** Writes the attached adapter as PEFT's `save_pretrained` does: adapter_config.json and adapter_model.safetensors. */
   async saveLora(folder: string, options: { baseModel?: string } = {}): Promise<void> {
-    const lora = this.lora;
-    if (!lora) throw new Error('Blip2Model.saveLora: no adapter is attached');
-    const tensors: TensorMap = new Map();
-    const values = await this.params.read('adapter');
-    for (const m of lora.modules) {
-      for (const part of ['A', 'B'] as const)
-        tensors.set(loraKey(m, part), transposedMatrix(values.get(`${m}.lora_${part}`) as { shape: number[]; data: Float32Array }));
-    }
+    const adapter = await this.loraAdapter();
+    if (!adapter) throw new Error('Blip2Model.saveLora: no adapter is attached');
     await fs.promises.mkdir(folder, { recursive: true });
-    await writeFileAtomic(path.join(folder, ADAPTER_CONFIG_FILE), `${JSON.stringify(peftAdapterConfig(lora.config, options.baseModel ?? null), null, 2)}\n`);
-    await writeSafetensors(path.join(folder, ADAPTER_WEIGHTS_FILE), tensors, { format: 'pt' });
+    await writeFileAtomic(path.join(folder, ADAPTER_CONFIG_FILE), `${JSON.stringify(peftAdapterConfig(adapter.config, options.baseModel ?? null), null, 2)}\n`);
+    await writeSafetensors(path.join(folder, ADAPTER_WEIGHTS_FILE), adapter.tensors, { format: 'pt' });
   }
 
   dispose(): void {
