@@ -179,9 +179,14 @@ export class Blip2Model {
     };
   }
 
-  /** Greedy generation as transformers' `generate` (generate.ts): `{sequences}`, BOS then the new tokens. */
-  generate(inputs: GenerateInputs, options: GenerateOptions): { sequences: number[][] } {
-    return generate(this, inputs, options);
+  /**
+   * Generation as transformers' `generate` (generate.ts; beams by beamSearch.ts), inputs and
+   * settings in one object: `{pixelValues, inputIds?, attentionMask?,
+   * maxNewTokens, minNewTokens?, numBeams?}` -> `{sequences}`, BOS then the new tokens.
+   */
+  generate(args: GenerateInputs & GenerateOptions): { sequences: number[][] } {
+    const { pixelValues, inputIds, attentionMask, ...options } = args;
+    return generate(this, { pixelValues, inputIds, attentionMask }, options);
   }
 
   forward(inputs: Blip2Inputs, options: Blip2ForwardOptions = {}): Blip2Outputs {

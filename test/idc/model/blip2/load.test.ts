@@ -22,7 +22,7 @@ describe('idc.model.load', () => {
     const ids = loraRef.get('lora.generate_bos') as { shape: number[]; data: Float32Array };
     const [b, n] = ids.shape as [number, number];
     assert.deepEqual(
-      model.generate({ pixelValues: inputs.pixelValues }, { maxNewTokens: n - 1 }).sequences,
+      model.generate({ pixelValues: inputs.pixelValues, maxNewTokens: n - 1 }).sequences,
       Array.from({ length: b }, (_, i) => Array.from(ids.data.subarray(i * n, (i + 1) * n))),
     );
     tf.dispose([inputs.pixelValues, ...out.values()]);
