@@ -6,7 +6,6 @@
  * history, then through the tiny BLIP-2 reference, its logits taken from full forward passes.
  */
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { useBackend } from '../../../../kernels/idc/backends/backend';
