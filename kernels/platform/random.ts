@@ -55,3 +55,19 @@ export function hashSeed(text: string): number {
   for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
   return h | 0;
 }
+
+/**
+ * An inverted-dropout mask of `count` values, as torch's dropout scales: 0 with probability
+ * `rate`, else 1 / (1 - rate). One 32-bit draw per value from its own seeded stream, compared
+ * with rate * 2^32: tf.dropout draws a float per value through tf.randomUniform's generator and
+ * then runs three elementwise ops to make the same mask, which was a sixth of a LoRA step.
+ */
+export function dropoutMask(count: number, rate: number, seed: number): Float32Array {
+  if (!(rate >= 0 && rate < 1)) throw new RangeError(`dropoutMask: rate: expected a number in [0, 1), found ${rate}`);
+  const rng = xoroshiro128plus(seed);
+  const kept = 1 / (1 - rate);
+  const threshold = rate * 2 ** 32;
+  const out = new Float32Array(count);
+  for (let i = 0; i < count; i++) out[i] = rng.next() >>> 0 >= threshold ? kept : 0;
+  return out;
+}

@@ -13,6 +13,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { writeFileAtomic } from '../../../platform/atomicWrite';
+import { dropoutMask } from '../../../platform/random';
 import { writeSafetensors, type TensorMap } from '../../../platform/safetensors';
 import { Parameters, type NamedArrays } from '../parameters';
 import type { Blip2Config } from './config';
@@ -170,7 +171,7 @@ export class Blip2Model {
       adapt: (name, x, y) => {
         if (!lora?.modules.has(name)) return y;
         const rate = lora.config.loraDropout;
-        const input = dropout && rate > 0 ? tf.dropout(x, rate, undefined, dropout.seed + draws++) : x;
+        const input = dropout && rate > 0 ? tf.mul(x, tf.tensor(dropoutMask(x.size, rate, dropout.seed + draws++), x.shape)) : x;
         const inner = x.shape[x.shape.length - 1] as number;
         const down = matmul2d(tf.reshape(input, [-1, inner]) as tf.Tensor2D, params.get(`${name}.lora_A`) as tf.Tensor2D, true);
         const up = matmul2d(down, params.get(`${name}.lora_B`) as tf.Tensor2D, true);
