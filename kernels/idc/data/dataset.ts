@@ -12,7 +12,7 @@ import { alignReference } from './images/stack';
 import { ProblemLog } from './problems';
 import { SeededRandom } from '../../platform/random';
 import { summarize, summaryBundle, type DatasetSummary, type SizeCount } from './summary';
-import { FORMAT_LABELS, type DataProblem, type DatasetFormat, type IdcSample, type Split } from './types';
+import { FORMAT_LABELS, type DataProblem, type DataTally, type DatasetFormat, type IdcSample, type Split } from './types';
 import { imagePairBundle, imagePairPayload, type PairView } from '../display/imagePair';
 import type { ImagePairPayload } from '../../outputs/contracts';
 import type { MimeBundle } from '../../outputs/mime';
@@ -74,6 +74,8 @@ export interface DatasetInit {
   samples: IdcSample[];
   problems?: ProblemLog;
   notes?: string[];
+  /** What the loader counted of the released files' ways (see DataTally). */
+  tallies?: DataTally[];
   /** The files that identified the format, when it was detected. */
   detectedFrom?: string;
 }
@@ -83,6 +85,7 @@ export class Dataset implements RichOutput {
   readonly root: string | undefined;
   readonly samples: readonly IdcSample[];
   readonly notes: readonly string[];
+  readonly tallies: readonly DataTally[];
   readonly detectedFrom: string | undefined;
   /** Shared with the pipelines made by `pipeline()`, so images skipped later are counted too. */
   readonly problemLog: ProblemLog;
@@ -94,6 +97,7 @@ export class Dataset implements RichOutput {
     this.problemLog = init.problems ?? new ProblemLog();
     this.samples = init.samples;
     this.notes = init.notes ?? [];
+    this.tallies = init.tallies ?? [];
     this.detectedFrom = init.detectedFrom;
     this.decoder = new ImageDecoder(undefined, new ImageBytesReader(init.root));
   }
@@ -141,6 +145,7 @@ export class Dataset implements RichOutput {
       samples: this.samples.filter(keep),
       problems: this.problemLog,
       notes: [...this.notes],
+      tallies: [...this.tallies],
       detectedFrom: this.detectedFrom,
     });
   }
@@ -185,7 +190,7 @@ export class Dataset implements RichOutput {
     }
     const sizes = [...counts.values()].sort((a, b) => b.count - a.count || a.width - b.width || a.height - b.height);
     const label = this.root ? `${this.label} (${this.root})` : this.label;
-    return new SummaryOutput(summarize(label, this.samples, this.problems, this.notes, sizes, read, this.problemLog.skippedSamples.size));
+    return new SummaryOutput(summarize(label, this.samples, this.problems, this.notes, sizes, read, this.problemLog.skippedSamples.size, this.tallies));
   }
 
   /** A page of pairs as an image-pair output (PNG and text fallbacks included). */

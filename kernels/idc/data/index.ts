@@ -27,6 +27,7 @@ export {
   FORMAT_LABELS,
   SPLITS,
   type DataProblem,
+  type DataTally,
   type DatasetFormat,
   type ErrorPolicy,
   type IdcSample,

@@ -23,7 +23,7 @@ export interface OpenOptions {
   seed?: number;
   /** Syned: the Emu Edit folder with the test parquet (default: `emu_edit/` inside the Syned folder). */
   emuEdit?: string;
-  /** Syned: strip quotes and drop empty and language-model references (default false: as released). */
+  /** Syned: strip quotes, drop empty and language-model references, strip echoed prompts (default false: as released). */
   cleanReferences?: boolean;
   /** Check that every image file exists (default true). */
   checkFiles?: boolean;
@@ -125,5 +125,13 @@ export async function open(folder: string, options: OpenOptions = {}): Promise<D
   if (options.emuEdit !== undefined) formatOptions.emuEdit = options.emuEdit;
   const loaded = await reader.load({ root: folder, problems, options: formatOptions });
   const samples = options.checkFiles === false ? loaded.samples : await checkImageFiles(folder, loaded.samples, problems);
-  return new Dataset({ format: reader.format, root: folder, samples, problems, notes: [...notes, ...loaded.notes], detectedFrom });
+  return new Dataset({
+    format: reader.format,
+    root: folder,
+    samples,
+    problems,
+    notes: [...notes, ...loaded.notes],
+    tallies: loaded.tallies ?? [],
+    detectedFrom,
+  });
 }

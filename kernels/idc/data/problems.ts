@@ -1,7 +1,8 @@
 /**
  * Problems found in a dataset. The default policy skips what is broken and reports it; the
- * `fail` policy throws at the first problem. Either way nothing is dropped without a message
- * that names the file, the field and the reason.
+ * `fail` policy throws at the first problem, except the documented quirks of the released files
+ * (`quirk`, `leftOut`), which are reported under either. Either way nothing is dropped without
+ * a message that names the file, the field and the reason.
  */
 import type { DataProblem, ErrorPolicy } from './types';
 
@@ -44,6 +45,16 @@ export class ProblemLog {
    */
   quirk(problem: Omit<DataProblem, 'kept'>): void {
     this.record({ ...problem, kept: true });
+  }
+
+  /**
+   * A sample that a documented quirk of the released files leaves with nothing to read (a
+   * Spot-the-Diff pair whose every sentence is ""): recorded and counted as skipped like any
+   * problem, but never a reason to stop, even under `fail`, since the released files have it.
+   */
+  leftOut(problem: DataProblem & { sample: string }): void {
+    this.record(problem);
+    this.skipped.add(problem.sample);
   }
 
   private record(problem: DataProblem): void {

@@ -4,7 +4,7 @@
  * sizes are read by the caller (Dataset.summary) and passed in.
  */
 import { formatProblem } from './problems';
-import { SPLITS, type DataProblem, type IdcSample, type Split } from './types';
+import { SPLITS, type DataProblem, type DataTally, type IdcSample, type Split } from './types';
 import type { MimeBundle } from '../../outputs/mime';
 
 export interface SizeCount {
@@ -29,6 +29,8 @@ export interface DatasetSummary {
   skipped: number;
   problems: DataProblem[];
   notes: string[];
+  /** What the loader counted of the released files' ways (merged entries, quirks by kind). */
+  tallies: DataTally[];
 }
 
 export function summarize(
@@ -39,6 +41,7 @@ export function summarize(
   sizes: SizeCount[],
   sizesOf: number,
   skipped: number,
+  tallies: readonly DataTally[] = [],
 ): DatasetSummary {
   const splits = SPLITS.filter((s) => samples.some((x) => x.split === s));
   const categories = [...new Set(samples.map((s) => s.category))].sort();
@@ -70,6 +73,7 @@ export function summarize(
     skipped,
     problems: [...problems],
     notes: [...notes],
+    tallies: [...tallies],
   };
 }
 
@@ -102,6 +106,7 @@ export function summaryText(s: DatasetSummary, maxProblems = 10): string {
   lines.push(
     `image sizes${s.sizesOf < s.images ? ` (${s.sizesOf} of ${s.images} images read)` : ''}: ${sizes || 'none read'}${s.sizes.length > 5 ? `, and ${s.sizes.length - 5} more` : ''}`,
   );
+  if (s.tallies.length > 0) lines.push(`as released: ${s.tallies.map((t) => `${t.count.toLocaleString('en-US')} ${t.what}`).join('; ')}`);
   if (s.problems.length > 0) {
     lines.push('', `problems (${s.problems.length}):`);
     for (const p of s.problems.slice(0, maxProblems)) lines.push(`  ${formatProblem(p)}`);

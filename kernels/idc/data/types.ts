@@ -69,5 +69,15 @@ export interface DataProblem {
   kept?: boolean;
 }
 
+/**
+ * Something a loader did to the files as released and counted, which is neither a problem nor
+ * a skipped sample: entries merged into one pair, quirks of one kind. The summary shows them.
+ */
+export interface DataTally {
+  /** What was counted, in words ("repeated img_id entries merged into their pairs"). */
+  what: string;
+  count: number;
+}
+
 /** `skip` (the default) skips the sample and reports it; `fail` stops at the first problem. */
 export type ErrorPolicy = 'skip' | 'fail';

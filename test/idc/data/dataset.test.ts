@@ -126,6 +126,31 @@ describe('Dataset views', () => {
     assert.deepEqual(skip.all, [{ file: 'a.png', reason: 'the image file is missing', sample: 'a' }]);
   });
 
+  it('shows what the loader counted of the released files, and a pair left out by a quirk, which does not stop a fail load', async () => {
+    const log = new ProblemLog('fail');
+    log.leftOut({ file: '/data/train.json', field: '[4].sentences', reason: 'every sentence of img_id 3 is empty (""); left out', sample: '3' });
+    const counted = new Dataset({
+      format: 'spot-the-diff',
+      root: '/data',
+      samples: [sample('a', 'train', 'unknown', ['r1', 'r2'])],
+      problems: log,
+      tallies: [
+        { what: 'repeated img_id entries merged into their pairs', count: 1234 },
+        { what: 'empty sentences left out', count: 2 },
+      ],
+    });
+    const out = await counted.filter(() => true).summary({ sizes: 0 });
+    assert.deepEqual(out.summary.tallies, [
+      { what: 'repeated img_id entries merged into their pairs', count: 1234 },
+      { what: 'empty sentences left out', count: 2 },
+    ]);
+    assert.equal(out.summary.skipped, 1);
+    const text = out[MIME_BUNDLE]()['text/plain'] as string;
+    assert.ok(text.startsWith('Spot-the-Diff (/data): 1 pairs; 1 skipped\n'), text);
+    assert.ok(text.includes('\nas released: 1,234 repeated img_id entries merged into their pairs; 2 empty sentences left out\n'), text);
+    assert.ok(text.includes('/data/train.json: [4].sentences: every sentence of img_id 3 is empty (""); left out (sample 3 skipped)'), text);
+  });
+
   it('describes itself: format, where it was detected from, splits, categories, skipped pairs', () => {
     assert.equal(
       ds[MIME_BUNDLE]()['text/plain'],

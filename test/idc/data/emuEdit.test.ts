@@ -152,4 +152,29 @@ describe('Emu Edit format (parquet)', () => {
       e.message.startsWith(`${file}: task: expected the column task; the file has instruction, image, split, idx,`),
     );
   });
+
+  it("reads the dataset viewer's converted layout, <config>/<split>/0000.parquet, from the dataset folder or the config folder", async () => {
+    const config = path.join(dir, 'default');
+    await writeParquetFile(path.join(config, 'validation', '0000.parquet'), EMU_COLUMNS, await emuRows('validation', ['add', 'remove']));
+    await writeParquetFile(path.join(config, 'test', '0000.parquet'), EMU_COLUMNS, await emuRows('test', ['global']));
+    writeJson(path.join(dir, 'splits.json'), { train: [0], validation: [1] });
+    const ds = await open(dir);
+    assert.equal(ds.format, 'emu-edit');
+    assert.equal(ds.detectedFrom, 'parquet shards default/test/0000.parquet, default/validation/0000.parquet with instruction, task and edited_image columns');
+    assert.deepEqual(
+      ds.samples.map((s) => [s.id, s.split, s.category, s.references]),
+      [
+        ['validation/0', 'train', 'add', ['add something 0']],
+        ['validation/1', 'validation', 'remove', ['remove something 1']],
+        ['test/0', 'test', 'global', ['global something 0']],
+      ],
+    );
+    assert.deepEqual(ds.samples[2]?.after, { kind: 'parquet', file: path.join(config, 'test', '0000.parquet'), row: 0, column: 'edited_image' });
+    const fromConfig = await open(config);
+    assert.equal(fromConfig.detectedFrom, 'parquet shards test/0000.parquet, validation/0000.parquet with instruction, task and edited_image columns');
+    assert.deepEqual(
+      fromConfig.samples.map((s) => s.id),
+      ['validation/0', 'validation/1', 'test/0'],
+    );
+  });
 });

@@ -62,4 +62,27 @@ describe('MagicBrush format (parquet)', () => {
     assert.equal(ds.problems[0]?.field, 'row 1, column turn_index');
     assert.equal(ds.problems[0]?.reason, 'image 7 turn 1 appears twice; expected one row per turn');
   });
+
+  it("reads the layout Hugging Face's dataset viewer converts to: default/<split>/0000.parquet", async () => {
+    await writeParquetFile(path.join(dir, 'default', 'train', '0000.parquet'), COLUMNS, [await row('327726', 1, 'put a hat on the dog', 1)]);
+    await writeParquetFile(path.join(dir, 'default', 'train', '0001.parquet'), COLUMNS, [await row('12', 1, 'add a boat', 3)]);
+    await writeParquetFile(path.join(dir, 'default', 'dev', '0000.parquet'), COLUMNS, [await row('5', 1, 'remove the car', 4)]);
+    const ds = await open(dir);
+    assert.equal(ds.format, 'magicbrush');
+    assert.equal(
+      ds.detectedFrom,
+      'parquet shards default/dev/0000.parquet, default/train/0000.parquet, default/train/0001.parquet with source_img, target_img and turn_index columns',
+    );
+    assert.deepEqual(
+      ds.samples.map((s) => [s.id, s.split, s.references]),
+      [
+        ['dev/5-1', 'validation', ['remove the car']],
+        ['train/327726-1', 'train', ['put a hat on the dog']],
+        ['train/12-1', 'train', ['add a boat']],
+      ],
+    );
+    assert.deepEqual(ds.samples[2]?.before, { kind: 'parquet', file: path.join(dir, 'default', 'train', '0001.parquet'), row: 0, column: 'source_img' });
+    const stacked = await ds.pipeline().stacked(ds.samples[2]!);
+    assert.deepEqual(Buffer.from(stacked.data), Buffer.concat([Buffer.from(pattern(12, 10, 3)), Buffer.from(pattern(12, 10, 4))]));
+  });
 });

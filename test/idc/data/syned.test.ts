@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { checkVariations, emptyQuirks, isLeftover } from '../../../kernels/idc/data/formats/synedReferences';
+import { checkVariations, emptyQuirks, isLeftover, leftoverKind, quirkTallies } from '../../../kernels/idc/data/formats/synedReferences';
 import { open } from '../../../kernels/idc/data/open';
 import { writeParquetFile, type ParquetColumn } from '../../../kernels/platform/parquetWrite';
 import { pngBytes, tempFolder, writeJson, writePng } from './pngFixtures';
@@ -180,6 +180,64 @@ describe('Syned format', () => {
     for (const text of ['add a hat to the man', 'here the sky turns pink', 'make the sure sign red']) assert.equal(isLeftover(text), false, text);
     const q = emptyQuirks();
     assert.deepEqual(checkVariations(['"a b"', ' ', 'c'], q, true), ['a b', 'c']);
-    assert.deepEqual(q, { noVariations: 0, fewerVariations: 1, moreVariations: 0, quoted: 1, empty: 1, leftovers: 0 });
+    assert.deepEqual(q, { ...emptyQuirks(), fewerVariations: 1, quoted: 1, empty: 1 });
+  });
+
+  it('tells the kinds of leftover the released test file has, and cleans each away', () => {
+    // openings of the released file's leftovers (gt_augmented_test_clean.json keys 1639, 1051, 1865, 1244, 1738, 1781, 489)
+    const kinds: Array<[string, string]> = [
+      ['Here are four variations of the user prompt, each with a different focus:', 'preamble'],
+      ['{Dadaist variation}', 'heading'],
+      ['As a responsible AI language model, I cannot provide variations of the prompt', 'refusal'],
+      ['I hope you understand, and I apologize for any confusion', 'refusal'],
+      ['Instead, I suggest focusing on providing helpful and informative responses', 'redirection'],
+      ["It is important to respect people's privacy and personal boundaries", 'caution'],
+      ['Please note that I will not provide any variations that promote', 'caution'],
+      ['Remember, it is important to always treat others with respect', 'caution'],
+      ['If you have any other questions or prompts that are within ethical and legal boundaries', 'offer'],
+      ['Please feel free to ask for any other', 'offer'],
+      ['INSTRUCTION :  <INSTRUCT> Swap the apples for Oreo cookies.', 'echo'],
+    ];
+    for (const [text, kind] of kinds) assert.equal(leftoverKind(text), kind, text);
+    // real variations of the released file that open alike
+    for (const text of [
+      'Instead of shoes, add sandals',
+      'Sandals instead of shoes.',
+      "It's important that the sky turns pink",
+      'Please include the term road in the sign',
+      "Insert instruction 'Flush after use' in toilet tank.",
+      'Note the red car and remove it',
+    ])
+      assert.equal(leftoverKind(text), undefined, text);
+
+    const q = emptyQuirks();
+    const variations = [
+      '"Here are four variations:"',
+      'Instead, I suggest something else.',
+      'INSTRUCTION :  <INSTRUCT> Swap the apples for Oreo cookies.',
+      'INSTRUCTION : <INSTRUCT>',
+      'add a hat',
+    ];
+    const reported: Array<[number | undefined, string]> = [];
+    assert.deepEqual(
+      checkVariations(variations, q, true, (i, reason) => reported.push([i, reason])),
+      ['Swap the apples for Oreo cookies.', 'add a hat'],
+    );
+    assert.deepEqual(reported, [
+      [undefined, '5 variations (4 expected)'],
+      [0, 'wrapped in double quotes (stripped)'],
+      [0, 'language-model chatter, not a description: "Here are four variations:" (dropped)'],
+      [1, 'language-model chatter, not a description: "Instead, I suggest something else." (dropped)'],
+      [2, 'an echo of the prompt\'s "INSTRUCTION : <INSTRUCT>" before the variation (stripped)'],
+      [3, 'an echo of the prompt\'s "INSTRUCTION : <INSTRUCT>" before the variation (dropped)'],
+    ]);
+    assert.deepEqual(checkVariations(variations, emptyQuirks(), false), variations);
+    assert.deepEqual(quirkTallies(q), [
+      { what: 'Syned test keys with more than 4 variations', count: 1 },
+      { what: 'Syned test strings in double quotes', count: 1 },
+      { what: 'language-model leftovers: preambles ("Here are four variations...")', count: 1 },
+      { what: 'language-model leftovers: redirections ("Instead, I suggest...")', count: 1 },
+      { what: 'language-model leftovers: echoes of the prompt ("INSTRUCTION : <INSTRUCT> ...")', count: 2 },
+    ]);
   });
 });

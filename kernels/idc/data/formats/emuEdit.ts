@@ -1,6 +1,7 @@
 /**
  * Emu Edit (HuggingFace `facebook/emu_edit_test_set_generations`): parquet shards per split
- * (`validation`, `test`). The caption is `instruction`, the category `task` (case-insensitive),
+ * (`validation`, `test`), in the hub's layout or the dataset viewer's conversion
+ * (parquetShards.ts). The caption is `instruction`, the category `task` (case-insensitive),
  * and `image` is resized to `edited_image`'s size before stacking. The paper trains on the
  * validation split re-split by a `splits.json` ({"train": [idx], "validation": [idx]}); without
  * one, the validation rows are re-split here by category with the seed (85/15, the paper's
@@ -49,7 +50,10 @@ export async function readEmuEditRows(context: FormatContext, root = context.roo
     .filter((s) => s.split === 'validation' || s.split === 'test')
     .sort((a, b) => (a.split === b.split ? 0 : a.split === 'validation' ? -1 : 1));
   if (shards.length === 0)
-    context.problems.fatal({ file: path.join(root, 'data'), reason: 'expected Emu Edit parquet shards (validation-*.parquet, test-*.parquet), found none' });
+    context.problems.fatal({
+      file: path.join(root, 'data'),
+      reason: 'expected Emu Edit parquet shards (data/validation-*.parquet and data/test-*.parquet, or default/<split>/0000.parquet), found none',
+    });
   const out: EmuEditRow[] = [];
   const seen = new Map<string, string>();
   const reader = new ShardReader(context.problems);
@@ -79,7 +83,7 @@ export async function readEmuEditRows(context: FormatContext, root = context.roo
         });
         return;
       }
-      seen.set(sample, `${path.basename(shard.file)} row ${row}`);
+      seen.set(sample, `${shard.name} row ${row}`);
       const instruction = r.instruction;
       if (typeof instruction !== 'string' || instruction.trim() === '') {
         context.problems.report({
@@ -139,7 +143,7 @@ export const emuEditReader: FormatReader = {
   async detect(root) {
     const shards = findShards(root).filter((s) => s.split === 'validation' || s.split === 'test');
     if (!(await shardsHaveColumns(shards, [...TEXT_COLUMNS, ...IMAGE_COLUMNS]))) return undefined;
-    return `parquet shards ${shards.map((s) => path.basename(s.file)).join(', ')} with instruction, task and edited_image columns`;
+    return `parquet shards ${shards.map((s) => s.name).join(', ')} with instruction, task and edited_image columns`;
   },
 
   async load(context): Promise<LoadedFormat> {

@@ -4,7 +4,7 @@
  * images themselves are checked and decoded later (open() and the image-pair pipeline).
  */
 import type { ProblemLog } from '../problems';
-import type { DatasetFormat, IdcSample } from '../types';
+import type { DataTally, DatasetFormat, IdcSample } from '../types';
 
 export interface FormatContext {
   /** The dataset folder as the user gave it (messages use it, so paths look familiar). */
@@ -27,6 +27,8 @@ export interface LoadedFormat {
   samples: IdcSample[];
   /** What the reader decided and the user should know (a split made up, files it fell back to). */
   notes: string[];
+  /** What the reader counted of the released files' ways (merged entries, quirks by kind); the summary shows it. */
+  tallies?: DataTally[];
 }
 
 export interface FormatReader {

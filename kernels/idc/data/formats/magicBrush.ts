@@ -1,6 +1,6 @@
 /**
  * MagicBrush (HuggingFace `osunlp/MagicBrush`): parquet shards `train` and `dev` (read as
- * validation); columns img_id, turn_index, source_img, mask_img, instruction, target_img.
+ * validation), in the hub's layout or the dataset viewer's conversion (parquetShards.ts); columns img_id, turn_index, source_img, mask_img, instruction, target_img.
  * One reference per pair (the instruction), no category. The pair is stacked as it is when
  * the sizes agree, and the source resized to the target's size when they do not.
  */
@@ -20,7 +20,7 @@ export const magicBrushReader: FormatReader = {
   async detect(root) {
     const shards = findShards(root).filter((s) => s.split in SPLIT_NAMES);
     if (!(await shardsHaveColumns(shards, [...TEXT_COLUMNS, ...IMAGE_COLUMNS]))) return undefined;
-    return `parquet shards ${shards.map((s) => path.basename(s.file)).join(', ')} with source_img, target_img and turn_index columns`;
+    return `parquet shards ${shards.map((s) => s.name).join(', ')} with source_img, target_img and turn_index columns`;
   },
 
   async load(context): Promise<LoadedFormat> {
@@ -28,7 +28,7 @@ export const magicBrushReader: FormatReader = {
     if (shards.length === 0)
       context.problems.fatal({
         file: path.join(context.root, 'data'),
-        reason: 'expected MagicBrush parquet shards (train-*.parquet, dev-*.parquet), found none',
+        reason: 'expected MagicBrush parquet shards (data/train-*.parquet and data/dev-*.parquet, or default/<split>/0000.parquet), found none',
       });
     const samples: IdcSample[] = [];
     const seen = new Set<string>();

@@ -1,6 +1,11 @@
 /**
- * HuggingFace parquet datasets: shards named `<split>-0000X-of-0000N.parquet`, under `data/`
- * (the hub layout) or in the folder itself. Only the footer is read to find a shard's columns.
+ * Hugging Face parquet datasets, in either layout a download has:
+ * - the hub's: shards named `<split>-0000X-of-0000N[-<hash>].parquet`, under `data/` or in the
+ *   folder itself;
+ * - the dataset viewer's conversion (the `refs/convert/parquet` branch):
+ *   `<config>/<split>/0000.parquet`, `0001.parquet`, ... with the config `default`, or the
+ *   folder itself being the config folder.
+ * Only the footer is read to find a shard's columns.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -9,30 +14,61 @@ import type { ProblemLog } from '../problems';
 import type { DataProblem } from '../types';
 
 export interface Shard {
-  /** The split named by the file (`validation`, `test`, `train`, `dev`, ...). */
+  /** The split named by the file or its folder (`validation`, `test`, `train`, `dev`, ...). */
   split: string;
   file: string;
+  /** How messages name it: the file name in the hub layout, `<config>/<split>/<file>` in the converted one. */
+  name: string;
 }
 
 const SHARD_NAME = /^([A-Za-z_]+?)(?:[-_]\d{5}-of-\d{5})?(?:-[0-9a-f]{16,})?\.parquet$/;
+/** A shard of the converted layout: its position in the split. */
+const CONVERTED_NAME = /^\d+\.parquet$/;
+const SPLIT_FOLDER = /^[A-Za-z_]+$/;
 
-/** The shards of a parquet dataset folder, sorted by split then name. */
-export function findShards(root: string): Shard[] {
-  const shards: Shard[] = [];
-  for (const dir of [path.join(root, 'data'), root]) {
-    let names: string[];
-    try {
-      names = fs.readdirSync(dir);
-    } catch {
-      continue;
-    }
-    for (const name of names.sort()) {
-      const m = SHARD_NAME.exec(name);
-      if (m) shards.push({ split: (m[1] as string).toLowerCase(), file: path.join(dir, name) });
-    }
-    if (shards.length > 0) break;
+function listing(dir: string): string[] {
+  try {
+    return fs.readdirSync(dir).sort();
+  } catch {
+    return [];
   }
-  return shards;
+}
+
+/** Hub shards directly in `dir`. */
+function hubShards(dir: string): Shard[] {
+  return listing(dir).flatMap((name) => {
+    const m = SHARD_NAME.exec(name);
+    return m ? [{ split: (m[1] as string).toLowerCase(), file: path.join(dir, name), name }] : [];
+  });
+}
+
+/** Converted shards in the split folders of `dir`; `root` is where their names start. */
+function convertedShards(root: string, dir: string): Shard[] {
+  return listing(dir)
+    .filter((split) => SPLIT_FOLDER.test(split))
+    .flatMap((split) =>
+      listing(path.join(dir, split))
+        .filter((name) => CONVERTED_NAME.test(name))
+        .map((name) => {
+          const file = path.join(dir, split, name);
+          return { split: split.toLowerCase(), file, name: path.relative(root, file).split(path.sep).join('/') };
+        }),
+    );
+}
+
+/** The shards of a parquet dataset folder, sorted by split then name: the first layout found. */
+export function findShards(root: string): Shard[] {
+  const layouts = [
+    () => hubShards(path.join(root, 'data')),
+    () => hubShards(root),
+    () => convertedShards(root, path.join(root, 'default')),
+    () => convertedShards(root, root),
+  ];
+  for (const layout of layouts) {
+    const shards = layout();
+    if (shards.length > 0) return shards;
+  }
+  return [];
 }
 
 /** Reads the shards of one dataset, a shard at a time, keeping what goes wrong. */

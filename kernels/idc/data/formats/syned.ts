@@ -16,11 +16,11 @@ import path from 'node:path';
 import { emuEditSample, readEmuEditRows } from './emuEdit';
 import type { FormatContext, FormatReader, LoadedFormat } from './format';
 import { datasetPath, imageFile } from './imageFiles';
-import { checkVariations, describeQuirks, emptyQuirks } from './synedReferences';
+import { checkVariations, describeQuirks, emptyQuirks, quirkTallies } from './synedReferences';
 import { DatasetError } from '../problems';
 import { describe, expectArray, expectObject, fieldPath, readJsonFile } from '../jsonInput';
 import { stratifiedSplit } from '../splits';
-import type { IdcSample, Split } from '../types';
+import type { DataTally, IdcSample, Split } from '../types';
 
 const AUGMENTED = 'augmented_dataset.json';
 const SPLITS = 'splits.json';
@@ -179,7 +179,7 @@ async function readInstructions(context: FormatContext): Promise<Map<number, str
   return out;
 }
 
-async function readTest(context: FormatContext, notes: string[]): Promise<IdcSample[]> {
+async function readTest(context: FormatContext, notes: string[], tallies: DataTally[]): Promise<IdcSample[]> {
   const refsFile = datasetPath(context, TEST_REFERENCES);
   if (!fs.existsSync(refsFile)) {
     notes.push(`no ${TEST_REFERENCES}: no test split`);
@@ -248,6 +248,7 @@ async function readTest(context: FormatContext, notes: string[]): Promise<IdcSam
     samples.push(emuEditSample(row, 'test', refs));
   }
   notes.push(describeQuirks(quirks, context.options.cleanReferences));
+  tallies.push(...quirkTallies(quirks));
   return samples;
 }
 
@@ -261,8 +262,9 @@ export const synedReader: FormatReader = {
 
   async load(context): Promise<LoadedFormat> {
     const notes: string[] = [];
+    const tallies: DataTally[] = [];
     const train = fs.existsSync(datasetPath(context, AUGMENTED)) ? await assignTrainSplits(context, await readAugmented(context), notes) : [];
     if (train.length === 0) notes.push(`no ${AUGMENTED}: no training pairs`);
-    return { samples: [...train, ...(await readTest(context, notes))], notes };
+    return { samples: [...train, ...(await readTest(context, notes, tallies))], notes, tallies };
   },
 };

@@ -5,7 +5,7 @@ import { DatasetError } from '../../../../kernels/idc/data/problems';
 import type { IdcSample } from '../../../../kernels/idc/data/types';
 import { TreeBuilder } from '../treeBuilder';
 
-/** Four reference numbers, not in sorted order: splits.json indexes the sorted listing (000005, 000010, 000020, 000031). */
+/** Four reference numbers, not contiguous: splits.json names them by number, not by place in the folder. */
 const NUMBERS = ['000020', '000005', '000031', '000010'];
 const key = (n: string) => `CLEVR_default_${n}.png`;
 
@@ -17,7 +17,7 @@ async function clevrTree(tree: TreeBuilder, prefix = ''): Promise<void> {
   );
   tree.json(`${prefix}change_captions.json`, Object.fromEntries(NUMBERS.map((n) => [key(n), [`change ${n} a`, `change ${n} b`]])));
   tree.json(`${prefix}no_change_captions.json`, Object.fromEntries(NUMBERS.map((n) => [key(n), [`same ${n}`]])));
-  tree.json(`${prefix}splits.json`, { train: [2, 0], val: [1], test: [3] });
+  tree.json(`${prefix}splits.json`, { train: [20, 5], val: [10], test: [31] });
   tree.json(`${prefix}type_mapping.json`, { color: ['000005.png'], material: ['000010.png'], move: ['000020.png'], add: [], drop: ['000031.png'] });
 }
 
@@ -28,7 +28,7 @@ describe('CLEVR-Change format', () => {
   beforeEach(() => (tree = TreeBuilder.create('clevr-change')));
   afterEach(() => tree.remove());
 
-  it('reads semantic pairs and their distractors by the sorted index of splits.json', async () => {
+  it('reads semantic pairs and their distractors by the image numbers of splits.json', async () => {
     await clevrTree(tree);
     assert.equal(await clevrChangeReader.detect(tree.root), 'change_captions.json and images/');
     const ctx = tree.context();
@@ -65,7 +65,7 @@ describe('CLEVR-Change format', () => {
 
   it('leaves out images in no split (with a note), and without type_mapping.json has category "unknown"', async () => {
     await clevrTree(tree);
-    tree.json('splits.json', { train: [0], val: [], test: [] });
+    tree.json('splits.json', { train: [5], val: [], test: [] });
     fs.rmSync(tree.path('type_mapping.json'));
     const { samples, notes } = await clevrChangeReader.load(tree.context());
     assert.deepEqual(samples.map(brief), [
@@ -81,10 +81,11 @@ describe('CLEVR-Change format', () => {
   it('skips and reports what is wrong with one sample', async () => {
     await clevrTree(tree);
     const captions = Object.fromEntries(NUMBERS.map((n) => [key(n), [`change ${n}`]]));
+    // a caption key of an image in no split is not read, so it is not a problem
     tree.json('change_captions.json', { ...captions, [key('000005')]: [], [key('000099')]: ['no image'] });
-    tree.json('splits.json', { train: [0, 7], val: [1, 0], test: [3, 'x'] });
+    tree.json('splits.json', { train: [5, 7], val: [10, 5], test: [31, 'x', -1] });
     tree.json('type_mapping.json', {
-      color: ['000005.png', '000777.png'],
+      color: ['000005.png', 'junk'],
       material: ['000010.png'],
       move: [],
       add: [],
@@ -92,7 +93,7 @@ describe('CLEVR-Change format', () => {
       shape: ['000020.png'],
     });
     const ctx = tree.context();
-    const { samples } = await clevrChangeReader.load(ctx);
+    const { samples, notes } = await clevrChangeReader.load(ctx);
     assert.deepEqual(
       samples.map((s) => s.id),
       ['CLEVR_nonsemantic_000005', 'CLEVR_semantic_000010', 'CLEVR_nonsemantic_000010', 'CLEVR_semantic_000031', 'CLEVR_nonsemantic_000031'],
@@ -100,26 +101,72 @@ describe('CLEVR-Change format', () => {
     const changes = tree.path('change_captions.json');
     const splits = tree.path('splits.json');
     const types = tree.path('type_mapping.json');
+    const expectedNumber = 'expected an image number (an integer >= 0, the XXXXXX of CLEVR_default_XXXXXX.png), found';
+    const missing = 'expected the reference image images/CLEVR_default_000007.png of image number 7, found none in the folder';
     assert.deepEqual(ctx.problems.all, [
-      {
-        file: changes,
-        field: '["CLEVR_default_000099.png"]',
-        reason: 'expected a reference image images/CLEVR_default_000099.png, found none in the folder',
-        sample: 'CLEVR_semantic_000099',
-      },
-      { file: types, field: 'color[1]', reason: 'expected the id of an image in images/ ("XXXXXX.png"), found the string "000777.png"; ignored' },
+      { file: types, field: 'color[1]', reason: 'expected an image id ("XXXXXX.png"), found the string "junk"; ignored' },
       { file: types, field: 'shape', reason: 'unknown change type; expected one of color, material, move, add, drop; its ids are ignored' },
-      { file: splits, field: 'train[1]', reason: 'expected an index into the 4 sorted images of images/ (0 to 3), found 7' },
-      { file: splits, field: 'val[1]', reason: 'index 0 is already in train; kept there' },
-      { file: splits, field: 'test[1]', reason: 'expected an integer index into the sorted images of images/, found the string "x"' },
+      { file: splits, field: 'val[1]', reason: 'image number 5 is already in train; kept there' },
+      { file: splits, field: 'test[1]', reason: `${expectedNumber} the string "x"` },
+      { file: splits, field: 'test[2]', reason: `${expectedNumber} number -1` },
       {
         file: changes,
         field: '["CLEVR_default_000005.png"]',
         reason: 'expected at least one reference caption, found an empty list',
         sample: 'CLEVR_semantic_000005',
       },
+      { file: splits, field: 'train[1]', reason: missing, sample: 'CLEVR_semantic_000007' },
+      { file: splits, field: 'train[1]', reason: missing, sample: 'CLEVR_nonsemantic_000007' },
     ]);
-    assert.deepEqual([...ctx.problems.skippedSamples], ['CLEVR_semantic_000099', 'CLEVR_semantic_000005']);
+    assert.deepEqual([...ctx.problems.skippedSamples], ['CLEVR_semantic_000005', 'CLEVR_semantic_000007', 'CLEVR_nonsemantic_000007']);
+    assert.equal(notes[0], '1 of the 4 reference images are in no split of splits.json; they and their partners are left out');
+  });
+
+  it('reads the right images from a partial images/ folder, and reports the missing ones by name', async () => {
+    // values the release lists (val 19 and 24036), with only four images in the folder
+    const numbers = ['000000', '000001', '000019', '024036'];
+    await tree.png(numbers.flatMap((n) => [`images/${key(n)}`, `sc_images/CLEVR_semantic_${n}.png`, `nsc_images/CLEVR_nonsemantic_${n}.png`]));
+    tree.json('change_captions.json', Object.fromEntries([...numbers, '000002'].map((n) => [key(n), [`change ${n}`]])));
+    tree.json('no_change_captions.json', Object.fromEntries([...numbers, '000002'].map((n) => [key(n), [`same ${n}`]])));
+    tree.json('splits.json', { train: [1, 0], val: [19, 24036], test: [2] });
+    const ctx = tree.context();
+    const { samples } = await clevrChangeReader.load(ctx);
+    const image = (n: string) => ({ kind: 'file', path: tree.path('images', key(n)) });
+    // as positions in this sorted folder of four, 19 and 24036 would both be out of range
+    assert.deepEqual(
+      samples.filter((s) => s.category !== 'distractor').map((s) => [s.id, s.split, s.before, s.references]),
+      [
+        ['CLEVR_semantic_000001', 'train', image('000001'), ['change 000001']],
+        ['CLEVR_semantic_000000', 'train', image('000000'), ['change 000000']],
+        ['CLEVR_semantic_000019', 'validation', image('000019'), ['change 000019']],
+        ['CLEVR_semantic_024036', 'validation', image('024036'), ['change 024036']],
+      ],
+    );
+    const reason = 'expected the reference image images/CLEVR_default_000002.png of image number 2, found none in the folder';
+    assert.deepEqual(ctx.problems.all, [
+      { file: tree.path('splits.json'), field: 'test[0]', reason, sample: 'CLEVR_semantic_000002' },
+      { file: tree.path('splits.json'), field: 'test[0]', reason, sample: 'CLEVR_nonsemantic_000002' },
+    ]);
+  });
+
+  it('gives a full folder the pairs its sorted positions gave: there, number and position agree', async () => {
+    const numbers = ['000000', '000001', '000002', '000003'];
+    await tree.png(numbers.flatMap((n) => [`images/${key(n)}`, `sc_images/CLEVR_semantic_${n}.png`, `nsc_images/CLEVR_nonsemantic_${n}.png`]));
+    tree.json('change_captions.json', Object.fromEntries(numbers.map((n) => [key(n), [`change ${n}`]])));
+    tree.json('no_change_captions.json', Object.fromEntries(numbers.map((n) => [key(n), [`same ${n}`]])));
+    tree.json('splits.json', { train: [2, 0], val: [1], test: [3] });
+    const sorted = fs.readdirSync(tree.path('images')).sort();
+    const { samples } = await clevrChangeReader.load(tree.context());
+    const semantic = samples.filter((s) => s.category !== 'distractor');
+    // what the original loader reads: sorted(os.listdir(images))[value]
+    assert.deepEqual(
+      semantic.map((s) => s.before),
+      [2, 0, 1, 3].map((position) => ({ kind: 'file', path: tree.path('images', sorted[position] as string) })),
+    );
+    assert.deepEqual(
+      semantic.map((s) => s.split),
+      ['train', 'train', 'validation', 'test'],
+    );
   });
 
   it('reports a split image without captions', async () => {
@@ -141,12 +188,13 @@ describe('CLEVR-Change format', () => {
 
   it('stops at the first problem under the fail policy', async () => {
     await clevrTree(tree);
-    tree.json('splits.json', { train: [0, 7], val: [], test: [] });
+    tree.json('splits.json', { train: [20, 7], val: [], test: [] });
     await assert.rejects(
       clevrChangeReader.load(tree.context('fail')),
       (e: unknown) =>
         e instanceof DatasetError &&
-        e.message === `${tree.path('splits.json')}: train[1]: expected an index into the 4 sorted images of images/ (0 to 3), found 7`,
+        e.message ===
+          `${tree.path('splits.json')}: train[1]: expected the reference image images/CLEVR_default_000007.png of image number 7, found none in the folder (at sample CLEVR_semantic_000007)`,
     );
   });
 
@@ -167,7 +215,7 @@ describe('CLEVR-Change format', () => {
     tree.json('splits.json', { train: [], test: [] });
     await assert.rejects(clevrChangeReader.load(tree.context()), {
       name: 'DatasetError',
-      message: `${tree.path('splits.json')}: val: expected a list of image indices, found nothing (the field is missing)`,
+      message: `${tree.path('splits.json')}: val: expected a list of image numbers, found nothing (the field is missing)`,
     });
   });
 });

@@ -109,4 +109,108 @@ describe('Spot-the-Diff format', () => {
       message: `${tree.path('annotations', 'train.json')}: expected a list of {img_id, sentences}, found an object`,
     });
   });
+
+  it('merges the entries of one img_id (one per annotator) into one pair, sentences in file order', async () => {
+    await tree.png(['7', '8'].flatMap((id) => [`resized_images/${id}.png`, `resized_images/${id}_2.png`]));
+    tree.json('annotations/train.json', [
+      { img_id: '7', sentences: ['a car left', 'a man came'] },
+      { img_id: '8', sentences: ['nothing changed'] },
+      { img_id: '7', sentences: ['the car is gone'] },
+      { img_id: '7', sentences: ['the man is new', 'the car moved'] },
+    ]);
+    for (const policy of ['skip', 'fail'] as const) {
+      const ctx = tree.context(policy);
+      const { samples, notes, tallies } = await spotTheDiffReader.load(ctx);
+      assert.deepEqual(samples.map(brief), [
+        ['7', 'train', 'unknown', 'stack', ['a car left', 'a man came', 'the car is gone', 'the man is new', 'the car moved']],
+        ['8', 'train', 'unknown', 'stack', ['nothing changed']],
+      ]);
+      assert.deepEqual(ctx.problems.all, []);
+      assert.deepEqual(tallies, [{ what: 'repeated img_id entries merged into their pairs (one per annotator)', count: 2 }]);
+      assert.equal(
+        notes.at(-1),
+        "2 entries repeat an img_id listed earlier in their file (one entry per annotator); merged into that pair's references, in file order",
+      );
+    }
+  });
+
+  it('leaves empty sentences out, reported by file and entry, and leaves out a pair with no other sentence, even under fail', async () => {
+    await tree.png(['3', '4'].flatMap((id) => [`resized_images/${id}.png`, `resized_images/${id}_2.png`]));
+    tree.json('annotations/train.json', [
+      { img_id: '3', sentences: [''] },
+      { img_id: '4', sentences: ['a bike appeared', ' '] },
+      { img_id: '4', sentences: [''] },
+      { img_id: '3', sentences: [''] },
+    ]);
+    const train = tree.path('annotations', 'train.json');
+    for (const policy of ['skip', 'fail'] as const) {
+      const ctx = tree.context(policy);
+      const { samples } = await spotTheDiffReader.load(ctx);
+      assert.deepEqual(
+        samples.map((s) => [s.id, s.references]),
+        [['4', ['a bike appeared']]],
+      );
+      assert.deepEqual(ctx.problems.all, [
+        { file: train, field: '[0].sentences', reason: 'every sentence of img_id 3 is empty (""); the pair has no reference and is left out', sample: '3' },
+        { file: train, field: '[1].sentences[1]', reason: 'an empty sentence (" "); left out of the references', sample: '4', kept: true },
+        { file: train, field: '[2].sentences[0]', reason: 'an empty sentence (""); left out of the references', sample: '4', kept: true },
+      ]);
+      assert.deepEqual([...ctx.problems.skippedSamples], ['3']);
+    }
+  });
+
+  it("reads CLIP4IDC's layout: reformat_<split>.json beside images/<img_id>.png and images/<img_id>_2.png", async () => {
+    await tree.png(['5', '6'].flatMap((id) => [`images/${id}.png`, `images/${id}_2.png`]));
+    tree.json('reformat_val.json', [{ img_id: '5', sentences: ['a', 'b'] }]);
+    tree.json('reformat_test.json', [{ img_id: '6', sentences: ['c'] }]);
+    assert.equal(await spotTheDiffReader.detect(tree.root), 'reformat_val.json, reformat_test.json and images/');
+    const ctx = tree.context();
+    const { samples, notes } = await spotTheDiffReader.load(ctx);
+    assert.deepEqual(
+      samples.map((s) => [s.id, s.split, s.references]),
+      [
+        ['5', 'validation', ['a', 'b']],
+        ['6', 'test', ['c']],
+      ],
+    );
+    assert.deepEqual(samples[0]?.before, { kind: 'file', path: tree.path('images', '5.png') });
+    assert.deepEqual(samples[0]?.after, { kind: 'file', path: tree.path('images', '5_2.png') });
+    assert.equal(notes.at(-1), "images read from images/<img_id>.png and images/<img_id>_2.png (CLIP4IDC's layout; no resized_images/ folder)");
+    assert.deepEqual(ctx.problems.all, []);
+  });
+
+  it('keeps the sentences of a pair whose other entry has a bad list, and reports that entry', async () => {
+    await tree.png(['1'].flatMap((id) => [`resized_images/${id}.png`, `resized_images/${id}_2.png`]));
+    tree.json('annotations/train.json', [
+      { img_id: '1', sentences: 'one sentence' },
+      { img_id: '1', sentences: {} },
+      { img_id: '1', sentences: [] },
+    ]);
+    const train = tree.path('annotations', 'train.json');
+    const ctx = tree.context();
+    const { samples } = await spotTheDiffReader.load(ctx);
+    assert.deepEqual(
+      samples.map((s) => [s.id, s.references]),
+      [['1', ['one sentence']]],
+    );
+    assert.deepEqual(ctx.problems.all, [
+      { file: train, field: '[1].sentences', reason: 'expected a list of sentences, found an object' },
+      { file: train, field: '[2].sentences', reason: 'expected at least one reference caption, found an empty list' },
+    ]);
+    assert.deepEqual([...ctx.problems.skippedSamples], []);
+  });
+
+  it('reports a pair left without any sentence that is a string', async () => {
+    await tree.png(['1'].flatMap((id) => [`resized_images/${id}.png`, `resized_images/${id}_2.png`]));
+    tree.json('annotations/train.json', [{ img_id: '1', sentences: [7, null] }]);
+    const train = tree.path('annotations', 'train.json');
+    const ctx = tree.context();
+    const { samples } = await spotTheDiffReader.load(ctx);
+    assert.deepEqual(samples, []);
+    assert.deepEqual(ctx.problems.all, [
+      { file: train, field: '[0].sentences[0]', reason: 'expected a reference caption (string), found number 7; left out' },
+      { file: train, field: '[0].sentences[1]', reason: 'expected a reference caption (string), found null; left out' },
+      { file: train, field: 'img_id 1', reason: 'expected a sentence for the pair, found none that is a string', sample: '1' },
+    ]);
+  });
 });
