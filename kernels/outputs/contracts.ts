@@ -69,6 +69,12 @@ export interface TrainingRun {
   /** Mean validation loss after each epoch. */
   validation: Array<{ epoch: number; loss: number }>;
   state: 'waiting' | 'running' | 'done' | 'failed' | 'interrupted';
+  /**
+   * Optimizer steps the run takes at most, when known (its step budget, or epochs x batches):
+   * what a progress line counts `loss.length` towards, for its percentage and ETA. Optional:
+   * payloads written before it existed have none.
+   */
+  totalSteps?: number;
 }
 
 /**

@@ -5,23 +5,13 @@
  */
 import type { ProgressPayload } from '../../kernels/outputs/contracts';
 import { formatDuration, formatProgressText } from '../../kernels/outputs/progressText';
+import { type Checked, validateProgressPayload } from '../../kernels/outputs/payloadChecks';
 
 export { formatDuration, formatProgressText };
 
-export type ValidationResult = { ok: true; payload: ProgressPayload } | { ok: false; problem: string };
-
-export function validateProgressPayload(value: unknown): ValidationResult {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return { ok: false, problem: 'the payload is not an object' };
-  const p = value as Record<string, unknown>;
-  if (p.v !== 1) return { ok: false, problem: `unsupported payload version ${JSON.stringify(p.v)} (expected 1)` };
-  const isNum = (k: string) => typeof p[k] === 'number' && Number.isFinite(p[k]);
-  const isNumOrNull = (k: string) => p[k] === null || isNum(k);
-  if (typeof p.label !== 'string') return { ok: false, problem: 'label: expected a string' };
-  for (const k of ['done', 'elapsedSeconds']) if (!isNum(k)) return { ok: false, problem: `${k}: expected a number` };
-  for (const k of ['total', 'ratePerSecond', 'etaSeconds']) if (!isNumOrNull(k)) return { ok: false, problem: `${k}: expected a number or null` };
-  if (p.state !== 'running' && p.state !== 'done' && p.state !== 'failed') return { ok: false, problem: 'state: expected running, done or failed' };
-  return { ok: true, payload: value as ProgressPayload };
-}
+// The check lives in kernels/outputs, where the headless runner reads the same payload.
+export { validateProgressPayload };
+export type ValidationResult = Checked<ProgressPayload>;
 
 /** Width of the bar in percent (0..100), or null when the total is unknown. */
 export function progressPercent(p: ProgressPayload): number | null {

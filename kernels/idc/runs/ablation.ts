@@ -160,7 +160,7 @@ export async function ablation(options: AblationOptions = {}): Promise<AblationR
   };
   const done = await openRunFolders([...loraJobs, zeroShotJob]);
 
-  const live = new LiveAblation(loraJobs, zeroShotJob, done);
+  const live = await LiveAblation.open(loraJobs, zeroShotJob, done, loaded.samples.filter((s) => s.split === 'train').length);
   const onMessage = (m: WorkerMessage) => {
     if (m.type === 'done' && 'metrics' in m.record) done.set(m.name, m.record as RunRecord | ZeroShotRecord);
     live.update(m, done);

@@ -11,6 +11,11 @@ import path from 'node:path';
 import { writeFileAtomic } from '../../platform/atomicWrite';
 import type { LoraJob, RunRecord, ZeroShotJob, ZeroShotRecord } from './jobs';
 
+/** The folder of a run's training checkpoint: the trainer writes it, the live display reads its loss log. */
+export function checkpointFolder(job: LoraJob): string {
+  return path.join(job.dir, 'checkpoint');
+}
+
 /**
  * A base folder's fingerprint: its config.json and the names and sizes of its weight files
  * (hashing the weights themselves would read gigabytes for a real checkpoint), so a folder

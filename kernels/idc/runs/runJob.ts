@@ -14,6 +14,7 @@ import { ADAPTER_WEIGHTS_FILE } from '../model/blip2/lora';
 import { trainBlip2Lora } from '../train/blip2Trainer';
 import { captionSamples } from './evaluateRun';
 import type { LoraJob, RunRecord, WorkerMessage, ZeroShotJob, ZeroShotRecord } from './jobs';
+import { checkpointFolder } from './runFolders';
 import { scoreCaptions } from './scoring';
 
 /** The folder of a run's PEFT adapter. */
@@ -49,7 +50,7 @@ export async function runGridJob(
     batchSize: job.train.batchSize,
     maxEpochs: job.train.maxEpochs,
     patience: job.train.patience,
-    checkpointDir: path.join(job.dir, 'checkpoint'),
+    checkpointDir: checkpointFolder(job),
     checkpointEvery: job.train.checkpointEvery,
     ...(job.train.maxSteps !== undefined ? { maxSteps: job.train.maxSteps } : {}),
     ...(job.train.schedule !== undefined ? { schedule: job.train.schedule } : {}),

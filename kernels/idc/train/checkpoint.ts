@@ -70,6 +70,25 @@ async function readState(folder: string): Promise<CheckpointState> {
   }
 }
 
+/** What a checkpoint says a run has done so far: its steps and the loss log of those steps. */
+export interface CheckpointLog {
+  step: number;
+  losses: number[];
+  validation: Array<{ epoch: number; loss: number }>;
+}
+
+/**
+ * The loss log of the checkpoint in `folder`, or undefined when there is none: what a resumed
+ * run has already done, for a display to show before the run's first new step. Only the JSON
+ * is read (not the tensors), and the run's settings are not checked: the run itself refuses a
+ * checkpoint of other settings when it loads it.
+ */
+export async function readCheckpointLog(folder: string): Promise<CheckpointLog | undefined> {
+  if (!hasCheckpoint(folder)) return undefined;
+  const state = await readState(folder);
+  return { step: state.counters.step, losses: state.losses, validation: state.validation };
+}
+
 export function hasCheckpoint(folder: string): boolean {
   return fs.existsSync(path.join(folder, STATE));
 }

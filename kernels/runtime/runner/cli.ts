@@ -1,8 +1,10 @@
 /**
  * `idc-lab run <notebook> [--out executed.idcnb] [--html report.html] [--param name=value ...]
- *  [--timeout seconds]`: the headless runner. Cell output goes to the terminal as it comes,
- * progress lines to stderr; the exit code is 0 when every cell ran, 1 when a cell failed
- * (the message names the cell and line), 2 for bad usage or an unreadable notebook.
+ *  [--timeout seconds] [--quiet] [--progress-every seconds]`: the headless runner. Cell output
+ * goes to the terminal as it comes, the runner's lines and progress bars to stderr, and each
+ * display's text when its cell ends (terminalOutput.ts); the exit code is 0 when every cell ran,
+ * 1 when a cell failed (the message names the cell and line), 2 for bad usage or an unreadable
+ * notebook.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -16,9 +18,18 @@ import { loadRenderers } from '../report/rendererRegistry';
 import { parseParamArgs } from './parameters';
 import { CommandUsageError, COMMANDS_USAGE, LIBRARY_COMMANDS, libraryCommand } from '../../idc/commands';
 import { runNotebook, type RunResult } from './runNotebook';
+import { TerminalOutput, type TerminalMode } from './terminalOutput';
 
 const USAGE = `usage: idc-lab run <notebook.idcnb> [--out executed.idcnb] [--html report.html]
-                    [--param name=value ...] [--timeout seconds]
+                    [--param name=value ...] [--timeout seconds] [--quiet] [--progress-every seconds]
+
+  Cells' stdout and stderr are echoed as they come. Progress bars (idc.progress, training runs)
+  show on stderr: on a terminal as live lines (count, rate, ETA, the cell and run), elsewhere (a
+  pipe, a CI log) as plain lines, at most one per bar every --progress-every seconds (default 5).
+  When a cell ends, the text form of each display it left (tables, summaries) and of its result
+  is printed once, on stdout.
+  --quiet, -q           echo the cells' stdout and stderr only: no progress, no display text
+  IDC_LAB_TTY=1 | 0     treat stderr as a terminal (live lines) or not (plain lines), whatever it is
 ${COMMANDS_USAGE}`;
 
 class UsageError extends Error {}
@@ -52,6 +63,8 @@ export async function main(argv: string[]): Promise<number> {
       html: { type: 'string' },
       param: { type: 'string', multiple: true, short: 'p' },
       timeout: { type: 'string' },
+      quiet: { type: 'boolean', short: 'q' },
+      'progress-every': { type: 'string' },
     },
   });
   if (positionals.length !== 1) throw new UsageError(`expected one notebook path\n${USAGE}`);
@@ -59,6 +72,9 @@ export async function main(argv: string[]): Promise<number> {
   const timeoutSeconds = values.timeout !== undefined ? Number(values.timeout) : undefined;
   if (timeoutSeconds !== undefined && !(timeoutSeconds > 0)) throw new UsageError(`--timeout ${values.timeout}: expected a positive number of seconds`);
   const params = parseParamArgs(values.param ?? []);
+  const everySeconds = values['progress-every'] !== undefined ? Number(values['progress-every']) : 5;
+  if (!(everySeconds > 0)) throw new UsageError(`--progress-every ${values['progress-every']}: expected a positive number of seconds`);
+  const mode = terminalMode(values.quiet === true, process.env.IDC_LAB_TTY, process.stderr.isTTY === true);
 
   let bytes: Uint8Array;
   try {
@@ -70,7 +86,19 @@ export async function main(argv: string[]): Promise<number> {
   const renderers = values.html ? loadRenderers(packageRoot()) : [];
 
   const session = new KernelSession({ cwd: path.dirname(notebookPath), interruptTimeoutMs: 5000 });
-  const log = (line: string) => process.stderr.write(`${line}\n`);
+  const terminal = new TerminalOutput(
+    { stdout: (text) => process.stdout.write(text), stderr: (text) => process.stderr.write(text) },
+    {
+      mode,
+      clock: { now: () => performance.now() },
+      // a pseudo-terminal of no size (under `script`, in CI) says 0 columns: take COLUMNS, else 80
+      columns: () => process.stderr.columns || Number(process.env.COLUMNS) || 80,
+      lineEveryMs: everySeconds * 1000,
+    },
+  );
+  const log = (line: string) => terminal.log(line);
+  // live lines are redrawn a few times a second; a log is checked as often, printing only what is due
+  const ticker = mode === 'quiet' ? undefined : setInterval(() => terminal.tick(), 200);
   let result: RunResult;
   try {
     result = await runNotebook(notebook, {
@@ -78,13 +106,23 @@ export async function main(argv: string[]): Promise<number> {
       params,
       ...(timeoutSeconds !== undefined ? { timeoutSeconds } : {}),
       events: {
-        cellStarted: (label, index, count) => log(`[idc-lab] ${label} (${index}/${count}) running`),
-        cellFinished: (label, status, seconds) => log(`[idc-lab] ${label} ${status} in ${seconds.toFixed(2)} s`),
-        stream: (name, chunk) => (name === 'stdout' ? process.stdout : process.stderr).write(chunk),
+        cellStarted: (label, index, count) => {
+          terminal.cellStarted(label);
+          log(`[idc-lab] ${label} (${index}/${count}) running`);
+        },
+        cellFinished: (label, status, seconds) => {
+          terminal.cellFinished();
+          log(`[idc-lab] ${label} ${status} in ${seconds.toFixed(2)} s`);
+        },
+        stream: (name, chunk) => terminal.stream(name, chunk),
+        display: (displayId, bundle) => terminal.display(displayId, bundle),
+        result: (bundle) => terminal.result(bundle),
         warning: (warning) => log(`[idc-lab] warning: ${warning}`),
       },
     });
   } finally {
+    if (ticker) clearInterval(ticker);
+    terminal.close();
     await session.dispose();
   }
 
@@ -108,6 +146,19 @@ export async function main(argv: string[]): Promise<number> {
   }
   log(`[idc-lab] all cells ran in ${result.seconds.toFixed(2)} s`);
   return 0;
+}
+
+/**
+ * Where progress goes: nowhere with --quiet; live lines when stderr is a terminal, plain lines
+ * when it is not (a pipe, a CI log); IDC_LAB_TTY=1 or 0 says which whatever stderr is (tests,
+ * terminals that do not say they are one).
+ */
+export function terminalMode(quiet: boolean, override: string | undefined, stderrIsTTY: boolean): TerminalMode {
+  if (quiet) return 'quiet';
+  if (override === undefined || override === '') return stderrIsTTY ? 'tty' : 'lines';
+  if (override === '1') return 'tty';
+  if (override === '0') return 'lines';
+  throw new UsageError(`IDC_LAB_TTY=${override}: expected 1 (a terminal) or 0 (plain lines)`);
 }
 
 /** Entry of bin/idc-lab.js: runs main and sets the exit code. */

@@ -6,7 +6,7 @@
 import type { KernelSession } from '../host/kernelSession';
 import type { CellError } from '../protocol';
 import type { CodeCell, Notebook, NotebookCell } from '../notebook/nbformat';
-import { OutputCollector } from './outputCollector';
+import { OutputCollector, type OutputEcho } from './outputCollector';
 import { injectParameters, INJECTED_TAG } from './parameters';
 import { cellTags } from '../notebook/nbformat';
 
@@ -19,10 +19,10 @@ export interface CellFailure {
   error?: CellError;
 }
 
-export interface RunEvents {
+/** What a run tells as it goes; the outputs of the running cell come through OutputEcho's methods. */
+export interface RunEvents extends OutputEcho {
   cellStarted?(label: string, index: number, count: number): void;
   cellFinished?(label: string, status: string, seconds: number): void;
-  stream?(name: 'stdout' | 'stderr', text: string): void;
   warning?(text: string): void;
 }
 
@@ -55,7 +55,7 @@ export async function runNotebook(input: Notebook, options: RunOptions): Promise
     const named = (original && labels.get(original)) ?? { number: 0, label: cellTags(cell).includes(INJECTED_TAG) ? 'injected parameters' : 'cell ?' };
     options.events?.cellStarted?.(named.label, i + 1, codeCells.length);
     const cellStart = Date.now();
-    const collector = new OutputCollector(options.events?.stream);
+    const collector = new OutputCollector(options.events);
     cell.outputs = collector.outputs;
 
     let timedOut = false;

@@ -29,6 +29,9 @@ describe('idc-lab run (headless runner)', () => {
     return file;
   };
   const run = (...args: string[]) => spawnSync(process.execPath, [BIN, ...args], { cwd: dir, encoding: 'utf8' });
+  /** As run, with these environment variables set (IDC_LAB_TTY, COLUMNS). */
+  const runWith = (env: Record<string, string>, ...args: string[]) =>
+    spawnSync(process.execPath, [BIN, ...args], { cwd: dir, encoding: 'utf8', env: { ...process.env, ...env } });
 
   beforeEach(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), 'idc-runner-'))));
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -115,5 +118,98 @@ describe('idc-lab run (headless runner)', () => {
     assert.match(badParam.stderr, /--param no-equals: expected name=value/);
     const badTimeout = run('run', write('t.idcnb', notebookOf(['1'])), '--timeout', 'soon');
     assert.match(badTimeout.stderr, /--timeout soon: expected a positive number of seconds/);
+  });
+
+  describe('rich outputs in the terminal', () => {
+    // a table updated in place, then a progress loop of 25 steps of 100 ms each (an update per step)
+    const progressNotebook = () =>
+      write(
+        'progress.idcnb',
+        notebookOf([
+          'console.log("start");\nconst table = display("table v1");\ntable.update("table v2");\ntable.update("table v3");',
+          "for await (const _ of idc.progress(Array.from({ length: 25 }), { label: 'steps', intervalMs: 50 })) await new Promise((r) => setTimeout(r, 100));\n({ answer: 42 })",
+        ]),
+      );
+    // the cells' stdout, then each display's final text once, then the cell's result
+    const STDOUT = 'start\ntable v3\n{ answer: 42 }\n';
+    const PERIODIC = /^\[idc-lab\] cell 2 · steps (\d+)\/25 \(\d+%\) · [\d.]+ it\/s · ETA \d+:\d\d · elapsed \d+:\d\d$/;
+    const FINAL = /^\[idc-lab\] cell 2 · steps 25\/25 \(100%\) · [\d.]+ it\/s · elapsed (\d+):(\d\d)$/m;
+
+    it('in a pipe: plain progress lines, at most one per --progress-every seconds, and the end once', () => {
+      const result = run('run', progressNotebook(), '--progress-every', '2');
+      assert.equal(result.status, 0, result.stderr);
+      assert.equal(result.stdout, STDOUT);
+      assert.ok(!result.stderr.includes('\x1b['), 'no terminal control codes in a log');
+      const lines = result.stderr.split('\n').filter((line) => line.includes(' · steps '));
+      const final = FINAL.exec(lines.pop() ?? '');
+      assert.ok(final, result.stderr);
+      // 25 updates came; a line every 2 s of the loop's time at most, the last one ends it
+      const seconds = 60 * Number(final[1]) + Number(final[2]);
+      assert.ok(lines.length >= 1 && lines.length <= seconds / 2 + 1, result.stderr);
+      const counts = lines.map((line) => Number(PERIODIC.exec(line)?.[1]));
+      assert.ok(
+        counts.every((c, i) => c > 0 && c < 25 && (i === 0 || c > (counts[i - 1] as number))),
+        result.stderr,
+      );
+      assert.equal(result.stderr.match(/steps 25\/25/g)?.length, 1);
+    });
+
+    it('on a terminal (IDC_LAB_TTY=1): a live line redrawn in place, cut to the width, and the end once', () => {
+      const result = runWith({ IDC_LAB_TTY: '1', COLUMNS: '100' }, 'run', progressNotebook());
+      assert.equal(result.status, 0, result.stderr);
+      assert.equal(result.stdout, STDOUT);
+      // the live line is taken off (cursor up one line, erase below) before each redraw
+      const frames = result.stderr.split('\x1b[1A\x1b[J');
+      assert.ok(frames.length > 2, result.stderr);
+      const live = frames.flatMap((f) => f.split('\n')).filter((line) => line.startsWith('['));
+      assert.ok(
+        live.some((line) => /^\[#*-*\] cell 2 · steps \d+\/25 \(\d+%\) · [\d.]+ it\/s · ETA \d+:\d\d · elapsed \d+:\d\d$/.test(line)),
+        result.stderr,
+      );
+      assert.ok(
+        live.every((line) => line.length < 100),
+        'no live line wider than the terminal',
+      );
+      // once the codes are out, the end is a line of its own
+      assert.match(frames.join(''), FINAL);
+      assert.equal(result.stderr.match(/steps 25\/25/g)?.length, 1);
+    });
+
+    it('on a pseudo-terminal: live lines without being told', () => {
+      // util-linux's `script` (Debian's essential bsdutils) runs the CLI on a pseudo-terminal
+      const probe = spawnSync('script', ['--version'], { encoding: 'utf8' });
+      assert.ok(probe.status === 0 && probe.stdout.includes('util-linux'), `util-linux's script is needed for this test: ${probe.error ?? probe.stdout}`);
+      const command = [process.execPath, BIN, 'run', progressNotebook()].map((a) => `'${a}'`).join(' ');
+      const { IDC_LAB_TTY: _, ...env } = process.env;
+      const result = spawnSync('script', ['--quiet', '--return', '--command', command, '/dev/null'], {
+        cwd: dir,
+        encoding: 'utf8',
+        env: { ...env, COLUMNS: '100' },
+      });
+      assert.equal(result.status, 0, result.stdout);
+      assert.ok(result.stdout.includes('\x1b[1A\x1b[J'), result.stdout);
+      assert.match(result.stdout, /\[#*-*\] cell 2 · steps \d+\/25/);
+    });
+
+    it("--quiet: the cells' stdout and stderr only, as before", () => {
+      const result = run('run', progressNotebook(), '--quiet');
+      assert.equal(result.status, 0, result.stderr);
+      assert.equal(result.stdout, 'start\n');
+      assert.ok(!result.stderr.includes(' · steps '), result.stderr);
+      assert.match(result.stderr, /\[idc-lab\] cell 2 ok in/);
+    });
+
+    it('says what it takes in --help and refuses what it does not', () => {
+      const help = run('--help');
+      assert.match(help.stdout, /--quiet, -q/);
+      assert.match(help.stdout, /IDC_LAB_TTY=1 \| 0/);
+      assert.match(help.stdout, /--progress-every seconds/);
+      const badTty = runWith({ IDC_LAB_TTY: 'yes' }, 'run', write('t.idcnb', notebookOf(['1'])));
+      assert.equal(badTty.status, 2);
+      assert.match(badTty.stderr, /IDC_LAB_TTY=yes: expected 1 \(a terminal\) or 0 \(plain lines\)/);
+      const badEvery = run('run', write('e.idcnb', notebookOf(['1'])), '--progress-every', '0');
+      assert.equal(badEvery.status, 2);
+      assert.match(badEvery.stderr, /--progress-every 0: expected a positive number of seconds/);
+    });
   });
 });
