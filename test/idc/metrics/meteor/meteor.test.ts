@@ -2,7 +2,8 @@
  * METEOR on cases worked by hand from the Meteor 1.5 formulas (Denkowski & Lavie 2014):
  * alpha 0.85, beta 0.2, gamma 0.6, delta 0.75, module weights exact 1, stem 0.6, synonym 0.8,
  * paraphrase 0.6. Function words are given explicitly so each figure below can be checked on
- * paper.
+ * paper. The quirks of Meteor 1.5 reproduced in compat mode were each checked against the real
+ * Meteor 1.5 (see parity.test.ts for the reference files).
  */
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -14,10 +15,15 @@ import {
   meteor,
   meteorFromStats,
   METEOR_ENGLISH,
+  METEOR_FUNCTION_WORDS,
   NO_PARAPHRASE_NOTE,
   ParaphraseTable,
   WordNetSynsets,
+  type MeteorOptions,
 } from '../../../../kernels/idc/metrics/meteor/index';
+import { METEOR_FUNCTION_WORD_LIST } from '../../../../kernels/idc/metrics/meteor/functionWords';
+import { snowballStem } from '../../../../kernels/idc/metrics/meteor/stemmer';
+import { needsShared, SHARED } from '../../../shared';
 import { emptyStats } from '../../../../kernels/idc/metrics/meteor/stats';
 
 const FUNCTION_WORDS = new Set(['a', 'the', 'on', 'to', 'of']);
@@ -89,9 +95,38 @@ describe('METEOR 1.5 (hand-worked cases)', () => {
     close(result.perImage[1] as number, score(fMean(p2, p2), 1, 2), 'image 2');
     // corpus: summed statistics, not the mean of the two scores
     const pc = (6 * 0.25 * 0 + 0.75 * 3 + 0.25 * 3 + 0.75 * 1.6) / (0.75 * 3 + 0.25 * 3 + 0.75 * 3);
-    close(result.corpus, score(fMean(pc, pc), 2, 8), 'corpus');
+    // as in Meteor, image 1 (every word matched, one chunk) adds no chunk: 1 chunk over 8 matches
+    close(result.corpus, score(fMean(pc, pc), 1, 8), 'corpus');
     assert.notEqual(result.corpus, ((result.perImage[0] as number) + (result.perImage[1] as number)) / 2);
     close(corpusMeteor(result.stats, [1, 1]), result.perImage[1] as number, 'resample of image 2 twice');
+  });
+
+  it("compat keeps Meteor's integer path scores: a lone stem match among rivals is dropped; strict keeps it", () => {
+    // three "change" rival for "changed" (stem and synonym matches): in Meteor's search each
+    // adds 0 (0.5 truncated) and would open a chunk, so the path without them wins
+    const compat = one('change change change', ['the colour changed']);
+    assert.equal(compat.corpus, 0);
+    assert.equal(compat.stats[0]?.chunks, 0);
+    const strict = one('change change change', ['the colour changed'], { mode: 'strict' });
+    // stem match: P = 0.6 * 0.75 / (0.75 * 3), R = 0.6 * 0.75 / (0.75 * 2 + 0.25); 1 chunk over 1
+    close(strict.corpus, score(fMean(0.2, 0.45 / 1.75), 1, 1), 'strict');
+    assert.match(strict.note, /strict alignment search, not Meteor 1\.5's/);
+  });
+
+  it('compat compares words by their Java hash codes, as Meteor does ("kp" and "m2" share one)', () => {
+    close(one('the kp tank', ['the m2 tank']).corpus, 1, 'compat');
+    // strict: "the" and "tank" match in two chunks; P = R = (0.25 + 0.75) / (0.75 * 2 + 0.25)
+    close(one('the kp tank', ['the m2 tank'], { mode: 'strict' }).corpus, score(1 / 1.75, 2, 2), 'strict');
+  });
+
+  it("feeds Meteor the toolkit's line: |||s leave the hypothesis, and split a reference in two", () => {
+    close(one('a red ||| cube', ['a red cube']).corpus, 1, 'hypothesis');
+    close(one('a red cube', ['a dog sits ||| a red cube']).corpus, 1, 'reference');
+  });
+
+  it('refuses an unknown mode', () => {
+    const options = JSON.parse('{"mode": "exact"}') as MeteorOptions;
+    assert.throws(() => one('a', ['a'], options), /mode: expected "compat" or "strict", found "exact"/);
   });
 
   it('scores 0 with no match and for empty captions', () => {
@@ -109,6 +144,55 @@ describe('METEOR resources', () => {
     assert.ok(wordnet.shareSynset('sofa', 'couch'));
     assert.ok(!wordnet.shareSynset('red', 'blue'));
     assert.equal(wordnet.synsets('qwzx').size, 0);
+  });
+
+  it("applies WordNet's exception lists to every word, as Meteor does", () => {
+    const wordnet = WordNetSynsets.load();
+    for (const [a, b] of [
+      ['was', 'is'],
+      ['been', 'is'],
+      ['moved', 'gone'],
+      ['made', 'has'],
+    ]) {
+      assert.ok(wordnet.shareSynset(a as string, b as string), `${a} ~ ${b}`);
+    }
+  });
+
+  it('tries the base-form rules in one order whatever the part of speech, never on words of two letters', () => {
+    const wordnet = WordNetSynsets.load();
+    assert.equal(wordnet.baseForm('as'), 'as');
+    assert.ok(!wordnet.shareSynset('as', 'a'), 'as is not a');
+    assert.equal(wordnet.baseForm('boxes'), 'box', 'the noun rule xes -> x, after s -> "boxe" finds no lemma');
+    assert.equal(wordnet.baseForm('glass'), 'glass', 'words ending in ss are not reduced');
+    assert.equal(wordnet.baseForm('qwzxes'), '');
+  });
+
+  it('stems with Snowball English, tokens with digits as Snowball does', () => {
+    assert.deepEqual(['10.3', '1990s', '130', '13th', 'running', 'generously', 'cats', "dog's"].map(snowballStem), [
+      '10.3',
+      '1990s',
+      '130',
+      '13th',
+      'run',
+      'generous',
+      'cat',
+      'dog',
+    ]);
+  });
+
+  it("uses Meteor's 93 English function words, not a general stop-word list", () => {
+    assert.equal(METEOR_FUNCTION_WORD_LIST.length, 93);
+    assert.equal(METEOR_FUNCTION_WORDS.size, 93);
+    for (const word of ['the', ',', "'s", '-lrb-', '\u2019', '\u2014', 'said', 'people', 'year']) assert.ok(METEOR_FUNCTION_WORDS.has(word), word);
+    for (const word of ['under', 'very', 'myself']) assert.ok(!METEOR_FUNCTION_WORDS.has(word), word);
+  });
+
+  it('the function words are those of ../shared/metrics/meteor/README.md, in its order', function () {
+    const readme = path.join(SHARED, 'metrics', 'meteor', 'README.md');
+    needsShared(this, readme);
+    const listed = /`(the , \. to of [^`]*)`/.exec(fs.readFileSync(readme, 'utf8'))?.[1];
+    assert.ok(listed, 'the README lists the function words');
+    assert.deepEqual(listed.split(/\s+/), METEOR_FUNCTION_WORD_LIST);
   });
 
   it('reads plain paraphrase tables and rejects malformed ones, naming the line', () => {
