@@ -5,7 +5,8 @@
  * tokenizer_config.json) with training-log.json beside it. Each run is a stage recorded under
  * `idc_lab.stages` in config.json (transformers keeps unknown config keys as attributes).
  * Options: --steps N (1500), --seed N (42), --lr X (peak, 1e-3), --out folder (media/base),
- * --from folder (continue a base made with the same seed for --steps more), --backend name (wasm).
+ * --from folder (continue a base made with the same seed for --steps more), --backend name (wasm),
+ * --parse-weight X and --contents-weight X (the scaffolding losses, 1 each; 0 turns one off).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -29,6 +30,8 @@ interface Stage {
   batch_size: number;
   start: string;
   backend: string;
+  parse_weight: number;
+  contents_weight: number;
 }
 
 async function main(): Promise<void> {
@@ -36,6 +39,8 @@ async function main(): Promise<void> {
   const seed = Number(option('seed', '42'));
   const learningRate = Number(option('lr', '1e-3'));
   const out = option('out', 'media/base');
+  const parseWeight = Number(option('parse-weight', '1'));
+  const contentsWeight = Number(option('contents-weight', '1'));
   const fromFolder = option('from', '');
   const backend = await useBackend(option('backend', 'wasm') as BackendName);
   const from = fromFolder ? await loadBlip2Base(fromFolder) : undefined;
@@ -44,7 +49,16 @@ async function main(): Promise<void> {
   if (!from && !seedable(base)) throw new Error('pretrain: the mini config no longer fits the position-seeded start (pretrain/blip2Seeding.ts)');
   const start = from ? `${fromFolder} (${earlierStages.reduce((a, s) => a + s.steps, 0)} steps)` : 'position-seeded (pretrain/blip2Seeding.ts)';
   console.log(`pretraining ${steps} steps from ${start}, seed ${seed}, peak rate ${learningRate}, ${describeBackend(backend)}`);
-  const stage: Stage = { steps, seed, learning_rate: learningRate, batch_size: 32, start, backend: backend.name };
+  const stage: Stage = {
+    steps,
+    seed,
+    learning_rate: learningRate,
+    batch_size: 32,
+    start,
+    backend: backend.name,
+    parse_weight: parseWeight,
+    contents_weight: contentsWeight,
+  };
   // the stages travel in config.json, so the folder says how it was made wherever it is copied
   const config: Blip2Config = { ...base, json: { ...base.json, idc_lab: { made_by: 'npm run pretrain', stages: [...earlierStages, stage] } } };
   const fromTensors = from ? await from.model.tensors() : undefined;
@@ -52,6 +66,8 @@ async function main(): Promise<void> {
   const log: Array<[number, string, number, number]> = [];
   let window: number[] = [];
   let text: number[] = [];
+  let parse: number[] = [];
+  let contents: number[] = [];
   const mean = (xs: number[]) => (xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length)).toFixed(3);
   const { model, vocabulary, heldOut, tokenizer } = await pretrainBlip2({
     config,
@@ -59,13 +75,21 @@ async function main(): Promise<void> {
     steps,
     seed,
     learningRate,
+    parseWeight,
+    contentsWeight,
     onLog: (e) => {
       log.push([e.step, e.kind, Number(e.loss.toFixed(5)), Number(e.seconds.toFixed(2))]);
       (e.kind === 'image' ? window : text).push(e.loss);
+      if (e.parseLoss !== undefined) parse.push(e.parseLoss);
+      if (e.contentsLoss !== undefined) contents.push(e.contentsLoss);
       if (e.step % 50 === 0) {
-        console.log(`step ${e.step}: image caption loss ${mean(window)}, text loss ${mean(text)}, ${(e.seconds / e.step).toFixed(2)} s/step`);
+        console.log(
+          `step ${e.step}: image caption loss ${mean(window)}, text loss ${mean(text)}, parsing ${mean(parse)}, contents ${mean(contents)}, ${(e.seconds / e.step).toFixed(2)} s/step`,
+        );
         window = [];
         text = [];
+        parse = [];
+        contents = [];
       }
     },
   });

@@ -6,8 +6,10 @@
  *   to keep the halves apart;
  * - every `textEvery`-th step, edit-style sentences with no image (the language model alone),
  *   so the decoder knows the words LoRA will need.
- * Every weight trains; the loss is over real tokens (the first EOS included). Zero-shot on a
- * pair the base describes scenes, not differences: that is what LoRA adapts.
+ * Every weight trains; the loss is over real tokens (the first EOS included), plus on image
+ * steps the scaffolding losses (scaffolding.ts: scene parsing on the ViT's patches, each half's
+ * contents from the prefix), whose heads are dropped after pretraining. Zero-shot on a pair the
+ * base describes scenes, not differences: that is what LoRA adapts.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { SeededRandom } from '../../platform/random';
@@ -24,6 +26,7 @@ import { AdamW } from '../train/adamw';
 import { captionIds } from '../train/blip2Trainer';
 import { warmupCosineRate } from '../train/schedule';
 import { editSentences } from './editSentences';
+import { ScaffoldingHeads, scaffoldingTargets } from './scaffolding';
 
 type Scene = Omit<SceneCaption, 'split'>;
 
@@ -41,8 +44,22 @@ export interface Blip2PretrainOptions {
   textEvery?: number;
   /** Text tokens per caption at most (default 32: half-by-half captions are long). */
   maxTokens?: number;
-  onLog?: (entry: { step: number; kind: 'image' | 'text'; loss: number; seconds: number }) => void;
+  /** Weight of the dense scene-parsing loss on the ViT's patches (default 1; 0 turns it off). */
+  parseWeight?: number;
+  /** Weight of the per-half contents loss on the prefix (default 1; 0 turns it off). */
+  contentsWeight?: number;
+  onLog?: (entry: Blip2PretrainLogEntry) => void;
   signal?: AbortSignal;
+}
+
+export interface Blip2PretrainLogEntry {
+  step: number;
+  kind: 'image' | 'text';
+  /** The caption (or text) loss; the scaffolding losses are logged apart. */
+  loss: number;
+  parseLoss?: number;
+  contentsLoss?: number;
+  seconds: number;
 }
 
 export interface SceneCaptionQuality {
@@ -129,6 +146,10 @@ export async function pretrainBlip2(
   const optimizer = new AdamW({ learningRate: peak });
   const rng = new SeededRandom(seed + 7);
   const eos = config.text.eosTokenId;
+  const parseWeight = options.parseWeight ?? 1;
+  const contentsWeight = options.contentsWeight ?? 1;
+  const scaffolding = new ScaffoldingHeads(config, new SeededRandom(seed + 11));
+  const trained = new Map([...variables, ...(parseWeight > 0 || contentsWeight > 0 ? scaffolding.variables : [])]);
   const started = performance.now();
   try {
     for (let step = 0; step < steps; step++) {
@@ -137,6 +158,7 @@ export async function pretrainBlip2(
       const text = step % textEvery === textEvery - 1;
       let start: { pixelValues: tf.Tensor4D } | { prefix: tf.Tensor3D };
       let captions: string[];
+      const pairs: Array<[Scene['scene'], Scene['scene']]> = [];
       if (text) {
         captions = Array.from({ length: batchSize }, () => rng.pick(sentences));
         start = { prefix: tf.zeros([batchSize, 0, config.text.hiddenSize]) };
@@ -152,27 +174,42 @@ export async function pretrainBlip2(
             captions.push(`top: ${top.brief} bottom: ${bottom.brief}`);
           }
           images.push(stacked(top, bottom));
+          pairs.push([top.scene, bottom.scene]);
         }
         const { data, shape } = await pixelValues(images, config.vision.imageSize);
         start = { pixelValues: tf.tensor4d(data, shape) };
       }
       const { ids, mask } = captionIds(tokenizer, captions, maxTokens, eos);
+      const targets = text ? undefined : scaffoldingTargets(pairs, config);
+      const kept: { caption?: tf.Scalar; parse?: tf.Scalar; contents?: tf.Scalar } = {};
       const { value, grads } = tf.variableGrads(() => {
         const out = model.forwardFrom(start, { inputIds: ids });
-        const loss = captionLoss(out.get('logits') as tf.Tensor3D, ids, mask);
+        const caption = captionLoss(out.get('logits') as tf.Tensor3D, ids, mask);
+        let total: tf.Scalar = caption;
+        if (targets && (parseWeight > 0 || contentsWeight > 0)) {
+          const s = scaffolding.losses(out.get('vision.last_hidden_state') as tf.Tensor3D, out.get('language_projection') as tf.Tensor3D, targets);
+          total = tf.addN([caption, tf.mul(s.parse, parseWeight), tf.mul(s.contents, contentsWeight)]) as tf.Scalar;
+          kept.parse = tf.keep(s.parse);
+          kept.contents = tf.keep(s.contents);
+        }
+        kept.caption = tf.keep(caption);
         tf.dispose([...out.values()]);
-        return loss;
-      }, [...variables.values()]);
+        return total;
+      }, [...trained.values()]);
       const named: Record<string, tf.Tensor> = {};
-      for (const [name, v] of variables) named[name] = grads[v.name] as tf.Tensor;
-      optimizer.apply(variables, named);
-      const loss = (await value.data())[0] as number;
-      tf.dispose([value, ...Object.values(grads), ...Object.values(start)]);
-      options.onLog?.({ step: step + 1, kind: text ? 'text' : 'image', loss, seconds: (performance.now() - started) / 1000 });
+      for (const [name, v] of trained) named[name] = grads[v.name] as tf.Tensor;
+      optimizer.apply(trained, named);
+      const read = async (t: tf.Scalar | undefined) => (t ? ((await t.data())[0] as number) : undefined);
+      const loss = (await read(kept.caption)) as number;
+      const parseLoss = await read(kept.parse);
+      const contentsLoss = await read(kept.contents);
+      tf.dispose([value, ...Object.values(grads), ...Object.values(start), ...Object.values(kept)]);
+      options.onLog?.({ step: step + 1, kind: text ? 'text' : 'image', loss, parseLoss, contentsLoss, seconds: (performance.now() - started) / 1000 });
       await new Promise((resolve) => setImmediate(resolve));
     }
   } finally {
     optimizer.dispose();
+    scaffolding.dispose();
   }
   model.params.baseTrainable = false;
   return { model, tokenizer, vocabulary, heldOut };

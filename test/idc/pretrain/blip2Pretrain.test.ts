@@ -25,9 +25,9 @@ describe('BLIP-2 base pretraining', () => {
     await useBackend('wasm');
   });
 
-  it('trains every weight, lowers the caption loss, repeats itself from the seed, and captions held-out scenes', async () => {
+  it('trains every weight, lowers the caption and scene-parsing losses, repeats itself from the seed, and captions held-out scenes', async () => {
     const run = async () => {
-      const losses: Array<{ kind: string; loss: number }> = [];
+      const losses: Array<{ kind: string; loss: number; parse?: number; contents?: number }> = [];
       const result = await pretrainBlip2({
         config,
         initialWeights: initialTensors,
@@ -37,7 +37,7 @@ describe('BLIP-2 base pretraining', () => {
         scenes: 60,
         textEvery: 4,
         seed: 5,
-        onLog: ({ kind, loss }) => losses.push({ kind, loss }),
+        onLog: ({ kind, loss, parseLoss, contentsLoss }) => losses.push({ kind, loss, parse: parseLoss, contents: contentsLoss }),
       });
       return { ...result, losses };
     };
@@ -49,6 +49,10 @@ describe('BLIP-2 base pretraining', () => {
       image.slice(-3).reduce((a, b) => a + b) < image.slice(0, 3).reduce((a, b) => a + b),
       `the caption loss falls: ${image.map((l) => l.toFixed(2)).join(' ')}`,
     );
+    // the scaffolding losses come with every image step, and the scene parsing learns too
+    const parse = first.losses.filter((l) => l.kind === 'image').map((l) => l.parse as number);
+    assert.ok(first.losses.every((l) => (l.kind === 'image') === (l.parse !== undefined && l.contents !== undefined)));
+    assert.ok(parse.slice(-3).reduce((a, b) => a + b) < parse.slice(0, 3).reduce((a, b) => a + b), `parsing falls: ${parse.map((l) => l.toFixed(2)).join(' ')}`);
     const again = await run();
     assert.deepEqual(again.losses, first.losses);
     assert.equal(first.model.config.text.vocabSize, first.vocabulary.length);

@@ -26,12 +26,12 @@ export interface MiniSizes {
 }
 
 export const MINI_SIZES: MiniSizes = {
-  imageSize: 64,
-  patchSize: 8,
+  imageSize: 96,
+  patchSize: 16,
   width: 128,
   visionLayers: 4,
   qformerLayers: 2,
-  queries: 16,
+  queries: 12,
   textLayers: 3,
   heads: 4,
   vocabSize: 256,

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type * as tf from '@tensorflow/tfjs-core';
+import * as tf from '@tensorflow/tfjs-core';
 import { useBackend } from '../../../../kernels/idc/backends/backend';
 import { initialTensors, MINI_SIZES, miniConfig } from '../../../../kernels/idc/model/blip2/miniConfig';
 import { readBlip2Folder } from '../../../../kernels/idc/model/blip2/files';
@@ -27,7 +27,7 @@ describe('the mini BLIP-2 config', () => {
         bos: config.text.bosTokenId,
         pad: config.text.padTokenId,
       },
-      { image: 64, patch: 8, queries: 16, width: 128, bos: 2, pad: 1 },
+      { image: 96, patch: 16, queries: 12, width: 128, bos: 2, pad: 1 },
     );
     assert.equal(config.text.maxPositionEmbeddings, MINI_SIZES.queries + MINI_SIZES.maxPositions);
   });
@@ -42,12 +42,22 @@ describe('the mini BLIP-2 config', () => {
     assert.ok(a.get('language_model.model.decoder.layers.0.self_attn_layer_norm.bias')?.data.every((v) => v === 0));
   });
 
+  it("refuses pixel_values of another size than the config's image_size, naming both", async () => {
+    await useBackend('wasm');
+    const config = miniConfig({ ...MINI_SIZES, visionLayers: 1, qformerLayers: 2, textLayers: 1 });
+    const model = new Blip2Model(config, initialTensors(config, 5));
+    const pixels = tf.zeros([1, 3, 64, 64]) as tf.Tensor4D;
+    assert.throws(() => model.forward({ pixelValues: pixels, inputIds: [[2]] }), /pixel_values: expected \[B, 3, 96, 96\] \(config image_size\), found \[1, 3, 64, 64\]/);
+    pixels.dispose();
+    model.dispose();
+  });
+
   it('runs, and saves as a transformers folder that loads back to the same logits', async () => {
     await useBackend('wasm');
     const config = miniConfig({ ...MINI_SIZES, visionLayers: 1, qformerLayers: 2, textLayers: 1 });
     const model = new Blip2Model(config, initialTensors(config, 5));
     const pixels = Array.from({ length: 2 }, (_, k) =>
-      Array.from({ length: 3 }, (_, c) => Array.from({ length: 64 }, (_, y) => Array.from({ length: 64 }, (_, x) => Math.sin(k + c + x * 0.1 + y * 0.07)))),
+      Array.from({ length: 3 }, (_, c) => Array.from({ length: MINI_SIZES.imageSize }, (_, y) => Array.from({ length: MINI_SIZES.imageSize }, (_, x) => Math.sin(k + c + x * 0.1 + y * 0.07)))),
     );
     const inputs = {
       pixelValues: pixels,
@@ -61,7 +71,7 @@ describe('the mini BLIP-2 config', () => {
       ],
     };
     const before = model.forward(inputs);
-    assert.deepEqual(before.get('logits')?.shape, [2, 16 + 4, MINI_SIZES.vocabSize]);
+    assert.deepEqual(before.get('logits')?.shape, [2, MINI_SIZES.queries + 4, MINI_SIZES.vocabSize]);
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'idc-mini-'));
     await model.save(dir);
     model.dispose();
