@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import path from 'node:path';
 import { writeFileAtomic } from '../kernels/platform/atomicWrite';
 import { renderHtmlReport } from '../kernels/runtime/report/htmlReport';
-import { loadRenderers } from '../kernels/runtime/report/rendererRegistry';
+import { loadReportRenderers } from '../kernels/runtime/report/rendererRegistry';
 import { fromNotebookData } from './notebookData';
 
 function documentToData(notebook: vscode.NotebookDocument): vscode.NotebookData {
@@ -29,7 +29,7 @@ export async function exportHtmlReport(notebook: vscode.NotebookDocument, extens
   const includeCode = vscode.workspace.getConfiguration('idcLab.report').get<boolean>('includeCode', true);
   const html = renderHtmlReport(fromNotebookData(documentToData(notebook)), {
     title: path.basename(notebook.uri.path),
-    renderers: loadRenderers(extensionPath),
+    renderers: loadReportRenderers(extensionPath),
     includeCode,
   });
   await writeFileAtomic(target.fsPath, html);

@@ -1,6 +1,7 @@
 // One build for everything that ships: the extension bundle (CommonJS, `vscode` external),
-// the kernel and CLI bundles (Node), and one ES-module bundle per notebook renderer, found
-// from package.json so that a renderer added there is built without touching this file.
+// the kernel and CLI bundles (Node), one ES-module bundle per notebook renderer, found from
+// package.json so that a renderer added there is built without touching this file, and the
+// HTML report's renderer host.
 import { build } from 'esbuild';
 import { copyFileSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -26,6 +27,17 @@ const node = {
   absWorkingDir: root,
 };
 
+const browser = {
+  bundle: true,
+  platform: 'browser',
+  format: 'esm',
+  target: 'es2022',
+  minify: true,
+  sourcemap: false,
+  logLevel: 'warning',
+  absWorkingDir: root,
+};
+
 const renderers = (pkg.contributes?.notebookRenderer ?? []).map((r) => {
   const name = path.basename(r.entrypoint, '.js');
   return { in: `renderers/${name}/index.ts`, out: name };
@@ -40,22 +52,13 @@ await Promise.all([
     outdir: 'dist',
     external,
   }),
-  renderers.length > 0 &&
-    build({
-      bundle: true,
-      platform: 'browser',
-      format: 'esm',
-      target: 'es2022',
-      minify: true,
-      sourcemap: false,
-      logLevel: 'warning',
-      absWorkingDir: root,
-      entryPoints: renderers,
-      outdir: 'dist/renderers',
-    }),
+  renderers.length > 0 && build({ ...browser, entryPoints: renderers, outdir: 'dist/renderers' }),
+  // The report's stand-in for VS Code, which activates the renderers in an exported page: not a
+  // contributed renderer, so built apart from them (kernels/runtime/report/rendererRegistry.ts reads it)
+  build({ ...browser, entryPoints: { reportHost: 'renderers/reportHost/index.ts' }, outdir: 'dist' }),
 ]);
 // The WASM backend's binaries, found beside the bundle at run time (kernels/idc/backends/backend.ts)
 const wasmSource = path.join(root, 'node_modules', '@tensorflow', 'tfjs-backend-wasm', 'dist');
 mkdirSync(path.join(root, 'dist', 'wasm'), { recursive: true });
 for (const file of readdirSync(wasmSource).filter((f) => f.endsWith('.wasm'))) copyFileSync(path.join(wasmSource, file), path.join(root, 'dist', 'wasm', file));
-console.log(`built extension, kernel, cli and ${renderers.length} renderer bundle(s) into dist/`);
+console.log(`built extension, kernel, cli, ${renderers.length} renderer bundle(s) and the report's renderer host into dist/`);

@@ -4,12 +4,13 @@
  * same element: the shadow root is reused, its content replaced, and the reader's choices
  * (layer, head, source, opacity...) carried over from the element's previous render.
  */
-import type { ActivationFunction } from '../rendererApi';
+import type { ActivationFunction } from 'vscode-notebook-renderer';
 import { readJson, renderProblem } from '../shared/dom';
 import { renderAttention } from './render';
 import type { ViewState } from './state';
 
-export const activate: ActivationFunction = () => {
+// <undefined>: it keeps no state in the webview (getState/setState unused)
+export const activate: ActivationFunction<undefined> = () => {
   const remembered = new WeakMap<HTMLElement, ViewState>();
   return {
     renderOutputItem(item, element) {

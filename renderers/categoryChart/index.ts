@@ -3,13 +3,14 @@
  * drawing is in ./render). An in-place update renders into the same element again, keeping
  * the chosen metric and view.
  */
-import type { ActivationFunction } from '../rendererApi';
+import type { ActivationFunction } from 'vscode-notebook-renderer';
 import { readJson, renderProblem } from '../shared/dom';
 import { renderCategoryChart, type RenderedChart } from './render';
 
 const rendered = new Map<string, RenderedChart>();
 
-export const activate: ActivationFunction = () => ({
+// <undefined>: it keeps no state in the webview (getState/setState unused)
+export const activate: ActivationFunction<undefined> = () => ({
   renderOutputItem(item, element) {
     const root = element.shadowRoot ?? element.attachShadow({ mode: 'open' });
     const json = readJson(item);

@@ -4,11 +4,12 @@
  * element: the shadow root is reused, its content replaced, and the reader's mode, page and
  * zoom, kept per root, carry over.
  */
-import type { ActivationFunction } from '../rendererApi';
+import type { ActivationFunction } from 'vscode-notebook-renderer';
 import { readJson, renderProblem } from '../shared/dom';
 import { renderImagePairs } from './render';
 
-export const activate: ActivationFunction = () => ({
+// <undefined>: it keeps no state in the webview (getState/setState unused)
+export const activate: ActivationFunction<undefined> = () => ({
   renderOutputItem(item, element) {
     const root = element.shadowRoot ?? element.attachShadow({ mode: 'open' });
     const json = readJson(item);

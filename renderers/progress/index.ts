@@ -3,10 +3,11 @@
  * drawing is in ./render). An in-place update of the output calls renderOutputItem again
  * with the same element: the shadow root is reused and its content replaced.
  */
-import type { ActivationFunction } from '../rendererApi';
+import type { ActivationFunction } from 'vscode-notebook-renderer';
 import { renderProblem, renderProgress } from './render';
 
-export const activate: ActivationFunction = () => ({
+// <undefined>: it keeps no state in the webview (getState/setState unused)
+export const activate: ActivationFunction<undefined> = () => ({
   renderOutputItem(item, element) {
     const root = element.shadowRoot ?? element.attachShadow({ mode: 'open' });
     let value: unknown;

@@ -3,13 +3,14 @@
  * is in ./render). The kernel updates this output while runs train: the chart on the page
  * takes the new points in place.
  */
-import type { ActivationFunction } from '../rendererApi';
+import type { ActivationFunction } from 'vscode-notebook-renderer';
 import { readJson, renderProblem } from '../shared/dom';
 import { renderTraining, type RenderedCurves } from './render';
 
 const rendered = new Map<string, { element: HTMLElement; curves: RenderedCurves }>();
 
-export const activate: ActivationFunction = () => ({
+// <undefined>: it keeps no state in the webview (getState/setState unused)
+export const activate: ActivationFunction<undefined> = () => ({
   renderOutputItem(item, element) {
     const root = element.shadowRoot ?? element.attachShadow({ mode: 'open' });
     const json = readJson(item);

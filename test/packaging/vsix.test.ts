@@ -9,7 +9,7 @@ const ROOT = path.resolve(__dirname, '../..');
 const VSCE = path.join(ROOT, 'node_modules', '.bin', 'vsce');
 
 describe('packaging', () => {
-  it('builds a .vsix without warnings, carrying the extension, kernel, CLI and renderer bundles', () => {
+  it("builds a .vsix without warnings, carrying the extension, kernel, CLI and renderer bundles and the report's renderer host", () => {
     const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'idc-vsix-')), 'idc-lab.vsix');
     const packaged = spawnSync(VSCE, ['package', '--out', out], { cwd: ROOT, encoding: 'utf8' });
     assert.equal(packaged.status, 0, packaged.stderr + packaged.stdout);
@@ -22,6 +22,8 @@ describe('packaging', () => {
       'dist/cli.js',
       'dist/worker.js',
       'dist/renderers/progress.js',
+      // the HTML report's renderer host, which the CLI and the export command inline
+      'dist/reportHost.js',
       'bin/idc-lab.js',
       'package.json',
       'LICENSE',

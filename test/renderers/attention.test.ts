@@ -27,8 +27,8 @@ import {
 import { LARGE_BOX, THUMB_BOX } from '../../renderers/attention/render';
 import { validateAttentionPayload } from '../../renderers/attention/validate';
 import { WeightCache } from '../../renderers/attention/weights';
-import type { RendererApi } from '../../renderers/rendererApi';
-import { fakeContext, fakeDom, outputItem, type FakeDom } from './fakeContext';
+import type { RendererApi } from 'vscode-notebook-renderer';
+import { activated, fakeDom, outputItem, type FakeDom } from './fakeContext';
 import { softmaxRows } from '../idc/display/softmaxRows';
 
 const XSS = '<img src=x onerror=alert(1)>';
@@ -263,12 +263,12 @@ describe('attention renderer: the explorer', () => {
     dom = fakeDom();
     // As JSDOM without the canvas package, but silently: no 2D context.
     (dom.window.HTMLCanvasElement.prototype as { getContext: unknown }).getContext = () => null;
-    api = await activate(fakeContext());
+    api = await activated(activate);
   });
   afterEach(() => dom.close());
 
   const render = (payload: unknown, host = dom.host()): { host: HTMLElement; root: ShadowRoot } => {
-    void api.renderOutputItem(outputItem(IDC_MIME.attention, payload), host);
+    void api.renderOutputItem(outputItem(IDC_MIME.attention, payload), host, new AbortController().signal);
     return { host, root: host.shadowRoot as ShadowRoot };
   };
   const q = <E extends Element>(root: ParentNode, selector: string): E => {
@@ -660,7 +660,7 @@ describe('attention renderer: the explorer', () => {
     );
     assert.equal(bad.querySelector('.attention'), null);
     const host = dom.host();
-    void api.renderOutputItem({ ...outputItem(IDC_MIME.attention, {}), json: () => JSON.parse('{oops') }, host);
+    void api.renderOutputItem({ ...outputItem(IDC_MIME.attention, {}), json: () => JSON.parse('{oops') }, host, new AbortController().signal);
     assert.match(text(host.shadowRoot as ShadowRoot, '.error'), /^Cannot show this attention output: the payload is not valid JSON \(/);
   });
 });

@@ -18,7 +18,7 @@ import { trainingText } from '../../kernels/idc/display/training';
 import { chartPayload, score } from '../../kernels/idc/metrics/results';
 import { newNotebook } from '../../kernels/runtime/notebook/nbformat';
 import { renderHtmlReport } from '../../kernels/runtime/report/htmlReport';
-import { loadRenderers } from '../../kernels/runtime/report/rendererRegistry';
+import { loadReportRenderers } from '../../kernels/runtime/report/rendererRegistry';
 import { toCsv } from '../../renderers/categoryChart/chartData';
 import { ARTIFACTS, launch, openHarness, REPO, type HarnessPage } from '../browser/harness';
 import { attention, imagePairs, XSS } from '../browser/payloads';
@@ -305,7 +305,7 @@ describe('renderers in Chromium', function () {
     }));
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'idc-report-'));
     const file = path.join(dir, 'report.html');
-    fs.writeFileSync(file, renderHtmlReport(nb, { title: `report ${XSS}`, renderers: loadRenderers(REPO) }));
+    fs.writeFileSync(file, renderHtmlReport(nb, { title: `report ${XSS}`, renderers: loadReportRenderers(REPO) }));
     const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
     const requests: string[] = [];
     const dialogs: string[] = [];

@@ -5,7 +5,7 @@ import { IDC_MIME } from '../../kernels/outputs/mime';
 import { fileStem, hasIntervals, seriesBars, tableRows, toCsv } from '../../renderers/categoryChart/chartData';
 import { validateCategoryChart } from '../../renderers/categoryChart/validate';
 import { activate } from '../../renderers/categoryChart/index';
-import { fakeContext, fakeDom, outputItem, type FakeDom } from './fakeContext';
+import { activated, fakeDom, outputItem, type FakeDom } from './fakeContext';
 
 const XSS = '<img src=x onerror=alert(1)>';
 const payload: CategoryChartPayload = {
@@ -74,9 +74,9 @@ describe('category chart renderer: DOM', () => {
   afterEach(() => dom.close());
 
   it('shows the title, a labelled metric switch, chart and table views, and every label as text', async () => {
-    const api = await activate(fakeContext());
+    const api = await activated(activate);
     const host = dom.host();
-    await api.renderOutputItem(outputItem(IDC_MIME.categoryChart, payload), host);
+    await api.renderOutputItem(outputItem(IDC_MIME.categoryChart, payload), host, new AbortController().signal);
     const root = host.shadowRoot as ShadowRoot;
     assert.equal(root.querySelector('.title')?.textContent, 'LoRA ranks');
     const select = root.querySelector('select') as HTMLSelectElement;
@@ -103,16 +103,16 @@ describe('category chart renderer: DOM', () => {
     assert.equal(host.getAttribute('data-ready'), 'true');
 
     // an in-place update keeps the chosen metric and view
-    await api.renderOutputItem(outputItem(IDC_MIME.categoryChart, { ...payload, title: 'LoRA ranks, more runs' }), host);
+    await api.renderOutputItem(outputItem(IDC_MIME.categoryChart, { ...payload, title: 'LoRA ranks, more runs' }), host, new AbortController().signal);
     assert.equal((root.querySelector('select') as HTMLSelectElement).value, 'METEOR');
     assert.equal(root.querySelectorAll('button')[1]?.getAttribute('aria-pressed'), 'true');
     assert.equal(root.querySelector('.title')?.textContent, 'LoRA ranks, more runs');
   });
 
   it('explains a payload it cannot show', async () => {
-    const api = await activate(fakeContext());
+    const api = await activated(activate);
     const host = dom.host();
-    await api.renderOutputItem(outputItem(IDC_MIME.categoryChart, { ...payload, categories: 'Color' }), host);
+    await api.renderOutputItem(outputItem(IDC_MIME.categoryChart, { ...payload, categories: 'Color' }), host, new AbortController().signal);
     assert.equal(host.shadowRoot?.querySelector('.error')?.textContent, 'Cannot show this category chart: categories: expected a list of strings');
   });
 });

@@ -1,10 +1,11 @@
 /**
  * A renderer's world without a browser: a JSDOM window installed as the globals the
  * renderer code reads (document, Image, Blob, ...), an output item made from a payload the
- * kernel's builders produced, and a fake renderer context that records state.
+ * kernel's builders produced, and a fake renderer context that records state, all typed as
+ * VS Code's renderer API.
  */
 import { JSDOM, VirtualConsole } from 'jsdom';
-import type { OutputItem, RendererContext } from '../../renderers/rendererApi';
+import type { ActivationFunction, OutputItem, RendererApi, RendererContext } from 'vscode-notebook-renderer';
 
 export interface FakeDom {
   window: JSDOM['window'];
@@ -69,14 +70,23 @@ export function outputItem(mime: string, payload: unknown, id = 'output-1'): Out
   };
 }
 
-export function fakeContext(): RendererContext & { state: unknown } {
-  const ctx = {
-    state: undefined as unknown,
+export function fakeContext<T = undefined>(): RendererContext<T> & { state: T | undefined } {
+  const ctx: RendererContext<T> & { state: T | undefined } = {
+    state: undefined,
     workspace: { isTrusted: true },
     getState: () => ctx.state,
-    setState: (s: unknown) => {
+    setState: (s) => {
       ctx.state = s;
     },
+    // a renderer alone: there is no other to extend
+    getRenderer: async () => undefined,
   };
   return ctx;
+}
+
+/** A renderer's API from its activation; ours all draw, so an activation without one fails. */
+export async function activated(activate: ActivationFunction<undefined>, context: RendererContext<undefined> = fakeContext()): Promise<RendererApi> {
+  const api = await activate(context);
+  if (!api) throw new Error('the renderer returned no API from activate');
+  return api;
 }

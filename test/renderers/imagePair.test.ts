@@ -18,8 +18,8 @@ import { renderImagePairs } from '../../renderers/imagePair/render';
 import { sliderKeyValue } from '../../renderers/imagePair/sliderKeys';
 import { validateImagePairPayload } from '../../renderers/imagePair/validate';
 import { clampTransform, IDENTITY, panBy, transformCss, wheelFactor, zoomAt, zoomLabel } from '../../renderers/imagePair/zoom';
-import type { RendererApi } from '../../renderers/rendererApi';
-import { fakeContext, fakeDom, outputItem, type FakeDom } from './fakeContext';
+import type { RendererApi } from 'vscode-notebook-renderer';
+import { activated, fakeDom, outputItem, type FakeDom } from './fakeContext';
 
 const XSS = '<img src=x onerror=alert(1)>';
 
@@ -248,7 +248,7 @@ describe('image-pair renderer in a DOM (JSDOM)', () => {
     restoreGetContext = () => {
       proto.getContext = original;
     };
-    api = await activate(fakeContext());
+    api = await activated(activate);
   });
   afterEach(() => {
     restoreGetContext();
@@ -256,7 +256,7 @@ describe('image-pair renderer in a DOM (JSDOM)', () => {
   });
 
   const render = (payload: unknown, host = dom.host()) => {
-    void api.renderOutputItem(outputItem(mime, payload), host);
+    void api.renderOutputItem(outputItem(mime, payload), host, new AbortController().signal);
     const root = host.shadowRoot;
     assert.ok(root, 'the renderer attached a shadow root');
     return { host, root };
@@ -663,7 +663,7 @@ describe('image-pair renderer in a DOM (JSDOM)', () => {
     assert.equal(one(root, '.error').textContent, 'Cannot show this image-pair output: pairs[0].after.width: expected a positive integer');
     assert.equal(one(root, '.error').getAttribute('role'), 'status');
     const host = dom.host();
-    void api.renderOutputItem({ ...outputItem(mime, good), json: () => JSON.parse('{oops') }, host);
+    void api.renderOutputItem({ ...outputItem(mime, good), json: () => JSON.parse('{oops') }, host, new AbortController().signal);
     assert.match(one(host.shadowRoot as ShadowRoot, '.error').textContent ?? '', /^Cannot show this image-pair output: the payload is not valid JSON \(/);
     assert.equal(all(root, 'img').length, 0);
   });

@@ -229,6 +229,7 @@ describe('progress renderer in a browser', function (this: Mocha.Suite) {
 
   it('is drawn from the inlined bundle in an HTML report, replacing the static fallback', async () => {
     const source = await bundle(`export * from './renderers/progress/index';`);
+    const host = await bundle(`import './renderers/reportHost/index';`);
     const nb = newNotebook();
     const output = (p: ProgressPayload) => ({
       output_type: 'display_data' as const,
@@ -245,7 +246,10 @@ describe('progress renderer in a browser', function (this: Mocha.Suite) {
         outputs: [output(base), output({ ...base, label: `</script>${XSS}`, done: 100, state: 'done' })],
       },
     ];
-    const report = renderHtmlReport(nb, { title: 'report', renderers: [{ id: 'idc-lab.progress', mimeTypes: [IDC_MIME.progress], source }] });
+    const report = renderHtmlReport(nb, {
+      title: 'report',
+      renderers: { host, bundles: [{ id: 'idc-lab.progress', mimeTypes: [IDC_MIME.progress], source }] },
+    });
     // A probe waits for both outputs to be drawn, then reports what their shadow roots show.
     const probe = `<script type="module">${INSPECT}
       const poll = () => {

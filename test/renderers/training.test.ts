@@ -6,7 +6,7 @@ import { lastValues, runCurves, smooth } from '../../renderers/training/curves';
 import { withAlpha } from '../../renderers/training/render';
 import { validateTraining } from '../../renderers/training/validate';
 import { activate } from '../../renderers/training/index';
-import { fakeContext, fakeDom, outputItem, type FakeDom } from './fakeContext';
+import { activated, fakeDom, outputItem, type FakeDom } from './fakeContext';
 
 const payload: TrainingPayload = {
   v: 1,
@@ -94,9 +94,9 @@ describe('training curve renderer: DOM', () => {
   afterEach(() => dom.close());
 
   it('shows labelled controls and the last values as text, and takes updates in place', async () => {
-    const api = await activate(fakeContext());
+    const api = await activated(activate);
     const host = dom.host();
-    await api.renderOutputItem(outputItem(IDC_MIME.training, payload, 'curves'), host);
+    await api.renderOutputItem(outputItem(IDC_MIME.training, payload, 'curves'), host, new AbortController().signal);
     const root = host.shadowRoot as ShadowRoot;
     assert.deepEqual(
       [...root.querySelectorAll('button')].map((b) => [b.textContent, b.getAttribute('aria-pressed')]),
@@ -113,14 +113,14 @@ describe('training curve renderer: DOM', () => {
     assert.equal((root.querySelector('input[type=range]') as HTMLInputElement).disabled, true, 'smoothing applies to steps only');
     const title = root.querySelector('.title');
     const next = { ...payload, runs: [payload.runs[0]!, { ...payload.runs[1]!, loss: [5, 4, 3.5] }] };
-    await api.renderOutputItem(outputItem(IDC_MIME.training, next, 'curves'), host);
+    await api.renderOutputItem(outputItem(IDC_MIME.training, next, 'curves'), host, new AbortController().signal);
     assert.equal(root.querySelector('.title'), title, 'the same page, updated');
     assert.match(root.querySelector('.summary')?.textContent ?? '', /<b>r8<\/b>: 3 steps, loss 3\.500 \[running\]/);
     assert.equal(root.querySelectorAll('button')[1]?.getAttribute('aria-pressed'), 'true', 'the chosen view stays');
     // an output that stops being JSON shows the problem; the next payload builds the page again
-    await api.renderOutputItem({ ...outputItem(IDC_MIME.training, next, 'curves'), json: () => JSON.parse('{') }, host);
+    await api.renderOutputItem({ ...outputItem(IDC_MIME.training, next, 'curves'), json: () => JSON.parse('{') }, host, new AbortController().signal);
     assert.match(root.querySelector('.error')?.textContent ?? '', /^Cannot show this training curves: the payload is not valid JSON/);
-    await api.renderOutputItem(outputItem(IDC_MIME.training, next, 'curves'), host);
+    await api.renderOutputItem(outputItem(IDC_MIME.training, next, 'curves'), host, new AbortController().signal);
     assert.equal(root.querySelector('.error'), null);
     assert.match(root.querySelector('.summary')?.textContent ?? '', /3 steps/);
     api.disposeOutputItem?.('curves');

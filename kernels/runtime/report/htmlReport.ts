@@ -1,19 +1,21 @@
 /**
  * One self-contained HTML page of an executed notebook: markdown rendered, code and text
  * escaped, images inline, and outputs of our own MIME types drawn by the same renderer
- * bundles VS Code uses (inlined, loaded from blob: URLs), over a static fallback that shows
- * without JavaScript. No network: a strict CSP allows only inline code and data/blob images.
+ * bundles VS Code uses (inlined, loaded from blob: URLs by the report's renderer host,
+ * renderers/reportHost), over a static fallback that shows without JavaScript. No network: a strict CSP allows only inline code and data/blob images.
  * Every text from the notebook is escaped or placed in a sandboxed frame: output is data,
  * never markup.
  */
 import MarkdownIt from 'markdown-it';
 import { isJsonMime, type JsonObject, type JsonValue, type MimeBundle, type MimeData } from '../../outputs/mime';
+import { REPORT_CLASS, type ReportOutput } from '../../outputs/reportPage';
 import type { CellOutput, Notebook, NotebookCell } from '../notebook/nbformat';
-import type { RendererBundle } from './rendererRegistry';
+import type { ReportRenderers } from './rendererRegistry';
 
 export interface ReportOptions {
   title: string;
-  renderers: RendererBundle[];
+  /** The renderer bundles and their host; without them every output shows its static representation. */
+  renderers?: ReportRenderers;
   /** Show code cells' sources (default true); outputs are shown either way. */
   includeCode?: boolean;
 }
@@ -102,18 +104,6 @@ function renderMarkdown(source: string, attachments?: JsonObject): string {
   return markdown.render(source, { attachments });
 }
 
-/** What the in-page loader needs to hand one output to its renderer. */
-interface RichPayload {
-  id: string;
-  mime: string;
-  renderer: string;
-  metadata: JsonObject;
-  /** The parsed payload of a JSON MIME type, else null. */
-  json: JsonValue | null;
-  /** The bytes of any other MIME type (text as UTF-8), else null. */
-  base64: string | null;
-}
-
 class ReportBuilder {
   private readonly used = new Set<string>();
   private outputCount = 0;
@@ -151,14 +141,14 @@ class ReportBuilder {
 
   private bundle(bundle: MimeBundle, metadata: JsonObject): string {
     const fallback = this.staticBundle(bundle);
-    const renderer = this.options.renderers.find((r) => r.mimeTypes.some((m) => m in bundle));
+    const renderer = this.options.renderers?.bundles.find((r) => r.mimeTypes.some((m) => m in bundle));
     if (!renderer) return fallback;
     const mime = renderer.mimeTypes.find((m) => m in bundle) as string;
     this.used.add(renderer.id);
     const id = `idc-out-${++this.outputCount}`;
     const data = bundle[mime] as MimeData;
     const json = isJsonMime(mime) && !(data instanceof Uint8Array);
-    const payload: RichPayload = {
+    const payload: ReportOutput = {
       id,
       mime,
       renderer: renderer.id,
@@ -168,7 +158,7 @@ class ReportBuilder {
     };
     return (
       `<div class="output rich" id="${id}" data-mime="${escapeHtml(mime)}">${fallback}</div>` +
-      `<script type="application/json" class="idc-output">${scriptJson(payload)}</script>`
+      `<script type="application/json" class="${REPORT_CLASS.output}">${scriptJson(payload)}</script>`
     );
   }
 
@@ -191,54 +181,25 @@ class ReportBuilder {
     return `<pre class="output text">${escapeHtml(stripAnsi(asText(data)))}</pre>`;
   }
 
-  /** The inlined renderer modules (each once, as a JSON string) and the loader. */
+  /** The inlined renderer modules (each once) and their host, as JSON strings, and the bootstrap that starts the host. */
   scripts(): string {
-    const bundles = this.options.renderers.filter((r) => this.used.has(r.id));
-    if (bundles.length === 0) return '';
+    const renderers = this.options.renderers;
+    const bundles = renderers?.bundles.filter((r) => this.used.has(r.id)) ?? [];
+    if (!renderers || bundles.length === 0) return '';
     const sources = bundles
-      .map((r) => `<script type="application/json" class="idc-renderer" data-id="${escapeHtml(r.id)}">${scriptJson(r.source)}</script>`)
+      .map((r) => `<script type="application/json" class="${REPORT_CLASS.renderer}" data-id="${escapeHtml(r.id)}">${scriptJson(r.source)}</script>`)
       .join('\n');
-    return `${sources}\n<script type="module">${LOADER}</script>`;
+    const host = `<script type="application/json" class="${REPORT_CLASS.host}">${scriptJson(renderers.host)}</script>`;
+    return `${sources}\n${host}\n<script type="module">${BOOTSTRAP}</script>`;
   }
 }
 
-// Runs in the page: import each renderer once from a blob: URL, activate it with a context
-// without messaging, and render each output into a new element next to its static fallback;
-// the fallback goes only once the renderer has drawn (it stays if the renderer fails).
-const LOADER = `
-const context = { workspace: { isTrusted: true }, postMessage: undefined, onDidReceiveMessage: undefined, getState() { return undefined; }, setState() {} };
-const renderers = new Map();
-for (const el of document.querySelectorAll('script.idc-renderer')) {
-  const url = URL.createObjectURL(new Blob([JSON.parse(el.textContent)], { type: 'text/javascript' }));
-  renderers.set(el.dataset.id, import(url).then((m) => m.activate(context)));
-}
-const fromBase64 = (b64) => Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
-for (const el of document.querySelectorAll('script.idc-output')) {
-  const p = JSON.parse(el.textContent);
-  const host = document.getElementById(p.id);
-  const bytes = p.base64 !== null ? fromBase64(p.base64) : new TextEncoder().encode(JSON.stringify(p.json));
-  const item = {
-    id: p.id, mime: p.mime, metadata: p.metadata,
-    text: () => new TextDecoder().decode(bytes),
-    json: () => (p.json !== null ? p.json : JSON.parse(new TextDecoder().decode(bytes))),
-    data: () => bytes,
-    blob: () => new Blob([bytes], { type: p.mime }),
-  };
-  const fallback = [...host.childNodes];
-  const mount = document.createElement('div');
-  mount.className = 'rendered';
-  (renderers.get(p.renderer) ?? Promise.reject(new Error('no renderer ' + p.renderer)))
-    .then(async (api) => {
-      host.append(mount);
-      await api.renderOutputItem(item, mount);
-      for (const node of fallback) node.remove();
-    })
-    .catch((e) => {
-      mount.remove();
-      host.dataset.renderError = String(e);
-      console.error('IDC Lab report: renderer ' + p.renderer + ' failed for ' + p.id, e);
-    });
-}`;
+// Runs in the page: imports the renderer host (renderers/reportHost, which draws the outputs)
+// from a blob: URL. The host travels as JSON like the renderers, so that no text of its
+// bundle can close a script element, and a blob: module is what the CSP allows.
+const BOOTSTRAP = `
+const source = JSON.parse(document.querySelector('script.${REPORT_CLASS.host}').textContent);
+import(URL.createObjectURL(new Blob([source], { type: 'text/javascript' }))).catch((e) => console.error('IDC Lab report: the renderer host failed to load', e));`;
 
 const STYLE = `
 :root { color-scheme: light dark;

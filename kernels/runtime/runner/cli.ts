@@ -14,7 +14,7 @@ import { parseNotebookBytes } from '../notebook/nbformat';
 import { writeFileAtomic } from '../../platform/atomicWrite';
 import { saveNotebook } from '../notebook/saveNotebook';
 import { renderHtmlReport } from '../report/htmlReport';
-import { loadRenderers } from '../report/rendererRegistry';
+import { loadReportRenderers } from '../report/rendererRegistry';
 import { parseParamArgs } from './parameters';
 import { CommandUsageError, COMMANDS_USAGE, LIBRARY_COMMANDS, libraryCommand } from '../../idc/commands';
 import { runNotebook, type RunResult } from './runNotebook';
@@ -83,7 +83,7 @@ export async function main(argv: string[]): Promise<number> {
     throw new UsageError(`cannot read ${notebookPath}: ${(error as Error).message}`);
   }
   const notebook = parseNotebookBytes(bytes, notebookPath);
-  const renderers = values.html ? loadRenderers(packageRoot()) : [];
+  const renderers = values.html ? loadReportRenderers(packageRoot()) : undefined;
 
   const session = new KernelSession({ cwd: path.dirname(notebookPath), interruptTimeoutMs: 5000 });
   const terminal = new TerminalOutput(

@@ -12,6 +12,7 @@ const progress = (done: number) => ({ v: 1, label: `steps ${XSS}`, done, total: 
 const RENDERER_SOURCE = 'export const activate = () => ({ renderOutputItem() {} }); // </script><script>alert(1)</script> <!-- x';
 const RENDERER: RendererBundle = { id: 'idc-lab.progress', mimeTypes: [IDC_MIME.progress], source: RENDERER_SOURCE };
 const OTHER: RendererBundle = { id: 'other', mimeTypes: ['application/x-unused'], source: 'export const activate = () => ({});' };
+const HOST_SOURCE = 'const close = "</script><script>alert(5)</script>"; // <!-- the host';
 
 function reportNotebook(): Notebook {
   const nb = newNotebook();
@@ -63,7 +64,7 @@ function markupOnly(html: string): string {
 }
 
 describe('HTML report', () => {
-  const html = renderHtmlReport(reportNotebook(), { title: `report ${XSS}`, renderers: [OTHER, RENDERER] });
+  const html = renderHtmlReport(reportNotebook(), { title: `report ${XSS}`, renderers: { host: HOST_SOURCE, bundles: [OTHER, RENDERER] } });
 
   it('never lets notebook text become markup', () => {
     assert.ok(!html.includes('<img src=x onerror'), 'the raw payload must not appear anywhere');
@@ -143,6 +144,20 @@ describe('HTML report', () => {
     assert.ok(!source.includes('<'));
   });
 
+  it('inlines the renderer host once, as JSON, and starts it from a blob: URL', () => {
+    const hosts = [...html.matchAll(/<script type="application\/json" class="idc-report-host">([\s\S]*?)<\/script>/g)];
+    assert.equal(hosts.length, 1);
+    const host = hosts[0]?.[1] as string;
+    assert.equal(JSON.parse(host), HOST_SOURCE, 'the host source survives intact');
+    assert.ok(!host.includes('<'));
+    const bootstrap = /<script type="module">([\s\S]*?)<\/script>/.exec(html)?.[1] ?? '';
+    assert.match(bootstrap, /document\.querySelector\('script\.idc-report-host'\)/);
+    assert.match(bootstrap, /import\(URL\.createObjectURL\(new Blob\(/);
+    assert.ok(html.indexOf('class="idc-report-host"') > html.lastIndexOf('class="idc-output"'), 'the host comes after every output it reads');
+    const noRich = renderHtmlReport(newNotebook(), { title: 't', renderers: { host: HOST_SOURCE, bundles: [RENDERER] } });
+    assert.ok(!noRich.includes('<script'), 'no host without a rich output');
+  });
+
   it('allows no network: a CSP with inline code, blob: modules and data:/blob: images only', () => {
     const csp = /<meta http-equiv="Content-Security-Policy" content="([^"]+)">/.exec(html)?.[1] ?? '';
     assert.match(csp, /default-src 'none'/);
@@ -158,7 +173,7 @@ describe('HTML report', () => {
   });
 
   it('works without renderers, and omits code cell sources when asked', () => {
-    const plain = renderHtmlReport(reportNotebook(), { title: 't', renderers: [], includeCode: false });
+    const plain = renderHtmlReport(reportNotebook(), { title: 't', includeCode: false });
     assert.ok(!plain.includes('const caption'));
     assert.ok(!plain.includes('<script'), 'no script at all without renderers');
     assert.ok(plain.includes(`caption: ${XSS_ESCAPED}`));

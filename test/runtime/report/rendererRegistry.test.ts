@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { loadRenderers } from '../../../kernels/runtime/report/rendererRegistry';
+import { loadRenderers, loadReportHost, loadReportRenderers } from '../../../kernels/runtime/report/rendererRegistry';
 
 describe('renderer registry', () => {
   let root = '';
@@ -43,6 +43,21 @@ describe('renderer registry', () => {
   it('explains a malformed contribution', () => {
     manifest([{ id: 'r', mimeTypes: 'application/x-r' }]);
     assert.throws(() => loadRenderers(root), /contributes\.notebookRenderer\[0\]: expected id, entrypoint/);
+  });
+
+  it("reads the report's renderer host with the renderers, and names its bundle when it is not built", () => {
+    manifest([{ id: 'a', entrypoint: './dist/renderers/a.js', mimeTypes: ['application/x-a+json'] }]);
+    bundle('dist/renderers/a.js', 'export const activate = () => undefined;');
+    assert.throws(
+      () => loadReportRenderers(root),
+      (e: Error) => e.message.includes(path.join(root, 'dist', 'reportHost.js')) && /renderer host/.test(e.message) && /npm run build/.test(e.message),
+    );
+    bundle('dist/reportHost.js', 'renderReport(document);');
+    assert.equal(loadReportHost(root), 'renderReport(document);');
+    assert.deepEqual(loadReportRenderers(root), {
+      host: 'renderReport(document);',
+      bundles: [{ id: 'a', mimeTypes: ['application/x-a+json'], source: 'export const activate = () => undefined;' }],
+    });
   });
 
   it('gives no renderers for a package without any', () => {
