@@ -52,7 +52,10 @@ describe('BLIP-2 base pretraining', () => {
     // the scaffolding losses come with every image step, and the scene parsing learns too
     const parse = first.losses.filter((l) => l.kind === 'image').map((l) => l.parse as number);
     assert.ok(first.losses.every((l) => (l.kind === 'image') === (l.parse !== undefined && l.contents !== undefined)));
-    assert.ok(parse.slice(-3).reduce((a, b) => a + b) < parse.slice(0, 3).reduce((a, b) => a + b), `parsing falls: ${parse.map((l) => l.toFixed(2)).join(' ')}`);
+    assert.ok(
+      parse.slice(-3).reduce((a, b) => a + b) < parse.slice(0, 3).reduce((a, b) => a + b),
+      `parsing falls: ${parse.map((l) => l.toFixed(2)).join(' ')}`,
+    );
     const again = await run();
     assert.deepEqual(again.losses, first.losses);
     assert.equal(first.model.config.text.vocabSize, first.vocabulary.length);

@@ -31,7 +31,9 @@ export function visionForward(w: Weights, config: VisionConfig, pixelValues: tf.
   const { hiddenSize: d, numAttentionHeads: heads, layerNormEps: eps } = config;
   const [, channels, height, width] = pixelValues.shape;
   if (channels !== 3 || height !== config.imageSize || width !== config.imageSize)
-    throw new RangeError(`vision encoder: pixel_values: expected [B, 3, ${config.imageSize}, ${config.imageSize}] (config image_size), found [${pixelValues.shape.join(', ')}]`);
+    throw new RangeError(
+      `vision encoder: pixel_values: expected [B, 3, ${config.imageSize}, ${config.imageSize}] (config image_size), found [${pixelValues.shape.join(', ')}]`,
+    );
   const patches = patchesOf(pixelValues, config.patchSize); // [B, N, 3*p*p]
   const [b, n] = patches.shape;
   const embedded = tf.add(

@@ -47,7 +47,10 @@ describe('the mini BLIP-2 config', () => {
     const config = miniConfig({ ...MINI_SIZES, visionLayers: 1, qformerLayers: 2, textLayers: 1 });
     const model = new Blip2Model(config, initialTensors(config, 5));
     const pixels = tf.zeros([1, 3, 64, 64]) as tf.Tensor4D;
-    assert.throws(() => model.forward({ pixelValues: pixels, inputIds: [[2]] }), /pixel_values: expected \[B, 3, 96, 96\] \(config image_size\), found \[1, 3, 64, 64\]/);
+    assert.throws(
+      () => model.forward({ pixelValues: pixels, inputIds: [[2]] }),
+      /pixel_values: expected \[B, 3, 96, 96\] \(config image_size\), found \[1, 3, 64, 64\]/,
+    );
     pixels.dispose();
     model.dispose();
   });
@@ -57,7 +60,9 @@ describe('the mini BLIP-2 config', () => {
     const config = miniConfig({ ...MINI_SIZES, visionLayers: 1, qformerLayers: 2, textLayers: 1 });
     const model = new Blip2Model(config, initialTensors(config, 5));
     const pixels = Array.from({ length: 2 }, (_, k) =>
-      Array.from({ length: 3 }, (_, c) => Array.from({ length: MINI_SIZES.imageSize }, (_, y) => Array.from({ length: MINI_SIZES.imageSize }, (_, x) => Math.sin(k + c + x * 0.1 + y * 0.07)))),
+      Array.from({ length: 3 }, (_, c) =>
+        Array.from({ length: MINI_SIZES.imageSize }, (_, y) => Array.from({ length: MINI_SIZES.imageSize }, (_, x) => Math.sin(k + c + x * 0.1 + y * 0.07))),
+      ),
     );
     const inputs = {
       pixelValues: pixels,
