@@ -1,6 +1,6 @@
 /**
  * Renderer speed in headless Chromium (playwright-core, Debian's chromium): 64 image pairs,
- * and a 12-layer x 12-head attention output (the mini model's 4x8 patch grid, and a ViT-B
+ * and a 12-layer x 12-head attention output (a 4x8 patch grid, and a ViT-B
  * sized 14x14 grid), each rendered into a fresh element. Prints the median over repeats of
  * renderOutputItem alone and until the next frame is painted, against the 200 ms target.
  */
