@@ -1,6 +1,6 @@
 /** Checks a category-chart payload (contracts.ts) and names the first field that is wrong. */
 import type { CategoryChartPayload } from '../../kernels/outputs/contracts';
-import type { Checked } from '../shared/checked';
+import type { Checked } from '../../kernels/outputs/payloadChecks';
 
 const isStringList = (v: unknown): v is string[] => Array.isArray(v) && v.every((x) => typeof x === 'string');
 

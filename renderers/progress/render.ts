@@ -5,13 +5,9 @@
  */
 import type { ProgressPayload } from '../../kernels/outputs/contracts';
 import { formatDuration, formatProgressText } from '../../kernels/outputs/progressText';
-import { type Checked, validateProgressPayload } from '../../kernels/outputs/payloadChecks';
+import { validateProgressPayload } from '../../kernels/outputs/payloadChecks';
 
 export { formatDuration, formatProgressText };
-
-// The check lives in kernels/outputs, where the headless runner reads the same payload.
-export { validateProgressPayload };
-export type ValidationResult = Checked<ProgressPayload>;
 
 /** Width of the bar in percent (0..100), or null when the total is unknown. */
 export function progressPercent(p: ProgressPayload): number | null {

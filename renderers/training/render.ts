@@ -8,7 +8,7 @@ import type { TrainingPayload } from '../../kernels/outputs/contracts';
 import { button, el, renderProblem, slider, startRoot } from '../shared/dom';
 import { chartFrame, chartTheme, registerCharts, seriesColour, type ChartTheme } from '../shared/charts';
 import { lastValues, runCurves, type CurveView } from './curves';
-import { validateTraining } from './validate';
+import { validateTraining } from '../../kernels/outputs/payloadChecks';
 
 export interface CurvesState {
   view: CurveView;

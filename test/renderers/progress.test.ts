@@ -13,7 +13,8 @@ import type { ProgressPayload } from '../../kernels/outputs/contracts';
 import { IDC_MIME } from '../../kernels/outputs/mime';
 import { newNotebook } from '../../kernels/runtime/notebook/nbformat';
 import { renderHtmlReport } from '../../kernels/runtime/report/htmlReport';
-import { formatDuration, formatProgressText, progressPercent, validateProgressPayload } from '../../renderers/progress/render';
+import { validateProgressPayload } from '../../kernels/outputs/payloadChecks';
+import { formatDuration, formatProgressText, progressPercent } from '../../renderers/progress/render';
 import { chromiumPath } from '../browser/harness';
 
 const REPO = path.join(__dirname, '..', '..');

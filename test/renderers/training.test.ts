@@ -4,7 +4,7 @@ import type { TrainingPayload } from '../../kernels/outputs/contracts';
 import { IDC_MIME } from '../../kernels/outputs/mime';
 import { lastValues, runCurves, smooth } from '../../renderers/training/curves';
 import { withAlpha } from '../../renderers/training/render';
-import { validateTraining } from '../../renderers/training/validate';
+import { validateTraining } from '../../kernels/outputs/payloadChecks';
 import { activate } from '../../renderers/training/index';
 import { activated, fakeDom, outputItem, type FakeDom } from './fakeContext';
 
