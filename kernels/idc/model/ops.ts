@@ -87,9 +87,26 @@ export function gelu(x: tf.Tensor): tf.Tensor {
   return tf.mul(x, tf.sigmoid(inner));
 }
 
-/** GELU as BLIP-2's ViT and Q-Former compute it (transformers' "gelu"): x * Phi(x), with erf. */
+/**
+ * GELU as BLIP-2's ViT and Q-Former compute it (transformers' "gelu"): x * Phi(x), with erf.
+ * The gradient is written out, Phi(x) + x phi(x) from the saved Phi(x), since autodiff through
+ * erf and the products runs about twice the kernels.
+ */
 export function geluExact(x: tf.Tensor): tf.Tensor {
-  return tf.mul(tf.mul(x, 0.5), tf.add(1, tf.erf(tf.mul(x, Math.SQRT1_2))));
+  const f = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+    const [input, save] = args as [tf.Tensor, tf.GradSaveFunc];
+    const cdf = tf.mul(tf.add(1, tf.erf(tf.mul(input, Math.SQRT1_2))), 0.5);
+    save([input, cdf]);
+    return {
+      value: tf.mul(input, cdf),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [sx, sc] = saved as [tf.Tensor, tf.Tensor];
+        const pdf = tf.mul(tf.exp(tf.mul(tf.square(sx), -0.5)), 1 / Math.sqrt(2 * Math.PI));
+        return [tf.mul(dy, tf.add(sc, tf.mul(sx, pdf)))];
+      },
+    };
+  });
+  return f(x);
 }
 
 /** [b, t, d] -> [b * heads, t, d / heads] */

@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import { useBackend, type BackendName } from '../../../kernels/idc/backends/backend';
-import { attention, bmm, dense, embed, matmul2d } from '../../../kernels/idc/model/ops';
+import { attention, bmm, dense, embed, geluExact, matmul2d } from '../../../kernels/idc/model/ops';
 import { SeededRandom } from '../../../kernels/platform/random';
 
 const rng = new SeededRandom(17);
@@ -112,6 +112,17 @@ describe('ops gradients against TensorFlow.js autodiff', () => {
         };
         compare((pq, pk, pv) => attention(pq as tf.Tensor3D, pk as tf.Tensor3D, pv as tf.Tensor3D, heads, mask).out, plain, [q, k, v], 'attention');
         tf.dispose([q, k, v, mask]);
+      });
+
+      it('geluExact: x Phi(x) with its written-out gradient, against autodiff through erf', () => {
+        const x = tf.mul(randn([3, 7]), 4);
+        compare(
+          (p) => geluExact(p),
+          (p) => tf.mul(tf.mul(p, 0.5), tf.add(1, tf.erf(tf.mul(p, Math.SQRT1_2)))),
+          [x],
+          'geluExact',
+        );
+        x.dispose();
       });
 
       if (backend === 'cpu') {
