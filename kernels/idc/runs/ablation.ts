@@ -55,7 +55,7 @@ export interface AblationOptions {
   patience?: number;
   /**
    * Optimizer steps per run at most: the time budget of a run (default 1500: the default grid
-   * on two cores in about 8.5 minutes, build included, on the BLIP-2 mini config; pass Infinity
+   * on two cores in about 8 to 9.5 minutes, build included, on the BLIP-2 mini config; pass Infinity
    * to stop only by patience or epochs).
    */
   maxSteps?: number;

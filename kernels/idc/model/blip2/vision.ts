@@ -50,7 +50,7 @@ export function visionForward(w: Weights, config: VisionConfig, pixelValues: tf.
   for (let i = 0; i < config.numHiddenLayers; i++) {
     const p = `${VISION}.encoder.layers.${i}`;
     const qkv = linear(w, norm(w, x, `${p}.layer_norm1`, eps), `${p}.self_attn.qkv`) as tf.Tensor3D; // [B, N+1, 3D]
-    // three slices rather than tf.split: WASM's SplitV copies the whole output three times
+    // three slices rather than tf.split: faster on WASM (its SplitV), the same values and gradients
     const part = (j: number) => tf.slice(qkv, [0, 0, j * d], [-1, -1, d]) as tf.Tensor3D;
     const [q, k, v] = [part(0), part(1), part(2)];
     const a = attention(q, k, v, heads);
