@@ -10,6 +10,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import '@tensorflow/tfjs-backend-cpu';
 import { setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { shareIdentityBuffers } from './wasmIdentity';
 import { installWebGpu, type WebGpuAdapterInfo } from './webgpu';
 
 export const BACKENDS = ['tensorflow-gpu', 'tensorflow', 'webgpu', 'wasm', 'cpu'] as const;
@@ -58,6 +59,7 @@ async function tryBackend(name: BackendName, named: boolean): Promise<string | u
         setWasmPaths(`${wasmDirectory()}${path.sep}`);
         // one thread per process: the ablation runs one process per core instead
         setThreadsCount(1);
+        shareIdentityBuffers('wasm');
         return (await tf.setBackend('wasm')) ? undefined : 'the WASM backend did not start';
       case 'cpu':
         return (await tf.setBackend('cpu')) ? undefined : 'the CPU backend did not start';

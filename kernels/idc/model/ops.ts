@@ -1,12 +1,14 @@
 /**
  * The few tensor operations the model is made of, written so the WASM backend is fast and
- * has every gradient: matmuls are 2-D (or batched 3-D) and never transposed by flag, with a
- * custom gradient that transposes explicitly (the backend's transposed matmuls are slow);
- * embeddings are one-hot matmuls (WASM's `gather` has no gradient); frozen weights get no
+ * has every gradient. 2-D matmuls reach XNNPACK only untransposed, so they never take a
+ * transposition flag and their custom gradients transpose explicitly; batched matmuls
+ * (attention) take WASM's plain loop whatever the flags, so there flags replace transposes.
+ * Embeddings are one-hot matmuls (WASM's `gather` has no gradient); frozen weights get no
  * gradient computed at all. Everything else is elementwise maths and reductions over the
  * last axis.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { dropoutPositions } from '../../platform/random';
 
 /** x [n, in] @ w [in, out] -> [n, out]; the gradient reaches `w` only when `trainable`. */
 export function matmul2d(x: tf.Tensor2D, w: tf.Tensor2D, trainable: boolean): tf.Tensor2D {
@@ -18,7 +20,9 @@ export function matmul2d(x: tf.Tensor2D, w: tf.Tensor2D, trainable: boolean): tf
         value: tf.matMul(a as tf.Tensor2D, b as tf.Tensor2D),
         gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
           const [sa, sb] = saved as [tf.Tensor2D, tf.Tensor2D];
-          return [tf.matMul(dy as tf.Tensor2D, tf.transpose(sb)), tf.matMul(tf.transpose(sa), dy as tf.Tensor2D)];
+          // dw = a^T dy taken as (dy^T a)^T: the same sums in the same order (bit for bit on
+          // WASM's XNNPACK), 10 to 60% faster there at every shape the model has
+          return [tf.matMul(dy as tf.Tensor2D, tf.transpose(sb)), tf.transpose(tf.matMul(tf.transpose(dy as tf.Tensor2D), sa))];
         },
       };
     });
@@ -37,7 +41,12 @@ export function matmul2d(x: tf.Tensor2D, w: tf.Tensor2D, trainable: boolean): tf
   return f(x) as tf.Tensor2D;
 }
 
-/** a [b, n, k] @ c [b, k, m] -> [b, n, m] (attention), both sides differentiable. */
+/**
+ * a [b, n, k] @ c [b, k, m] -> [b, n, m] (attention's weights @ values), both sides
+ * differentiable. Batched matmuls take WASM's plain loop whatever the flags (only 2-D ones
+ * reach XNNPACK), and there a transposition flag costs less than a transpose kernel, so the
+ * gradients use flags.
+ */
 export function bmm(a: tf.Tensor3D, c: tf.Tensor3D): tf.Tensor3D {
   const f = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
     const [x, y, save] = args as [tf.Tensor, tf.Tensor, tf.GradSaveFunc];
@@ -46,19 +55,67 @@ export function bmm(a: tf.Tensor3D, c: tf.Tensor3D): tf.Tensor3D {
       value: tf.matMul(x as tf.Tensor3D, y as tf.Tensor3D),
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
         const [sx, sy] = saved as [tf.Tensor3D, tf.Tensor3D];
-        return [tf.matMul(dy as tf.Tensor3D, tf.transpose(sy, [0, 2, 1])), tf.matMul(tf.transpose(sx, [0, 2, 1]), dy as tf.Tensor3D)];
+        return [tf.matMul(dy as tf.Tensor3D, sy, false, true), tf.matMul(sx, dy as tf.Tensor3D, true, false)];
       },
     };
   });
   return f(a, c) as tf.Tensor3D;
 }
 
+/** a [b, n, k] @ c [b, m, k]^T -> [b, n, m] (attention's scores, q k^T), with flags as in `bmm`. */
+export function bmmTransposed(a: tf.Tensor3D, c: tf.Tensor3D): tf.Tensor3D {
+  const f = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+    const [x, y, save] = args as [tf.Tensor, tf.Tensor, tf.GradSaveFunc];
+    save([x, y]);
+    return {
+      value: tf.matMul(x as tf.Tensor3D, y as tf.Tensor3D, false, true),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [sx, sy] = saved as [tf.Tensor3D, tf.Tensor3D];
+        return [tf.matMul(dy as tf.Tensor3D, sy), tf.matMul(dy as tf.Tensor3D, sx, true, false)];
+      },
+    };
+  });
+  return f(a, c) as tf.Tensor3D;
+}
+
+/**
+ * x [n, in] @ w [in, out] + b [out] as one fused kernel (on WASM, XNNPACK adds the bias in its
+ * own loop: one pass over the output fewer), with the gradients of `matmul2d` and the bias's
+ * sum over rows; `w` and `b` get gradients only when `trainable`.
+ */
+function affine2d(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D, trainable: boolean): tf.Tensor2D {
+  const dx = (dy: tf.Tensor2D, sw: tf.Tensor2D) => tf.matMul(dy, tf.transpose(sw));
+  if (trainable) {
+    const f = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+      const [a, weight, bias, save] = args as [tf.Tensor2D, tf.Tensor2D, tf.Tensor1D, tf.GradSaveFunc];
+      save([a, weight]);
+      return {
+        value: tf.fused.matMul({ a, b: weight, bias }),
+        gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+          const [sa, sw] = saved as [tf.Tensor2D, tf.Tensor2D];
+          const g = dy as tf.Tensor2D;
+          return [dx(g, sw), tf.transpose(tf.matMul(tf.transpose(g), sa)), tf.sum(g, 0)];
+        },
+      };
+    });
+    return f(x, w, b) as tf.Tensor2D;
+  }
+  const f = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+    const [a, save] = args as [tf.Tensor2D, tf.GradSaveFunc];
+    save([w]);
+    return {
+      value: tf.fused.matMul({ a, b: w, bias: b }),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => [dx(dy as tf.Tensor2D, saved[0] as tf.Tensor2D)],
+    };
+  });
+  return f(x) as tf.Tensor2D;
+}
+
 /** A linear layer on [..., in]: flattened to 2-D for the matmul, shape restored after. */
 export function dense(x: tf.Tensor, w: tf.Tensor2D, b: tf.Tensor1D | undefined, trainable: boolean): tf.Tensor {
   const shape = x.shape;
-  const inner = shape[shape.length - 1] as number;
-  let y: tf.Tensor = matmul2d(tf.reshape(x, [-1, inner]) as tf.Tensor2D, w, trainable);
-  if (b) y = tf.add(y, b);
+  const flat = tf.reshape(x, [-1, shape[shape.length - 1] as number]) as tf.Tensor2D;
+  const y = b ? affine2d(flat, w, b, trainable) : matmul2d(flat, w, trainable);
   return tf.reshape(y, [...shape.slice(0, -1), w.shape[1]]);
 }
 
@@ -77,20 +134,11 @@ export function layerNorm(x: tf.Tensor, gain: tf.Tensor1D, bias: tf.Tensor1D, ep
 }
 
 /**
- * GELU, tanh approximation (GPT-2's; the mini model's feed-forward uses it, where OPT's is
- * ReLU), written as x * sigmoid(2u) since 0.5 (1 + tanh u) = sigmoid(2u): the same function,
- * but WASM's sigmoid is vectorised and its tanh is not (30x slower, about a tenth of a
- * training step). x^3 as products: pow is slow too.
- */
-export function gelu(x: tf.Tensor): tf.Tensor {
-  const inner = tf.mul(2 * Math.sqrt(2 / Math.PI), tf.add(x, tf.mul(0.044715, tf.mul(tf.mul(x, x), x))));
-  return tf.mul(x, tf.sigmoid(inner));
-}
-
-/**
  * GELU as BLIP-2's ViT and Q-Former compute it (transformers' "gelu"): x * Phi(x), with erf.
  * The gradient is written out, Phi(x) + x phi(x) from the saved Phi(x), since autodiff through
- * erf and the products runs about twice the kernels.
+ * erf and the products runs about twice the kernels. phi's exp(-x^2 / 2) is taken as s / (1 - s)
+ * with s = sigmoid(-x^2 / 2): the same number (s <= 1/2, so 1 - s loses nothing), and WASM's
+ * sigmoid is vectorised where its exp is not (about 7x slower).
  */
 export function geluExact(x: tf.Tensor): tf.Tensor {
   const f = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
@@ -101,12 +149,23 @@ export function geluExact(x: tf.Tensor): tf.Tensor {
       value: tf.mul(input, cdf),
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
         const [sx, sc] = saved as [tf.Tensor, tf.Tensor];
-        const pdf = tf.mul(tf.exp(tf.mul(tf.square(sx), -0.5)), 1 / Math.sqrt(2 * Math.PI));
-        return [tf.mul(dy, tf.add(sc, tf.mul(sx, pdf)))];
+        const s = tf.sigmoid(tf.mul(tf.square(sx), -0.5));
+        const gaussian = tf.div(s, tf.sub(1, s)); // exp(-x^2 / 2)
+        return [tf.mul(dy, tf.add(sc, tf.mul(tf.mul(sx, 1 / Math.sqrt(2 * Math.PI)), gaussian)))];
       },
     };
   });
   return f(x);
+}
+
+/**
+ * An inverted-dropout mask of `shape`: 0 at the positions `dropoutPositions` draws from `seed`,
+ * 1 / (1 - rate) elsewhere, made on the backend from the positions alone.
+ */
+export function dropoutMask(shape: readonly number[], rate: number, seed: number): tf.Tensor {
+  const size = shape.reduce((a, b) => a * b, 1);
+  const dropped = dropoutPositions(size, rate, seed);
+  return tf.tidy(() => tf.reshape(tf.sparseToDense(tf.tensor1d(dropped, 'int32'), tf.scalar(0), [size], tf.scalar(1 / (1 - rate))), [...shape]));
 }
 
 /** [b, t, d] -> [b * heads, t, d / heads] */
@@ -136,17 +195,10 @@ export function attention(
 ): { out: tf.Tensor3D; weights: tf.Tensor3D } {
   const [qh, kh, vh] = [splitHeads(q, heads), splitHeads(k, heads), splitHeads(v, heads)];
   const scale = 1 / Math.sqrt(q.shape[2] / heads);
-  let scores = tf.mul(bmm(qh, tf.transpose(kh, [0, 2, 1])), scale) as tf.Tensor3D;
+  let scores = tf.mul(bmmTransposed(qh, kh), scale) as tf.Tensor3D;
   if (mask) scores = tf.add(scores, mask);
   const weights = tf.softmax(scores) as tf.Tensor3D;
   return { out: mergeHeads(bmm(weights, vh), heads), weights };
-}
-
-/** Additive causal mask [t, t]: 0 where key <= query, -1e9 after. `prefix` leading tokens are visible to all. */
-export function causalMask(t: number, prefix = 0): tf.Tensor2D {
-  const values = new Float32Array(t * t);
-  for (let i = 0; i < t; i++) for (let j = 0; j < t; j++) values[i * t + j] = j <= i || j < prefix ? 0 : -1e9;
-  return tf.tensor2d(values, [t, t]);
 }
 
 /**

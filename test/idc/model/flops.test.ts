@@ -22,7 +22,8 @@ describe('model FLOPs', () => {
     });
     let measured = 0;
     for (const k of profile.kernels) {
-      if (k.name !== 'BatchMatMul') continue;
+      // linear layers with a bias run as one fused matmul-and-bias kernel
+      if (k.name !== 'BatchMatMul' && k.name !== '_FusedMatMul') continue;
       const a = k.inputShapes[0] as number[];
       const b = k.inputShapes[1] as number[];
       // the one-hot embedding lookup is a matmul here only because WASM's gather has no gradient

@@ -1,36 +1,24 @@
 import assert from 'node:assert/strict';
-import * as tf from '@tensorflow/tfjs-core';
 import { useBackend } from '../../../kernels/idc/backends/backend';
-import { gelu } from '../../../kernels/idc/model/ops';
+import { dropoutMask } from '../../../kernels/idc/model/ops';
+import { dropoutPositions } from '../../../kernels/platform/random';
 
-/** GELU's tanh approximation as GPT-2 writes it, in plain numbers. */
-function geluTanh(x: number): number {
-  return 0.5 * x * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (x + 0.044715 * x ** 3)));
-}
-
-/** Its derivative by central differences in float64. */
-function geluTanhSlope(x: number): number {
-  const h = 1e-5;
-  return (geluTanh(x + h) - geluTanh(x - h)) / (2 * h);
-}
-
-describe('ops.gelu', () => {
-  const xs = Array.from({ length: 161 }, (_, i) => -8 + i * 0.1);
+describe('ops.dropoutMask', () => {
   for (const backend of ['cpu', 'wasm'] as const) {
-    it(`is the tanh approximation, value and gradient, on ${backend}`, async () => {
+    it(`is 0 exactly at the seeded positions and 1 / (1 - rate) elsewhere, in the shape asked for, on ${backend}`, async () => {
       await useBackend(backend);
-      const x = tf.tensor1d(xs);
-      const y = (await gelu(x).data()) as Float32Array;
-      const dy = (await tf
-        .grad((t: tf.Tensor) => tf.sum(gelu(t)))(x)
-        .data()) as Float32Array;
-      x.dispose();
-      xs.forEach((v, i) => {
-        assert.ok(Math.abs((y[i] as number) - geluTanh(v)) < 2e-6 * Math.max(1, Math.abs(v)), `gelu(${v.toFixed(1)}) = ${y[i]}, expected ${geluTanh(v)}`);
-        assert.ok(Math.abs((dy[i] as number) - geluTanhSlope(v)) < 2e-5, `gelu'(${v.toFixed(1)}) = ${dy[i]}, expected ${geluTanhSlope(v)}`);
-      });
-      assert.equal(y[80], 0); // gelu(0)
-      assert.ok(Math.abs((y[100] as number) - 1.9545977) < 1e-5); // gelu(2), GPT-2's approximation
+      const rate = 0.2;
+      const mask = dropoutMask([3, 50, 7], rate, 9);
+      assert.deepEqual(mask.shape, [3, 50, 7]);
+      const values = (await mask.data()) as Float32Array;
+      mask.dispose();
+      const zeros = [...values.keys()].filter((i) => values[i] === 0);
+      assert.deepEqual(zeros, [...dropoutPositions(3 * 50 * 7, rate, 9)]);
+      assert.ok(zeros.length > 0);
+      assert.ok(values.every((v) => v === 0 || v === Math.fround(1 / (1 - rate))));
+      const none = dropoutMask([4, 2], 0, 9);
+      assert.deepEqual(await none.data(), new Float32Array(8).fill(1));
+      none.dispose();
     });
   }
 });

@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import { useBackend, type BackendName } from '../../../kernels/idc/backends/backend';
-import { attention, bmm, dense, embed, geluExact, matmul2d } from '../../../kernels/idc/model/ops';
+import { attention, bmm, bmmTransposed, dense, embed, geluExact, matmul2d } from '../../../kernels/idc/model/ops';
 import { SeededRandom } from '../../../kernels/platform/random';
 
 const rng = new SeededRandom(17);
@@ -86,6 +86,24 @@ describe('ops gradients against TensorFlow.js autodiff', () => {
           'bmm',
         );
         tf.dispose([a, c]);
+      });
+
+      it('bmmTransposed: both operands of a batched matmul against the second transposed', () => {
+        const [a, c] = [randn([2, 5, 3]), randn([2, 4, 3])];
+        compare(
+          (p, q) => bmmTransposed(p as tf.Tensor3D, q as tf.Tensor3D),
+          (p, q) => tf.matMul(p as tf.Tensor3D, tf.transpose(q, [0, 2, 1]) as tf.Tensor3D),
+          [a, c],
+          'bmmTransposed',
+        );
+        tf.dispose([a, c]);
+      });
+
+      it('dense, frozen: the input of a linear layer with a bias', () => {
+        const [x, w, b] = [randn([2, 3, 4]), randn([4, 6]), randn([6])];
+        const plain = (p: tf.Tensor) => tf.add(tf.sum(tf.mul(tf.expandDims(p, -1), w), -2), b);
+        compare((p) => dense(p as tf.Tensor, w as tf.Tensor2D, b as tf.Tensor1D, false), plain, [x], 'dense frozen');
+        tf.dispose([x, w, b]);
       });
 
       it('dense: input, weight and bias of a linear layer on a 3-D input', () => {

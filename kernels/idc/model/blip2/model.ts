@@ -13,7 +13,6 @@ import fs from 'node:fs';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { writeFileAtomic } from '../../../platform/atomicWrite';
-import { dropoutMask } from '../../../platform/random';
 import { writeSafetensors, type TensorMap } from '../../../platform/safetensors';
 import { Parameters, type NamedArrays } from '../parameters';
 import type { Blip2Config } from './config';
@@ -33,7 +32,7 @@ import {
   type LoraAdapter,
   type LoraConfig,
 } from './lora';
-import { matmul2d } from '../ops';
+import { dropoutMask, matmul2d } from '../ops';
 import { generate, type GenerateInputs, type GenerateOptions } from './generate';
 import { optForward } from './opt';
 import { parameterShapes, toComputeLayout, toTransformersLayout } from './parameters';
@@ -167,15 +166,16 @@ export class Blip2Model {
     return {
       get: (name) => params.get(name),
       trainable: params.baseTrainable,
-      // y + (alpha / r) * (dropout(x) A^T) B^T, x flattened to 2-D for the matmuls
+      // y + (alpha / r) * (dropout(x) A^T) B^T, x flattened to 2-D for the matmuls; the scale
+      // multiplies the r-wide product, the narrowest tensor of the branch
       adapt: (name, x, y) => {
         if (!lora?.modules.has(name)) return y;
         const rate = lora.config.loraDropout;
-        const input = dropout && rate > 0 ? tf.mul(x, tf.tensor(dropoutMask(x.size, rate, dropout.seed + draws++), x.shape)) : x;
+        const input = dropout && rate > 0 ? tf.mul(x, dropoutMask(x.shape, rate, dropout.seed + draws++)) : x;
         const inner = x.shape[x.shape.length - 1] as number;
         const down = matmul2d(tf.reshape(input, [-1, inner]) as tf.Tensor2D, params.get(`${name}.lora_A`) as tf.Tensor2D, true);
-        const up = matmul2d(down, params.get(`${name}.lora_B`) as tf.Tensor2D, true);
-        return tf.add(y, tf.reshape(tf.mul(up, lora.scale), y.shape));
+        const up = matmul2d(tf.mul(down, lora.scale), params.get(`${name}.lora_B`) as tf.Tensor2D, true);
+        return tf.add(y, tf.reshape(up, y.shape));
       },
     };
   }
