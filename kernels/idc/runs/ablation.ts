@@ -38,7 +38,7 @@ export interface AblationOptions {
   modules?: LoraPart[][];
   /**
    * AdamW's (peak) learning rate (default 3e-3: with the cosine schedule over 1,500 steps r16 on
-   * the Q-Former and LLM reaches CIDEr-D 157.3 and 65.0% category accuracy from the shipped
+   * the Q-Former and LLM reaches CIDEr-D 167.7 and 69.0% category accuracy from the shipped
    * base; 6e-3 gave 59.5 and 33.5% where 3e-3 gave 92.1 and 42.5% on its first pretraining
    * stage alone (docs/research-log.md); the paper's 5e-5 to 1e-4 are for BLIP-2's 3.8 B
    * parameters).
