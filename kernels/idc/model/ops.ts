@@ -20,8 +20,8 @@ export function matmul2d(x: tf.Tensor2D, w: tf.Tensor2D, trainable: boolean): tf
         value: tf.matMul(a as tf.Tensor2D, b as tf.Tensor2D),
         gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
           const [sa, sb] = saved as [tf.Tensor2D, tf.Tensor2D];
-          // dw = a^T dy taken as (dy^T a)^T: the same sums in the same order (bit for bit on
-          // WASM's XNNPACK), 10 to 60% faster there at every shape the model has
+          // dw = a^T dy taken as (dy^T a)^T: bit for bit the same on WASM's XNNPACK at every
+          // shape measured (the model's), and 10 to 60% faster there
           return [tf.matMul(dy as tf.Tensor2D, tf.transpose(sb)), tf.transpose(tf.matMul(tf.transpose(dy as tf.Tensor2D), sa))];
         },
       };
@@ -137,8 +137,9 @@ export function layerNorm(x: tf.Tensor, gain: tf.Tensor1D, bias: tf.Tensor1D, ep
  * GELU as BLIP-2's ViT and Q-Former compute it (transformers' "gelu"): x * Phi(x), with erf.
  * The gradient is written out, Phi(x) + x phi(x) from the saved Phi(x), since autodiff through
  * erf and the products runs about twice the kernels. phi's exp(-x^2 / 2) is taken as s / (1 - s)
- * with s = sigmoid(-x^2 / 2): the same number (s <= 1/2, so 1 - s loses nothing), and WASM's
- * sigmoid is vectorised where its exp is not (about 7x slower).
+ * with s = sigmoid(-x^2 / 2), as exact as tf.exp (s <= 1/2, so 1 - s loses nothing; at worst
+ * 3.9e-6 relative over |x| <= 13 on CPU and WASM, as tf.exp), since WASM's sigmoid is
+ * vectorised where its exp is not (about 7x slower).
  */
 export function geluExact(x: tf.Tensor): tf.Tensor {
   const f = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
