@@ -67,8 +67,8 @@ export function hashSeed(text: string): number {
  */
 export function dropoutPositions(count: number, rate: number, seed: number): Int32Array {
   if (!(rate >= 0 && rate < 1)) throw new RangeError(`dropoutPositions: rate: expected a number in [0, 1), found ${rate}`);
-  const out: number[] = [];
   if (rate === 0) return new Int32Array(0);
+  const out: number[] = [];
   const rng = xoroshiro128plus(seed);
   const logKept = Math.log1p(-rate);
   const gap = () => Math.floor(Math.log(1 - uniformFloat64(rng)) / logKept);
